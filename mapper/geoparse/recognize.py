@@ -1,0 +1,179 @@
+"""Recognise place mentions in text: gazetteer-first, longest match, with precision filters.
+
+text -> list[Mention]. Candidate spans start and end on a capitalised token and are looked up
+token by token in the gazetteer's name index (a prefix set stops the search early), so cost is
+linear in the text. Filters drop common words, person names and other false hits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+
+from mapper.gazetteer import Gazetteer, name_key
+
+MAX_TOKENS = 6
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
+_CONNECTORS = frozenset(
+    "of de la le les del della di da do dos das du des and on upon am an al el en y sur "
+    "van von der den bin".split()
+)
+# Words that, right before a name, make it part of a person's name or title.
+_PERSON_TITLES = frozenset(
+    "mr mrs ms dr sir lady lord president senator sen rep gov governor minister mayor "
+    "general gen colonel col captain capt judge justice pope king queen prince princess "
+    "saint st".split()
+)
+# Words that, right after a name, make the name part of an organisation ("Paris Police").
+_ORG_WORDS = frozenset(
+    "police department university college school times post journal herald tribune news "
+    "airport station council ministry county city state street road avenue park bridge "
+    "hospital club fc united bank company corp corporation inc group institute academy "
+    "museum hotel church cathedral stadium port harbor harbour river lake valley "
+    "mountains airlines airways railway party army navy court".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A recognised span: its text, the candidate entries and whether it is a demonym."""
+
+    start: int
+    end: int
+    name: str
+    entries: tuple[int, ...]
+    demonym: bool = False
+
+
+def _load_stopwords() -> frozenset[str]:
+    text = (resources.files("mapper") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+class Recognizer:
+    """Finds place mentions using a Gazetteer's name index."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.stopwords = _load_stopwords()
+
+    @cached_property
+    def prefixes(self) -> frozenset[str]:
+        """Every proper token prefix of an indexed name ("new", "new york" for NY City...)."""
+        found: set[str] = set()
+        for key in [*self.gazetteer.index, *self.gazetteer.demonyms]:
+            parts = key.split(" ")
+            for n in range(1, len(parts)):
+                found.add(" ".join(parts[:n]))
+        return frozenset(found)
+
+    def recognize(self, text: str) -> list[Mention]:
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        lowercase_words = {text[s:e] for s, e in tokens if text[s].islower()}
+        mentions: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            match = self._longest_match(text, tokens, i)
+            if match is None:
+                i += 1
+                continue
+            mention, next_i = match
+            if self._keep(text, tokens, i, next_i, mention, lowercase_words):
+                mentions.append(mention)
+            i = next_i
+        return mentions
+
+    def _longest_match(
+        self, text: str, tokens: list[tuple[int, int]], i: int
+    ) -> tuple[Mention, int] | None:
+        start, end = tokens[i]
+        if not text[start].isupper():
+            return None
+        index, demonyms, prefixes = self.gazetteer.index, self.gazetteer.demonyms, self.prefixes
+        best: tuple[Mention, int] | None = None
+        key = ""
+        for j in range(i, min(i + MAX_TOKENS, len(tokens))):
+            tok_start, tok_end = tokens[j]
+            if j > i:
+                gap = text[tokens[j - 1][1] : tok_start]
+                if gap not in (" ", "\u00a0"):
+                    break
+            word = text[tok_start:tok_end]
+            key = f"{key} {name_key(word)}" if key else name_key(word)
+            if word[0].isupper() or word.isupper():
+                found = self._lookup(text, start, tok_end, key, index, demonyms)
+                if found is not None:
+                    best = (found, j + 1)
+            elif word.casefold() not in _CONNECTORS:
+                break
+            if key not in prefixes:
+                break
+        return best
+
+    def _lookup(self, text, start, end, key, index, demonyms) -> Mention | None:
+        entries = index.get(key)
+        if entries:
+            return Mention(start, end, text[start:end], entries)
+        demonym = demonyms.get(key)
+        if demonym is not None:
+            return Mention(start, end, text[start:end], (demonym,), demonym=True)
+        stripped = _POSSESSIVE.sub("", key)
+        if stripped != key and stripped:
+            cut = end - (len(key) - len(stripped))
+            entries = index.get(stripped)
+            if entries:
+                return Mention(start, cut, text[start:cut], entries)
+            demonym = demonyms.get(stripped)
+            if demonym is not None:
+                return Mention(start, cut, text[start:cut], (demonym,), demonym=True)
+        return None
+
+    def _keep(self, text, tokens, i, next_i, mention: Mention, lowercase_words) -> bool:
+        """Precision filters for one candidate span."""
+        gazetteer = self.gazetteer
+        strong = any(gazetteer.kinds[e] != "city" for e in mention.entries) or mention.demonym
+        single = next_i - i == 1
+        word = mention.name
+        if name_key(word) in self.stopwords and not word.isupper():
+            return False
+        if single and not strong:
+            folded = word.casefold()
+            if folded in self.stopwords or len(word) < 3:
+                return False
+            if word.lower() in lowercase_words:  # the text uses it as a common word
+                return False
+            if word.isupper() and len(word) <= 4:  # acronyms: NATO, CNN, ...
+                return False
+        previous = text[tokens[i - 1][0] : tokens[i - 1][1]] if i > 0 else ""
+        following = text[tokens[next_i][0] : tokens[next_i][1]] if next_i < len(tokens) else ""
+        gap_before = text[tokens[i - 1][1] : tokens[i][0]] if i > 0 else ""
+        gap_after = text[mention.end : tokens[next_i][0]] if next_i < len(tokens) else ""
+        if not any(gazetteer.kinds[e] in ("country", "continent", "region") for e in mention.entries):
+            # "John Kirby", "Kim Jong Un": a capitalised word right before makes it a person.
+            if previous and previous[0].isupper() and gap_before == " ":
+                folded = previous.casefold().rstrip(".")
+                if folded in _PERSON_TITLES or (
+                    folded not in self.stopwords and not self._is_place_word(previous)
+                ):
+                    return False
+            # "Nelson Mandela": a capitalised non-place word right after, unless an org word.
+            if following and following[0].isupper() and gap_after == " ":
+                if following.casefold() not in _ORG_WORDS and not self._is_place_word(following):
+                    return False
+        return True
+
+    def _is_place_word(self, word: str) -> bool:
+        """Whether a neighbouring word is itself a prominent place (so not a person's name)."""
+        key = _POSSESSIVE.sub("", name_key(word))
+        if key in self.gazetteer.demonyms:
+            return True
+        g = self.gazetteer
+        return any(
+            g.kinds[e] != "city" or g.populations[e] >= 100_000 for e in g.index.get(key, ())
+        )

@@ -1,0 +1,179 @@
+"""Typed values passed between the pipeline's stages.
+
+ingest -> Article; geoparse -> Toponym (a mention plus its resolved Place, or none);
+extract -> Event (category, Facts, severity, EventLocation); incidents -> Incident.
+Everything here is a frozen dataclass: no dict crosses a stage boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Literal
+
+Precision = Literal["point", "city", "admin1", "country", "region"]
+LocationRole = Literal["event", "origin", "destination", "affected", "mentioned"]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news item as read from a batch.
+
+    ``origin`` is where it came from ("batch.jsonl:12"), for messages only.
+    """
+
+    article_id: str
+    text: str
+    title: str = ""
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) or None
+    url: str | None = None
+    source: str | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry (or a derived area), with (lat, lon) in WGS84 degrees.
+
+    ``extent_km`` is the radius of a circle that roughly covers the place; it is what the
+    map draws for areas and what merging uses as a distance tolerance.
+    """
+
+    place_id: str  # "geonames:2950159", "ne:RUS", "region:himalayas", "rel:..."
+    name: str
+    lat: float
+    lon: float
+    feature_class: str  # country | admin1 | city | region | continent | water | relative
+    precision: Precision
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    population: int = 0
+    extent_km: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Toponym:
+    """A place mention in an article's text and what it resolved to.
+
+    ``text[start:end] == name``. ``place`` is None when the resolver abstained.
+    ``demonym`` marks adjectives and peoples ("Russian", "Israelis") linked to a country.
+    """
+
+    start: int
+    end: int
+    name: str
+    place: Place | None = None
+    score: float = 0.0
+    reason: str = ""
+    demonym: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GeoparsedArticle:
+    article: Article
+    toponyms: tuple[Toponym, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Numbers an article reports. None means not reported, never 0 for unknown."""
+
+    killed: int | None = None
+    injured: int | None = None
+    missing: int | None = None
+    displaced: int | None = None
+    evacuated: int | None = None
+    trapped: int | None = None
+    rescued: int | None = None
+    magnitude: float | None = None
+    area_burned_ha: float | None = None
+    buildings_destroyed: int | None = None
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def reported(self) -> dict[str, int | float]:
+        """The facts that have a value, in field order."""
+        return {k: v for k, v in self.as_dict().items() if v is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class EventLocation:
+    """One of an event's places and its role in the event."""
+
+    name: str
+    role: LocationRole
+    place: Place | None = None
+    start: int | None = None
+    end: int | None = None
+    reason: str = ""  # why the geoparser chose this place
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What one article reports: the incident's type, facts, severity, place and date."""
+
+    article_id: str
+    category: str
+    facts: Facts = field(default_factory=Facts)
+    severity: int = 0
+    severity_reason: str = ""
+    event_date: str | None = None
+    evidence: str = ""
+    locations: tuple[EventLocation, ...] = ()
+    confidence: float = 0.0
+
+    def location(self, role: LocationRole) -> EventLocation | None:
+        """The first location with that role that has a place, or None."""
+        for loc in self.locations:
+            if loc.role == role and loc.place is not None:
+                return loc
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article that reports an incident, as shown in popups."""
+
+    article_id: str
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """One real-world event on the map, merged from one or more reports."""
+
+    incident_id: str
+    category: str
+    place: Place
+    facts: Facts = field(default_factory=Facts)
+    severity: int = 0
+    severity_reason: str = ""
+    date: str | None = None
+    title: str = ""
+    evidence: str = ""
+    place_reason: str = ""
+    article_ids: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    origin: Place | None = None
+    destination: Place | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    new: bool = True
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """Counts and paths of one run, printed by the CLI and written to run.json."""
+
+    articles_read: int = 0
+    articles_skipped_bad: int = 0
+    places_found: int = 0
+    places_resolved: int = 0
+    incidents: int = 0
+    incidents_by_category: dict[str, int] = field(default_factory=dict)
+    unresolved_places: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,47 @@
+"""`mapper render`: redraw the map from an incidents GeoJSON without rereading articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mapper.config import Config
+from mapper.events.taxonomy import load_taxonomy
+from mapper.export import read_geojson
+
+
+def render_from_geojson(
+    config: Config,
+    input_path: Path | None,
+    out_path: Path | None,
+    *,
+    online: bool = False,
+    embed: bool = False,
+    png_path: Path | None = None,
+) -> list[Path]:
+    """Render the map (and optionally the embed snippet and a PNG); returns the paths written."""
+    from mapper.render.map import MapSummary, render_map, render_png
+
+    out_dir = config.resolve_path(config.output_dir)
+    input_path = input_path or out_dir / "incidents.geojson"
+    out_path = out_path or out_dir / "incident_map.html"
+    incidents = read_geojson(input_path)
+    taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
+    dates = sorted(i.date for i in incidents if i.date)
+    summary = MapSummary(
+        articles=len({a for i in incidents for a in i.article_ids}),
+        incidents=len(incidents),
+        date_from=dates[0] if dates else None,
+        date_to=dates[-1] if dates else None,
+    )
+    written = [
+        render_map(
+            incidents, taxonomy, config.render, out_path, summary=summary, online=online or None, embed=embed
+        )
+    ]
+    if embed:
+        from mapper.render.map import write_iframe_snippet
+
+        written.append(write_iframe_snippet(out_path))
+    if png_path is not None:
+        written.append(render_png(out_path, png_path))
+    return written

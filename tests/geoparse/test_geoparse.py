@@ -1,0 +1,75 @@
+"""Failures users of other geoparsers report, as a table: text, mention, expected place."""
+
+import pytest
+
+from mapper.gazetteer import haversine_km
+
+# (text, mention, expected country, expected lat, lon, tolerance km)
+CASES = [
+    ("Wildfires spread near Spokane and Yakima in Washington state.", "Washington", "US", 47.4, -120.5, 300),
+    ("Lawmakers in Washington, D.C. debated the budget.", "Washington", "US", 38.9, -77.04, 50),
+    ("Protesters gathered in Bangor, Maine, on Saturday.", "Bangor", "US", 44.80, -68.77, 30),
+    ("Students in Bangor, Wales, marched to the pier.", "Bangor", "GB", 53.23, -4.13, 30),
+    ("Russian troops massed near Georgia's border as Tbilisi protested.", "Georgia", "GE", 42.2, 43.5, 250),
+    ("Storms hit Atlanta and Savannah, Georgia, overnight.", "Georgia", "US", 32.7, -83.4, 300),
+    ("Floods swept through Valencia, Spain, killing dozens.", "Valencia", "ES", 39.47, -0.38, 100),
+    ("Power cuts hit Valencia in Carabobo, Venezuela.", "Valencia", "VE", 10.16, -68.0, 50),
+    ("The university in Moscow, Idaho, closed after the storm.", "Moscow", "US", 46.73, -117.0, 30),
+    ("Shelling resumed as Moscow denied involvement in Ukraine.", "Moscow", "RU", 55.75, 37.62, 30),
+    ("A pipeline burst in Long Beach, California.", "Long Beach", "US", 33.77, -118.19, 30),
+    ("Sanctions on Russia widened on Monday.", "Russia", "RU", 60.0, 100.0, 600),
+    ("Monsoon floods hit India and Bangladesh.", "India", "IN", 22.0, 79.0, 400),
+    ("Heavy fighting continued in Gaza on Tuesday.", "Gaza", "PS", 31.45, 34.4, 50),
+]
+
+
+@pytest.mark.parametrize(("text", "mention", "country", "lat", "lon", "km"), CASES)
+def test_geoparse_resolves_ambiguous_names(geoparser, text, mention, country, lat, lon, km):
+    toponyms = {t.name: t for t in geoparser.parse_text(text)}
+    assert mention in toponyms, f"{mention!r} not recognised in {sorted(toponyms)}"
+    place = toponyms[mention].place
+    assert place is not None
+    assert place.country == country, toponyms[mention].reason
+    assert haversine_km(place.lat, place.lon, lat, lon) <= km
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places"),
+    [
+        ("The White House said on Friday that talks would resume.", {"White House", "White", "House"}),
+        ("National Security Council spokesman John Kirby said the deal was done.", {"Kirby"}),
+        ("Police said the suspect fled.", {"Police"}),
+        ("Aid groups warned of shortages.", {"Aid"}),
+        ("Nelson Mandela visited the camp.", {"Nelson"}),
+    ],
+)
+def test_geoparse_rejects_false_hits(geoparser, text, not_places):
+    names = {t.name for t in geoparser.parse_text(text)}
+    assert not names & not_places
+
+
+def test_geoparse_spans_match_text(geoparser):
+    text = "Russia's army shelled Kharkiv; the U.S. and the UK condemned it."
+    toponyms = geoparser.parse_text(text)
+    for t in toponyms:
+        assert text[t.start : t.end] == t.name
+    names = [t.name for t in toponyms]
+    assert "Russia" in names  # possessive trimmed
+    assert "Kharkiv" in names
+
+
+def test_geoparse_demonyms_link_to_country(geoparser):
+    [toponym] = [t for t in geoparser.parse_text("Ukrainian drones struck a depot.") if t.demonym]
+    assert toponym.name == "Ukrainian"
+    assert toponym.place is not None and toponym.place.country == "UA"
+
+
+def test_geoparse_all_caps_dateline(geoparser):
+    toponyms = geoparser.parse_text("NAIROBI, Kenya — Floods displaced thousands.")
+    assert [t.name for t in toponyms][:2] == ["NAIROBI", "Kenya"]
+    assert toponyms[0].place.country == "KE"
+
+
+def test_geoparse_reason_explains_context(geoparser):
+    [bangor] = [t for t in geoparser.parse_text("A fire in Bangor, Maine.") if t.name == "Bangor"]
+    assert "Maine" in bangor.reason

@@ -1,0 +1,71 @@
+from mapper.config import IncidentsConfig
+from mapper.incidents import build_incidents
+from mapper.models import Article, Event, EventLocation, Facts, Place
+
+TINGRI = Place("geonames:1", "Tingri", 28.66, 87.12, "city", "city", "CN", extent_km=5)
+SHIGATSE = Place("geonames:2", "Shigatse", 29.27, 88.88, "city", "city", "CN", extent_km=10)
+TIBET = Place("region:tibet", "Tibet", 31.5, 88.0, "region", "region", "CN", extent_km=700)
+LA = Place("geonames:3", "Los Angeles", 34.05, -118.24, "city", "city", "US", extent_km=30)
+
+
+def report(aid, date, category, place, **facts):
+    article = Article(aid, f"text {aid}", title=f"title {aid}", date=date, url=f"https://example.org/{aid}")
+    event = Event(aid, category, Facts(**facts), severity=3, event_date=date, evidence=f"evidence {aid}",
+                  locations=(EventLocation(place.name, "event", place),))
+    return article, event
+
+
+def build(*reports, **kwargs):
+    articles, events = zip(*reports, strict=True)
+    return build_incidents(events, articles, IncidentsConfig(), **kwargs)
+
+
+def test_incidents_merge_same_event_with_latest_toll():
+    [incident] = build(
+        report("a", "2025-01-07", "earthquake", TIBET, killed=95, magnitude=6.8),
+        report("b", "2025-01-08", "earthquake", TIBET, killed=126),
+    )
+    assert incident.facts.killed == 126
+    assert incident.facts.magnitude == 6.8
+    assert incident.article_ids == ("a", "b")
+    assert (incident.first_seen, incident.last_seen) == ("2025-01-07", "2025-01-08")
+    assert [s.url for s in incident.sources] == ["https://example.org/a", "https://example.org/b"]
+
+
+def test_incidents_highest_policy_keeps_highest_toll():
+    [incident] = build(
+        report("a", "2025-01-07", "earthquake", TINGRI, killed=126),
+        report("b", "2025-01-08", "earthquake", TINGRI, killed=95),
+        toll_policy="highest",
+    )
+    assert incident.facts.killed == 126
+
+
+def test_incidents_merge_nearby_places_within_extent():
+    [incident] = build(
+        report("a", "2025-01-07", "earthquake", TINGRI, killed=95),
+        report("b", "2025-01-08", "earthquake", TIBET, killed=126),
+    )
+    assert incident.place == TINGRI  # the first, more precise report places it
+
+
+def test_incidents_keep_apart_other_category_place_or_time():
+    incidents = build(
+        report("a", "2025-01-07", "earthquake", TIBET, killed=95),
+        report("b", "2025-01-07", "wildfire", LA, evacuated=30000),
+        report("c", "2025-01-07", "earthquake", LA),
+        report("d", "2025-03-01", "earthquake", TIBET),
+    )
+    assert len(incidents) == 4
+
+
+def test_incidents_skip_events_without_place():
+    article = Article("x", "No place here.", date="2025-01-01")
+    assert build_incidents([Event("x", "other")], [article], IncidentsConfig()) == []
+
+
+def test_incidents_ids_are_stable():
+    first = build(report("a", "2025-01-07", "earthquake", TIBET, killed=95))
+    again = build(report("a", "2025-01-07", "earthquake", TIBET, killed=95))
+    assert first[0].incident_id == again[0].incident_id
+    assert first[0].incident_id.startswith("i") and len(first[0].incident_id) == 16
