@@ -1,0 +1,127 @@
+"""One contract for every geocoder: the offline gazetteer and a remote geopy provider that
+talks to a real HTTP server on loopback answering in Nominatim's JSON."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from geopy.location import Location
+
+from mapper.config import GeocoderConfig
+from mapper.errors import GeocodingError
+from mapper.gazetteer import haversine_km
+from mapper.geocoders import get_geocoder
+
+ANSWERS = {"Bangor, Maine": (44.8012, -68.7778), "Tbilisi": (41.6941, 44.8337)}
+
+
+class NominatimHandler(BaseHTTPRequestHandler):
+    mode = "ok"
+    calls = 0
+
+    def do_GET(self):  # noqa: N802 (http.server API)
+        type(self).calls += 1
+        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        if self.mode == "429":
+            self.send_response(429)
+            self.send_header("Retry-After", "0")
+            self.end_headers()
+            return
+        if self.mode == "500":
+            self.send_response(500)
+            self.end_headers()
+            return
+        body = []
+        if query in ANSWERS:
+            lat, lon = ANSWERS[query]
+            body = [{"lat": str(lat), "lon": str(lon), "display_name": query, "place_id": 1}]
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), NominatimHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    NominatimHandler.mode, NominatimHandler.calls = "ok", 0
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def remote_config(server, tmp_path, **kw):
+    return GeocoderConfig(
+        provider="nominatim",
+        user_agent="mapper-tests",
+        options={"domain": f"127.0.0.1:{server.server_address[1]}", "scheme": "http"},
+        min_delay_seconds=0.0,
+        timeout=2.0,
+        max_retries=1,
+        cache_path=str(tmp_path / "cache.sqlite"),
+        **kw,
+    )
+
+
+@pytest.fixture(params=["offline", "remote"])
+def geocoder(request, gazetteer, tmp_path):
+    if request.param == "offline":
+        return get_geocoder(GeocoderConfig(), gazetteer)
+    server = request.getfixturevalue("server")
+    return get_geocoder(remote_config(server, tmp_path), gazetteer)
+
+
+@pytest.mark.parametrize(("query", "lat", "lon"), [("Bangor, Maine", 44.80, -68.77), ("Tbilisi", 41.69, 44.83)])
+def test_geocoder_contract_finds_place(geocoder, query, lat, lon):
+    location = geocoder.geocode(query, exactly_one=True)
+    assert isinstance(location, Location)
+    assert haversine_km(location.latitude, location.longitude, lat, lon) < 25
+    many = geocoder.geocode(query, exactly_one=False)
+    assert isinstance(many, list) and many[0].address == location.address
+
+
+def test_geocoder_contract_nothing_found_is_none(geocoder):
+    assert geocoder.geocode("Xqzvwplk Nowhere") is None
+
+
+def test_geocoder_offline_reverse(gazetteer):
+    geocoder = get_geocoder(GeocoderConfig(), gazetteer)
+    location = geocoder.reverse((48.8566, 2.3522))
+    assert location.raw["country"] == "FR"
+
+
+def test_remote_geocoder_caches_answers(server, gazetteer, tmp_path):
+    geocoder = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    geocoder.geocode("Tbilisi")
+    geocoder.geocode("Tbilisi")
+    assert NominatimHandler.calls == 1
+    assert geocoder.counts["cache_hits"] == 1
+
+
+@pytest.mark.parametrize("mode", ["429", "500"])
+def test_remote_geocoder_falls_back_offline(server, gazetteer, tmp_path, mode):
+    NominatimHandler.mode = mode
+    geocoder = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    location = geocoder.geocode("Tbilisi")
+    assert location is not None and location.raw["country"] == "GE"
+    assert geocoder.counts["fallbacks"] == 1
+    assert NominatimHandler.calls >= 2  # retried before falling back
+
+
+def test_remote_geocoder_requires_user_agent(gazetteer):
+    with pytest.raises(GeocodingError, match="needs geocoder.user_agent"):
+        get_geocoder(GeocoderConfig(provider="nominatim"), gazetteer)
+
+
+def test_unknown_provider_lists_names(gazetteer):
+    with pytest.raises(GeocodingError, match="nominatim"):
+        get_geocoder(GeocoderConfig(provider="nosuch", user_agent="x-tests"), gazetteer)
