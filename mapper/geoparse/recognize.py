@@ -76,6 +76,7 @@ class Recognizer:
     def recognize(self, text: str) -> list[Mention]:
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         lowercase_words = {text[s:e] for s, e in tokens if text[s].islower()}
+        name_parts = self._name_parts(text, tokens)
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -84,7 +85,7 @@ class Recognizer:
                 i += 1
                 continue
             mention, next_i = match
-            if self._keep(text, tokens, i, next_i, mention, lowercase_words):
+            if self._keep(text, tokens, i, next_i, mention, lowercase_words, name_parts):
                 mentions.append(mention)
             i = next_i
         return mentions
@@ -134,7 +135,29 @@ class Recognizer:
                 return Mention(start, cut, text[start:cut], (demonym,), demonym=True)
         return None
 
-    def _keep(self, text, tokens, i, next_i, mention: Mention, lowercase_words) -> bool:
+    def _name_parts(self, text: str, tokens: list[tuple[int, int]]) -> frozenset[str]:
+        """Words the text uses inside longer proper names ("John Kelly" -> Kelly, John).
+
+        Once an article has said "John Kelly", a later bare "Kelly" is the person, not one of
+        the towns called Kelly.
+        """
+        parts: set[str] = set()
+        for (s1, e1), (s2, e2) in zip(tokens, tokens[1:], strict=False):
+            if e1 + 1 != s2 or text[e1] != " ":
+                continue
+            first, second = text[s1:e1], text[s2:e2]
+            if not (first[0].isupper() and second[0].isupper()):
+                continue
+            if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
+                continue
+            if self._is_place_word(first) or self._is_place_word(second):
+                continue
+            parts.update((first, second))
+        return frozenset(parts)
+
+    def _keep(
+        self, text, tokens, i, next_i, mention: Mention, lowercase_words, name_parts=frozenset()
+    ) -> bool:
         """Precision filters for one candidate span."""
         gazetteer = self.gazetteer
         strong = any(gazetteer.kinds[e] != "city" for e in mention.entries) or mention.demonym
@@ -149,6 +172,12 @@ class Recognizer:
             if word.lower() in lowercase_words:  # the text uses it as a common word
                 return False
             if word.isupper() and len(word) <= 4:  # acronyms: NATO, CNN, ...
+                return False
+            if word in name_parts and all(
+                gazetteer.populations[e] < 100_000 for e in mention.entries
+            ):
+                return False
+            if re.match(r"\s+(said|says|told|added|wrote|argued|claimed)\b", text[mention.end :]):
                 return False
         previous = text[tokens[i - 1][0] : tokens[i - 1][1]] if i > 0 else ""
         following = text[tokens[next_i][0] : tokens[next_i][1]] if next_i < len(tokens) else ""
