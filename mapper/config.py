@@ -79,6 +79,8 @@ class EventsConfig:
     taxonomy: str = "default"
     # Which report wins when merged reports disagree on a toll: "latest" or "highest".
     toll_policy: str = "latest"
+    # Severity bands to override, by fact: {killed: {thresholds: [1, 10], levels: [2, 3]}}.
+    severity: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ class RenderConfig:
     online_tiles: list[str] = field(
         default_factory=lambda: ["OpenStreetMap.Mapnik", "CartoDB.Positron"]
     )
+    # API keys for tile providers that need one, by provider name ("CartoDB.Positron": "...").
+    tile_keys: dict[str, str] = field(default_factory=dict)
     # Deepest zoom level; clustering needs one, and at it stacked incidents spiderfy.
     max_zoom: int = 18
     # Size in pixels of the fixed-size map written with --embed (and of its iframe).
@@ -155,7 +159,7 @@ def _check_type(value: Any, hint: Any, key: str) -> Any:
     if origin in (typing.Union, types.UnionType):
         return value
     if isinstance(hint, type):
-        if hint is not bool and isinstance(value, bool) or not isinstance(value, hint):
+        if (hint is not bool and isinstance(value, bool)) or not isinstance(value, hint):
             raise ConfigError(
                 f"{key}: expected {hint.__name__}, got {type(value).__name__} {value!r}"
             )

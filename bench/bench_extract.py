@@ -1,0 +1,126 @@
+"""Benchmark the event stage: scorer figures on the events dev set, then documents/s on one core.
+
+Run from the repository root:  python bench/bench_extract.py [--gold G] [--mapping M] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mapper.config import EventsConfig
+from mapper.events.extract import EventExtractor, event_record
+from mapper.events.taxonomy import load_taxonomy
+from mapper.models import Article, GeoparsedArticle
+
+DEFAULT_GOLD = "../shared/eval/events/dev_v1.jsonl"
+DEFAULT_MAPPING = "../shared/eval/events/mapping_dev.json"
+SCORER = "../shared/eval/score_events.py"
+MIN_DOCS = 10_000
+
+
+def _read_docs(path: Path) -> tuple[list[GeoparsedArticle], list[dict]]:
+    docs, rows = [], []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            rows.append(row)
+            article = Article(
+                article_id=str(row["id"]),
+                text=row.get("text") or "",
+                title=row.get("title") or "",
+                date=row.get("date"),
+            )
+            docs.append(GeoparsedArticle(article))
+    return docs, rows
+
+
+def _score(gold: Path, pred: Path, mapping: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, SCORER, str(gold), str(pred), "--mapping", str(mapping)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def _print_errors(rows: list[dict], preds: list[dict], mapping: Path) -> None:
+    maps = json.loads(mapping.read_text(encoding="utf-8"))["mappings"]
+    for row, pred in zip(rows, preds, strict=True):
+        label = f"{row['source']}:{row['event_type']}"
+        gold = maps.get(label, maps.get(f"{row['source']}:*"))
+        gold = gold if isinstance(gold, list) or gold is None else [gold]
+        if gold and pred["event_type"] not in gold:
+            print(f"TYPE {row['id']:<40} gold={gold[0]:<22} pred={pred['event_type']:<22}")
+        for name in row.get("labelled_facts") or []:
+            g, p = row["facts"].get(name) or None, pred["facts"].get(name) or None
+            if g != p:
+                print(f"FACT {row['id']:<40} {name}: gold={g} pred={p}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", default=DEFAULT_GOLD)
+    parser.add_argument("--mapping", default=DEFAULT_MAPPING)
+    parser.add_argument("--errors", action="store_true", help="list every wrong type or fact")
+    args = parser.parse_args()
+    gold, mapping = Path(args.gold), Path(args.mapping)
+
+    started = time.perf_counter()
+    extractor = EventExtractor(load_taxonomy("default"), EventsConfig())
+    build_s = time.perf_counter() - started
+    docs, rows = _read_docs(gold)
+    preds = [event_record(event) for event in extractor.extract_many(docs)]
+    with tempfile.TemporaryDirectory() as tmp:
+        pred_path = Path(tmp) / "pred.jsonl"
+        pred_path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+        result = _score(gold, pred_path, mapping)
+    if args.errors:
+        _print_errors(rows, preds, mapping)
+
+    repeats = -(-MIN_DOCS // len(docs))
+    batch = docs * repeats
+    started = time.perf_counter()
+    extractor.extract_many(batch)
+    elapsed = time.perf_counter() - started
+
+    et, facts = result["event_type"], result["facts"]
+    print(
+        f"event type: accuracy {et['accuracy']:.3f}  macro-F1 {et['macro_f1']:.3f}  "
+        f"(n={et['n_scored']}, skipped {et['skipped']})"
+    )
+    for name in ("killed", "injured", "missing", "evacuated", "displaced", "magnitude"):
+        f = facts[name]
+        if not f["n_gold_value"] and not f["n_gold_null"]:
+            continue
+        exact = "-" if f["exact_match"] is None else f"{f['exact_match']:.3f}"
+        fpr = "-" if f["false_positive_rate"] is None else f"{f['false_positive_rate']:.3f}"
+        print(
+            f"{name:>10}: exact {exact} (n={f['n_gold_value']})  false-positive rate {fpr} "
+            f"(n={f['n_gold_null']})"
+        )
+    print(
+        "per type F1: " + ", ".join(f"{k} {v['f1']:.2f}" for k, v in sorted(et["per_type"].items()))
+    )
+    print(
+        "per source accuracy: "
+        + ", ".join(f"{k} {v['event_type_accuracy']:.2f}" for k, v in result["by_source"].items())
+    )
+    print(
+        f"speed: {len(batch) / elapsed:,.0f} docs/s on one core ({len(batch):,} docs in "
+        f"{elapsed:.2f} s, extraction only, no toponyms); "
+        f"extractor built in {build_s * 1000:.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

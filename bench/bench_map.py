@@ -1,0 +1,213 @@
+"""Benchmark the incident map: HTML size and time to first render for synthetic incidents.
+
+Run from the repository root: ``python bench/bench_map.py [--sizes 1000 10000 100000]``.
+Time to first render is measured in headless Chromium (when found on PATH), from navigation
+until the map's script reports that every layer is drawn (``window.mapper.ready``), with all
+network blocked. Target (../shared/ANCHORS.md): 100,000 incidents under 25 MB, drawn in < 3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import string
+import tempfile
+import time
+from pathlib import Path
+
+from mapper.config import RenderConfig
+from mapper.errors import MapperError
+from mapper.events.taxonomy import Category, Taxonomy, load_taxonomy
+from mapper.models import Facts, Incident, Place, Source
+from mapper.render.map import render_map
+
+SEED = 20240306
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WORDS = [
+    "officials",
+    "said",
+    "the",
+    "attack",
+    "killed",
+    "people",
+    "near",
+    "town",
+    "village",
+    "province",
+    "district",
+    "forces",
+    "residents",
+    "reported",
+    "heavy",
+    "damage",
+    "after",
+    "overnight",
+    "strikes",
+    "on",
+    "the",
+    "area",
+    "emergency",
+    "services",
+    "rescue",
+    "teams",
+    "were",
+    "searching",
+    "for",
+    "survivors",
+    "while",
+    "authorities",
+    "announced",
+    "an",
+    "investigation",
+]
+
+
+def taxonomy() -> Taxonomy:
+    try:
+        return load_taxonomy("default")
+    except (MapperError, ValueError) as exc:  # the YAML may be mid-edit on a branch
+        print(f"(default taxonomy unavailable: {exc.__class__.__name__}; using a stand-in)")
+        palette = ["#b2182b", "#d6604d", "#2166ac", "#1b7837", "#e66101", "#762a83", "#878787"]
+        icons = ["crosshairs", "plane", "exchange", "tint", "fire", "shield", "car"]
+        return Taxonomy(
+            "bench",
+            tuple(Category(f"cat_{i}", f"Category {i}", palette[i], icons[i]) for i in range(7)),
+            fallback="cat_6",
+        )
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def places(rng: random.Random, n: int) -> list[Place]:
+    pool = []
+    for i in range(n):
+        name = "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(4, 10)))
+        lat, lon = rng.uniform(-45, 65), rng.uniform(-120, 150)
+        roll = rng.random()
+        if roll < 0.85:
+            pool.append(Place(f"geonames:{i}", name.title(), lat, lon, "city", "city", "XX"))
+        else:
+            precision = "admin1" if roll < 0.95 else "country"
+            extent = rng.uniform(50, 300) if precision == "admin1" else rng.uniform(200, 1500)
+            pool.append(
+                Place(
+                    f"area:{i}",
+                    name.title(),
+                    lat,
+                    lon,
+                    precision,
+                    precision,
+                    "XX",
+                    extent_km=extent,
+                )
+            )
+    return pool
+
+
+def incidents(n: int, tax: Taxonomy) -> list[Incident]:
+    rng = random.Random(SEED + n)
+    pool = places(rng, max(50, n // 10))
+    out = []
+    for i in range(n):
+        place = rng.choice(pool)
+        flow = rng.random() < 0.02
+        sources = tuple(
+            Source(
+                f"art{i}-{k}",
+                sentence(rng, rng.randint(6, 12)),
+                f"https://news{k}.example.org/{i}/{rng.randint(1, 10**6)}",
+                rng.choice(["Wire", "Daily Herald", "Agency", "Tribune"]),
+                f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            )
+            for k in range(rng.randint(1, 3))
+        )
+        killed = rng.choice([None, None, 0, 1, 2, 5, 12])
+        out.append(
+            Incident(
+                incident_id=f"{i:08x}",
+                category=rng.choice(tax.ids),
+                place=place,
+                facts=Facts(killed=killed, injured=rng.choice([None, 3, 10])),
+                severity=rng.randint(0, 5),
+                severity_reason="synthetic",
+                date=f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                title=sentence(rng, rng.randint(6, 12)),
+                evidence=sentence(rng, rng.randint(15, 35)) + f" In {place.name}.",
+                place_reason="largest population among candidates",
+                article_ids=tuple(s.article_id for s in sources),
+                sources=sources,
+                origin=rng.choice(pool) if flow else None,
+                destination=place if flow else None,
+            )
+        )
+    return out
+
+
+def first_render_seconds(browser: object, path: Path) -> float:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    start = time.perf_counter()
+    page.goto(path.as_uri(), timeout=120_000)
+    page.wait_for_function("() => window.mapper && window.mapper.ready", timeout=120_000)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--keep", type=Path, help="keep the HTML files in this directory")
+    args = parser.parse_args()
+    tax = taxonomy()
+    chromium = next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None,
+    )
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        browser = pw = None
+        if chromium:
+            from playwright.sync_api import sync_playwright
+
+            pw = sync_playwright().start()
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for n in args.sizes:
+                data = incidents(n, tax)
+                start = time.perf_counter()
+                path = render_map(data, tax, RenderConfig(), folder / f"map_{n}.html")
+                render_s = time.perf_counter() - start
+                size_mb = path.stat().st_size / 1e6
+                first = first_render_seconds(browser, path) if browser else None
+                rows.append((n, render_s, size_mb, first))
+                print(f"  {n:>7,} incidents done", flush=True)
+        finally:
+            if browser is not None:
+                browser.close()
+                pw.stop()
+    print()
+    print("| incidents | mode | render (s) | HTML (MB) | first render in Chromium (s) |")
+    print("|---:|---|---:|---:|---:|")
+    threshold = RenderConfig().cluster_threshold
+    for n, render_s, size_mb, first in rows:
+        mode = "compact" if n > threshold else "rich"
+        shown = f"{first:.2f}" if first is not None else "n/a (no Chromium)"
+        print(f"| {n:,} | {mode} | {render_s:.2f} | {size_mb:.1f} | {shown} |")
+
+
+if __name__ == "__main__":
+    main()

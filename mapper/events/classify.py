@@ -1,0 +1,110 @@
+"""Title + text -> event category, by weighted cues read over the whole text.
+
+All cues are indexed once (``cues.CueIndex``); within a category, overlapping matches keep one,
+context (negative) cues first, so "opened fire" hides "fire". A match scores its cue's weight
+times a position factor (title and lead count more), doubled right before a casualty verb
+("strikes across the city killed 22"), halved for each repeat of the same cue,
+and is ignored right after a negation ("no tsunami warning", "not a terror attack"). The best
+category wins; below ``min_score`` the taxonomy's fallback ("other") is used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mapper.events.cues import CueIndex
+from mapper.events.taxonomy import Cue, Taxonomy
+
+# "no tsunami", "not a terror attack", "anti-terror", "non-violent"; but "anti-wall protest" is
+# a protest, so prefixes negate only the word they are attached to.
+_NEGATED = re.compile(
+    r"(?:\b(?:no|not|never|without|nor|denied|denies|ruled out)\s+(?:[a-z]+\s+)?"
+    r"|\b(?:anti|non|post|pre|counter)-)$"
+)
+# A cue right before a casualty verb names what did the killing ("strikes across the city killed
+# 22", "the blast injured 40"): it counts double, so background cues elsewhere weigh less.
+_CASUALTY_NEAR = re.compile(
+    r"[^.;,]{0,30}?\s(?:killed|kill|kills|left\s+[\w\s]{1,20}dead|wounded|injured"
+    r"|claimed\s+the\s+lives)\s+(?:at\s+least\s+|more\s+than\s+|some\s+|about\s+)?(?:\d|[a-z]+\s+(?:people|civilians|persons))"
+)
+# Longer articles drift to background; the first few thousand characters carry the event.
+MAX_CHARS = 6000
+
+
+@dataclass(frozen=True, slots=True)
+class TypeResult:
+    category: str
+    confidence: float
+    scores: dict[str, float]
+    evidence: int | None  # offset (in the scanned text) of the winning category's strongest cue
+
+
+class EventTyper:
+    """Scores a text against every category of a taxonomy. Build once, call ``classify`` often."""
+
+    def __init__(self, taxonomy: Taxonomy, min_score: float = 1.5) -> None:
+        self.fallback = taxonomy.fallback
+        self.min_score = min_score
+        cues: list[tuple[str, Cue]] = [(c.id, cue) for c in taxonomy.categories for cue in c.cues]
+        self._category = [category for category, _ in cues]
+        self._weight = [cue.weight for _, cue in cues]
+        self._index = CueIndex([cue.pattern for _, cue in cues])
+
+    def scores(self, title: str, text: str) -> tuple[dict[str, float], dict[str, int]]:
+        """Per-category scores and, per category, the text offset of its strongest match."""
+        title = title.strip()
+        body_start = len(title) + 1 if title else 0
+        scan = CueIndex.normalise(f"{title}\n{text[:MAX_CHARS]}" if title else text[:MAX_CHARS])
+        # Within a category, overlapping matches keep one: context (negative) cues first, then the
+        # longest, so "opened fire" hides "fire" and "earthquake-proof" hides "earthquake".
+        matches = sorted(
+            self._index.find(scan),
+            key=lambda m: (self._category[m.key], m.start, self._weight[m.key] >= 0, -m.end),
+        )
+        scores: dict[str, float] = {}
+        where: dict[str, int] = {}
+        best: dict[str, float] = {}
+        last_end: dict[str, int] = {}
+        repeats: dict[int, int] = {}
+        for m in matches:
+            category = self._category[m.key]
+            if m.start < last_end.get(category, -1):
+                continue
+            last_end[category] = m.end
+            weight = self._weight[m.key]
+            if weight > 0 and _NEGATED.search(scan, max(0, m.start - 24), m.start):
+                continue
+            repeat = repeats.get(m.key, 0)
+            repeats[m.key] = repeat + 1
+            contribution = weight * _position_factor(m.start, body_start) / (1 + repeat)
+            if weight > 0 and _CASUALTY_NEAR.match(scan, m.end):
+                contribution *= 2.0
+            scores[category] = scores.get(category, 0.0) + contribution
+            if contribution > best.get(category, 0.0):
+                best[category], where[category] = contribution, m.start - body_start
+        return {k: v for k, v in scores.items() if v > 0}, where
+
+    def classify(self, title: str, text: str) -> TypeResult:
+        """Return the best category, a 0-1 confidence and the evidence offset in ``text``."""
+        scores, where = self.scores(title, text)
+        if not scores:
+            return TypeResult(self.fallback, 0.0, scores, None)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        best, top = ranked[0]
+        if top < self.min_score:
+            return TypeResult(self.fallback, 0.0, scores, None)
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        confidence = round(min(1.0, (top - second) / top + 0.1) if top else 0.0, 3)
+        return TypeResult(best, confidence, scores, where.get(best))
+
+
+def _position_factor(start: int, body_start: int) -> float:
+    if start < body_start:
+        return 2.0  # the title names the event
+    offset = start - body_start
+    if offset < 300:
+        return 1.5
+    if offset < 1500:
+        return 1.0
+    return 0.5

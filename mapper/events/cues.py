@@ -1,0 +1,153 @@
+"""Fast matching of many cue regexes: a literal-prefix index in front of anchored regex matches.
+
+Scanning a 600-character text costs Python's regex engine ~7 µs per pattern whatever the pattern,
+so 60 cues would cost the whole per-document budget. Instead each cue's possible literal prefixes
+("air", "shell", "earth") are read from its parsed pattern and put into one Aho-Corasick automaton;
+a document is scanned once, and a cue's regex runs only anchored where one of its prefixes occurs.
+Cues whose prefixes cannot be read (e.g. starting with ``\\w``) fall back to a full scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+try:  # the parser behind `re`; private, so any failure just disables indexing for a cue
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - other Python implementations
+    _p = _c = None  # type: ignore[assignment]
+
+PREFIX_LEN = 5  # longer prefixes mean fewer false hits but more alternatives to index
+MIN_PREFIX = 2
+MAX_PREFIXES = 3000
+_WS = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
+
+Prefixes = list[tuple[str, bool]]  # (literal prefix, whether the pattern part ended with it)
+
+
+class _Unindexable(Exception):
+    pass
+
+
+def _seq(items: Sequence[tuple[object, object]], i: int = 0) -> Prefixes:
+    if i == len(items):
+        return [("", True)]
+    op, av = items[i]
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: skip
+        return _seq(items, i + 1)
+    out: Prefixes = []
+    for head, complete in _node(op, av):
+        if complete and len(head) < PREFIX_LEN:
+            for tail, done in _seq(items, i + 1):
+                joined = head + tail
+                out.append((joined[:PREFIX_LEN], done and len(joined) <= PREFIX_LEN))
+        else:
+            out.append((head[:PREFIX_LEN], False))
+        if len(out) > MAX_PREFIXES:
+            raise _Unindexable
+    return list(dict.fromkeys(out))
+
+
+def _node(op: object, av: object) -> Prefixes:
+    if op is _c.LITERAL:
+        return [(chr(av).lower(), True)]  # type: ignore[arg-type]
+    if op is _c.SUBPATTERN:
+        return _seq(list(av[3]))  # type: ignore[index]
+    if op is _c.BRANCH:
+        out: Prefixes = []
+        for alt in av[1]:  # type: ignore[index]
+            out.extend(_seq(list(alt)))
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, high, sub = av  # type: ignore[misc]
+        inner = _seq(list(sub))
+        if low == high == 1:
+            return inner
+        stopped = [(s, False) for s, _ in inner]
+        return [*stopped, ("", True)] if low == 0 else stopped
+    if op is _c.IN:
+        chars = []
+        for kind, value in av:  # type: ignore[union-attr]
+            if kind is _c.LITERAL:
+                chars.append(chr(value).lower())
+            elif kind is _c.CATEGORY and value is _c.CATEGORY_SPACE:
+                chars.append(" ")
+            elif kind is _c.CATEGORY and value is _c.CATEGORY_DIGIT:
+                chars.extend("0123456789")
+            else:
+                return [("", False)]
+        return [(ch, True) for ch in dict.fromkeys(chars)]
+    if op is _c.CATEGORY and av is _c.CATEGORY_SPACE:
+        return [(" ", True)]
+    return [("", False)]
+
+
+def literal_prefixes(pattern: str) -> list[str] | None:
+    """Lower-case literals one of which every match of ``pattern`` starts with, or None."""
+    if _p is None:
+        return None
+    try:
+        prefixes = _seq(list(_p.parse(pattern, re.IGNORECASE)))
+    except (_Unindexable, RecursionError, re.error, TypeError, IndexError, AttributeError):
+        return None
+    if any(len(s) < MIN_PREFIX for s, _ in prefixes):
+        return None
+    return sorted({s for s, _ in prefixes})
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    start: int
+    end: int
+    key: int  # the caller's id for the pattern
+
+
+class CueIndex:
+    """Find all matches of many regexes in one text, each regex anchored at its prefix hits."""
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self.patterns = list(patterns)
+        by_prefix: dict[str, list[int]] = {}
+        self.unindexed: list[int] = []
+        for key, pattern in enumerate(self.patterns):
+            prefixes = literal_prefixes(pattern.pattern)
+            if prefixes is None:
+                self.unindexed.append(key)
+                continue
+            for prefix in prefixes:
+                by_prefix.setdefault(prefix, []).append(key)
+        self._prefixes = list(by_prefix)
+        self._keys = [by_prefix[p] for p in self._prefixes]
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(self._prefixes, matchkind=ahocorasick_rs.MatchKind.Standard)
+            if self._prefixes
+            else None
+        )
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        """The form matching runs on: lower case, every whitespace character a space."""
+        return text.lower().translate(_WS)
+
+    def find(self, text: str) -> list[CueMatch]:
+        """All (possibly overlapping) matches in a text already passed through ``normalise``."""
+        found: dict[tuple[int, int], int] = {}
+        if self._automaton is not None:
+            for index, start, _end in self._automaton.find_matches_as_indexes(
+                text, overlapping=True
+            ):
+                for key in self._keys[index]:
+                    if (key, start) in found:
+                        continue
+                    m = self.patterns[key].match(text, start)
+                    if m is not None and m.end() > start:
+                        found[(key, start)] = m.end()
+        for key in self.unindexed:
+            for m in self.patterns[key].finditer(text):
+                if m.end() > m.start():
+                    found[(key, m.start())] = m.end()
+        return [CueMatch(start, end, key) for (key, start), end in found.items()]

@@ -1,0 +1,302 @@
+"""Facts from an article's title and text -> Facts (killed, injured, ..., magnitude, area burned).
+
+Rules (``fact_patterns``) propose candidates; ``_choose`` keeps one per fact: an explicit coding
+note first, then the latest cumulative toll ("death toll rose to"), else the lead's figure. Counts
+joined in one clause are summed ("3 soldiers and 2 civilians were killed" -> 5); separate reports
+are not. Hedged or background figures ("may have", "since 2019") count only when nothing else does.
+Unknown stays None; an explicit "no casualties" gives 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+from mapper.events import fact_patterns as fp
+from mapper.events.numbers import NUMBER_RE, is_vague, parse_number
+from mapper.events.text import mask_non_counts, sentence_spans
+from mapper.models import Facts
+
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|or|and)\s*$", re.IGNORECASE)
+# Longer "sentences" are tables or run-on lists; their tail carries no readable fact.
+MAX_SENTENCE = 1000
+_COUNT_FIELDS = (
+    "killed",
+    "injured",
+    "missing",
+    "displaced",
+    "evacuated",
+    "trapped",
+    "rescued",
+    "buildings_destroyed",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A value a rule found, with what the chooser needs to rank it."""
+
+    field: str
+    value: float
+    in_title: bool
+    start: int
+    sentence: tuple[int, int]
+    weak: bool = False  # hedged ("may have") or background ("since March")
+    vague: bool = False  # "dozens", "several"
+    cumulative: bool = False  # "death toll rose to", "so far"
+    coded: bool = False  # analyst's note: "fatalities coded as 6"
+
+
+@dataclass(frozen=True, slots=True)
+class FactResult:
+    facts: Facts
+    evidence: tuple[int, int] | None  # span of the sentence that reports the main fact (body)
+    candidates: tuple[Candidate, ...]
+
+
+def _sum_numbers(span: str, between: bool = False) -> tuple[float | None, bool]:
+    """Sum the numbers in a list span, reading ranges ("25 to 35", "between 20 and 30") as their
+    lower bound; ``between`` says the span follows a "between" outside it."""
+    total = 0.0
+    vague = True
+    found = False
+    prev_end = None
+    low = span.lower()
+    in_between = between or low.lstrip().startswith("between") or " between " in low
+    for match in NUMBER_RE.finditer(span):
+        if prev_end is not None and _RANGE_JOIN.match(span[prev_end : match.start()]):
+            joiner = span[prev_end : match.start()].strip().lower()
+            if joiner != "and" or in_between:
+                prev_end = match.end()
+                continue
+        value = parse_number(match.group(0))
+        prev_end = match.end()
+        if value is None:
+            continue
+        found = True
+        total += value
+        vague = vague and is_vague(match.group(0))
+    return (total if found else None), vague
+
+
+def _round_half_up(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+class FactExtractor:
+    """Finds facts in text. Stateless apart from the compiled rules; reuse one instance."""
+
+    def __init__(self, rules: tuple[fp.FactRule, ...] = fp.FACT_RULES) -> None:
+        self.rules = rules
+        # One automaton finds trigger stems and rule keywords; a sentence is read only if it holds
+        # a trigger, and a rule runs only if the sentence holds one of its keywords.
+        keywords = {k for rule in rules for k in rule.keywords}
+        self._literals = sorted(set(fp.TRIGGERS) | keywords)
+        self._is_trigger = [lit in fp.TRIGGERS for lit in self._literals]
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
+        )
+
+    def candidates(self, text: str, *, in_title: bool = False) -> list[Candidate]:
+        """All fact candidates in ``text`` in reading order."""
+        low = text.lower()
+        hits = self._automaton.find_matches_as_indexes(low, overlapping=True)
+        if not any(self._is_trigger[i] for i, _, _ in hits):
+            return []
+        found: list[Candidate] = []
+        for (a, b), present in _sentences_with(text, hits, self._literals):
+            b = min(b, a + MAX_SENTENCE)
+            sent = mask_non_counts(text[a:b])
+            context = (
+                fp.BACKGROUND.search(sent) is not None,
+                fp.CUMULATIVE.search(sent) is not None,
+            )
+            raw = self._subject_matches(sent) + [
+                (rule, m)
+                for rule in self.rules
+                if not rule.keywords or not present.isdisjoint(rule.keywords)
+                for m in rule.regex.finditer(sent)
+            ]
+            for rule, m in raw:
+                cand = self._candidate(rule, m, sent, a, (a, b), in_title, context)
+                if cand is not None:
+                    found.append(cand)
+        found.sort(key=lambda c: c.start)
+        return found
+
+    @staticmethod
+    def _subject_matches(sent: str) -> list[tuple[fp.FactRule, re.Match[str]]]:
+        """'<numbers> <noun phrase> <aux> <verb>' tried at each number (one regex for all facts)."""
+        out = []
+        consumed = -1
+        for number in NUMBER_RE.finditer(sent):
+            if (
+                number.start() < consumed
+                or sent[max(0, number.start() - 3) : number.start()].lower() == "no "
+            ):
+                continue
+            m = fp.SUBJECT.match(sent, number.start())
+            if m is None:
+                continue
+            consumed = m.end()
+            field = next(f for f in fp.SUBJECT_FIELDS if m.group(f))
+            verb = m.group("v")
+            if fp.TRANSITIVE.match(verb) and fp.OBJECT_AFTER.match(sent, m.end()):
+                continue  # active voice: "2 gunmen killed 5 villagers" counts the victims later
+            out.append((_SUBJECT_RULES[field], m))
+        return out
+
+    @staticmethod
+    def _candidate(
+        rule: fp.FactRule,
+        m: re.Match[str],
+        sent: str,
+        offset: int,
+        span: tuple[int, int],
+        in_title: bool,
+        context: tuple[bool, bool],
+    ) -> Candidate | None:
+        verb_last = rule.passive or rule.regex is fp.SUBJECT
+        if (
+            verb_last
+            and rule.field in ("killed", "injured")
+            and fp.CASUALTY_AFTER.match(sent, m.end())
+        ):
+            return None
+        if rule.passive and fp.OBJECT_AFTER.match(sent, m.end()):
+            return None
+        if rule.field == "injured" and fp.DIED_AFTER.match(sent, m.end()):
+            return None
+        if rule.value is not None:
+            value, vague = rule.value, False
+        else:
+            between = sent[max(0, m.start() - 8) : m.start()].lower().endswith("between ")
+            value, vague = _sum_numbers(m.group("n"), between)
+            if value is None:
+                return None
+            if fp.ONE_MORE_BEFORE.search(sent, max(0, m.start() - 40), m.start()):
+                value += 1
+        if rule.coded and m.group("d"):
+            divisor = parse_number(m.group("d"))
+            if divisor:
+                value = float(_round_half_up(value / divisor))
+        hedged = (
+            fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
+            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 20), m.start()) is not None
+        )
+        return Candidate(
+            field=rule.field,
+            value=value,
+            in_title=in_title,
+            start=offset + m.start() + (-1_000_000 if in_title else 0),
+            sentence=span,
+            weak=hedged or context[0],
+            vague=vague,
+            cumulative=rule.cumulative or context[1],
+            coded=rule.coded,
+        )
+
+    def extract(self, text: str, title: str = "") -> FactResult:
+        """Extract Facts from an article's body and title (the title fills gaps only)."""
+        cands = self.candidates(text)
+        if title:
+            cands = self.candidates(title, in_title=True) + cands
+        values: dict[str, int | float | None] = {}
+        evidence: tuple[int, int] | None = None
+        for field in _COUNT_FIELDS:
+            best = _choose([c for c in cands if c.field == field])
+            if best is not None:
+                values[field] = round(best.value)
+                if evidence is None and not best.in_title:
+                    evidence = best.sentence
+        low = text.lower()
+        if any(h in low for h in fp.ZERO_HINTS):
+            if values.get("killed") is None and fp.ZERO_KILLED.search(text):
+                values["killed"] = 0
+            if values.get("injured") is None and fp.ZERO_INJURED.search(text):
+                values["injured"] = 0
+        if any(h in low for h in fp.MAGNITUDE_HINTS) or any(
+            h in title.lower() for h in fp.MAGNITUDE_HINTS
+        ):
+            values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
+        if any(h in low for h in fp.AREA_HINTS):
+            values["area_burned_ha"] = _area_burned(text)
+        return FactResult(Facts(**values), evidence, tuple(cands))
+
+
+_SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
+
+
+def _sentences_with(
+    text: str, hits: list[tuple[int, int, int]], literals: list[str]
+) -> list[tuple[tuple[int, int], set[str]]]:
+    """The sentences holding a trigger stem, each with the set of literals found in it."""
+    trigger = set(fp.TRIGGERS)
+    hits = sorted(hits, key=lambda h: h[1])
+    out = []
+    i = 0
+    for a, b in sentence_spans(text):
+        while i < len(hits) and hits[i][1] < a:
+            i += 1
+        present: set[str] = set()
+        j = i
+        while j < len(hits) and hits[j][1] < b:
+            present.add(literals[hits[j][0]])
+            j += 1
+        if not present.isdisjoint(trigger):
+            out.append(((a, b), present))
+        i = j
+    return out
+
+
+def _choose(cands: list[Candidate]) -> Candidate | None:
+    """Pick the value to report among one field's candidates (see the module docstring)."""
+    if not cands:
+        return None
+    coded = [c for c in cands if c.coded]
+    if coded:
+        return coded[-1]
+    for in_title, weak in ((False, False), (True, False), (False, True), (True, True)):
+        group = [c for c in cands if c.in_title == in_title and c.weak == weak]
+        if not group:
+            continue
+        exact = [c for c in group if not c.vague]
+        cumulative = [c for c in exact if c.cumulative]
+        if cumulative:
+            return max(cumulative, key=lambda c: c.value)
+        if group[0].vague and exact:
+            return exact[0]
+        return group[0]
+    return None
+
+
+def _magnitude(text: str) -> float | None:
+    for m in fp.MAGNITUDE.finditer(text):
+        raw = next(g for g in m.groups() if g)
+        value = float(raw)
+        if 1.0 <= value < 10.0:
+            return value
+    return None
+
+
+def _area_burned(text: str) -> float | None:
+    for a, b in sentence_spans(text):
+        sent = text[a:b]
+        if not fp.AREA_CONTEXT.search(sent):
+            continue
+        for m in fp.AREA.finditer(sent):
+            value = parse_number(m.group("n"))
+            if value is None:
+                continue
+            unit = m.group("u").lower()
+            if unit.startswith("acre"):
+                value *= fp.HA_PER_UNIT["acres"]
+            elif "mi" in unit:
+                value *= fp.HA_PER_UNIT["mi"]
+            elif "k" in unit:
+                value *= fp.HA_PER_UNIT["km"]
+            return round(value, 1)
+    return None

@@ -1,0 +1,164 @@
+"""Toponyms + text -> the roles places play in the event (event, origin, destination, affected,
+mentioned).
+
+The event place is the best-scoring resolved, non-demonym toponym: one in the sentence that
+reports the event, after a locative preposition ("in X", "near X"), specific rather than broad,
+named in the dateline or often. Places that only speak ("the White House said") are mentioned;
+places reached by the effects ("felt in neighbouring X") are affected. Transfers (shipments, aid,
+deportations) read "from X" / the sender before the verb as origin and "to X" as destination.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mapper.models import EventLocation, LocationRole, Toponym
+
+_SPEAKER_AFTER = re.compile(
+    r"^[\s,'’s]*(?:\w+\s+){0,2}?(?:said|says|say|announced|announces|reported|reports|told|claimed"
+    r"|claims|stated|states|warned|warns|confirmed|confirms|accused|accuses|denied|denies|urged"
+    r"|urges|condemned|condemns|called|calls|added|insisted|tweeted|spokes\w+|officials?\s+said)\b",
+    re.IGNORECASE,
+)
+_SPEAKER_BEFORE = re.compile(
+    r"(?:according\s+to|told|quoted\s+by|cited\s+by|reported\s+by|sources?\s+in|officials?\s+in"
+    r"|spokes\w+\s+(?:for|in)|(?:ministry|government|embassy|authorities)\s+(?:of|in))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_AFFECTED_BEFORE = re.compile(
+    r"(?:neighbou?ring|felt\s+(?:as\s+far\s+(?:away\s+)?as|in|across|throughout)|shaking\s+\w+\s+in"
+    r"|also\s+(?:hit|affected|struck)|spread\s+(?:to|into)|reached|as\s+far\s+as|parts\s+of"
+    r"|affected\s+areas?\s+(?:of|in)|and\s+in)\s+(?:the\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|inside|across|into|on|off|around|throughout|hit|hits|struck|strikes"
+    r"|rocked|shook|battered|pounded|entered|reached|captured|seized|attacked|of|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+_TO_BEFORE = re.compile(r"\b(?:to|into|for|towards?|bound\s+for)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+TRANSFER = re.compile(
+    r"\b(?:ship(?:s|ped|ping|ments?)|sen[dt]s?|sending|deliver\w*|suppl(?:y|ies|ied|ying)|s[eo]ll(?:s|ing)?"
+    r"|sold|export\w*|transfer\w*|provid\w*|donat\w*|deport\w*|extradit\w*|repatriat\w*|airlift\w*"
+    r"|handed\s+over|aid\s+(?:to|for)|arms\s+(?:to|for))\b",
+    re.IGNORECASE,
+)
+_PRECISION_BONUS = {"point": 1.0, "city": 1.0, "admin1": 0.6, "country": 0.2, "region": 0.0}
+
+
+_DATELINE_AFTER = re.compile(r"[\s,A-Za-z.]{0,40}?(?:\(|\s[-–—]\s|--|:)")
+
+
+def _dateline(text: str, top: Toponym) -> bool:
+    """An opening "KABUL, Afghanistan (date) -" or "ZHOUQU, Gansu -" names the reporting place."""
+    if top.start > 40:
+        return False
+    head = text[: top.start]
+    if not (head.strip() == "" or (head.rstrip().endswith(",") and head.strip(" ,").isupper())):
+        return False
+    return top.name.isupper() or _DATELINE_AFTER.match(text, top.end) is not None
+
+
+def _score(topo: Toponym, text: str, evidence: tuple[int, int] | None, count: int) -> float:
+    before = text[max(0, topo.start - 40) : topo.start]
+    score = 0.5 * topo.score + 0.3 * min(count - 1, 3)
+    if evidence and evidence[0] <= topo.start < evidence[1]:
+        score += 3.0
+    if _LOCATIVE_BEFORE.search(before):
+        score += 1.5
+    if _dateline(text, topo):
+        score += 1.0
+    if topo.place is not None:
+        score += _PRECISION_BONUS.get(topo.place.precision, 0.0)
+    # Earlier mentions usually report the event; later ones drift to context.
+    score += max(0.0, 1.0 - topo.start / 1500)
+    return score
+
+
+def _context_role(topo: Toponym, text: str) -> LocationRole | None:
+    before = text[max(0, topo.start - 40) : topo.start]
+    after = text[topo.end : topo.end + 40]
+    if _AFFECTED_BEFORE.search(before):
+        return "affected"
+    if _SPEAKER_AFTER.match(after) or _SPEAKER_BEFORE.search(before):
+        return "mentioned"
+    return None
+
+
+def _transfer_role(topo: Toponym, text: str, verbs: list[int]) -> LocationRole | None:
+    """Origin/destination of a transfer whose verbs (offsets) are in the toponym's sentence."""
+    before = text[max(0, topo.start - 30) : topo.start]
+    if _FROM_BEFORE.search(before):
+        return "origin"
+    if any(v < topo.start for v in verbs) and _TO_BEFORE.search(before):
+        return "destination"
+    if any(v >= topo.end for v in verbs) and not _LOCATIVE_BEFORE.search(before):
+        return "origin"  # the sender is the subject: "Russia delivered ...", "Iranian arms sent"
+    return None
+
+
+def _transfer_verbs(text: str, topo: Toponym) -> list[int]:
+    start = max(text.rfind(".", 0, topo.start), text.rfind("\n", 0, topo.start)) + 1
+    end = text.find(". ", topo.end)
+    end = len(text) if end < 0 else end
+    return [m.start() for m in TRANSFER.finditer(text, start, end)]
+
+
+def assign_roles(
+    toponyms: Sequence[Toponym],
+    text: str,
+    *,
+    evidence: tuple[int, int] | None = None,
+    transfer: bool = False,
+) -> tuple[EventLocation, ...]:
+    """Give each toponym a role; exactly one ``event`` if any resolved non-demonym place exists.
+
+    Args:
+        toponyms: the article's place mentions, offsets into ``text``.
+        text: the article text the offsets refer to.
+        evidence: span of the sentence that reports the event, if known.
+        transfer: the event moves something between places (arms, aid, deportees).
+    """
+    roles: list[LocationRole] = []
+    counts: dict[str, int] = {}
+    for topo in toponyms:
+        key = topo.place.place_id if topo.place else topo.name.lower()
+        counts[key] = counts.get(key, 0) + 1
+    for topo in toponyms:
+        role: LocationRole | None = None
+        if transfer:
+            verbs = _transfer_verbs(text, topo)
+            if verbs:
+                role = _transfer_role(topo, text, verbs)
+        if role is None:
+            role = _context_role(topo, text)
+        roles.append(role or "mentioned")
+
+    best_index, best_score = None, float("-inf")
+    for i, topo in enumerate(toponyms):
+        if topo.place is None or topo.demonym:
+            continue
+        key = topo.place.place_id
+        score = _score(topo, text, evidence, counts[key])
+        if roles[i] == "affected" or _context_role(topo, text) == "mentioned":
+            score -= 3.0  # a speaker or a place the effects reached is rarely the scene
+        if roles[i] in ("origin", "destination"):
+            score -= 1.0 if roles[i] == "destination" else 2.5
+        if score > best_score:
+            best_index, best_score = i, score
+
+    locations = [
+        EventLocation(t.name, roles[i], t.place, t.start, t.end) for i, t in enumerate(toponyms)
+    ]
+    if best_index is not None:
+        topo = toponyms[best_index]
+        if roles[best_index] in ("origin", "destination"):
+            # Keep the transfer role and also place the event there.
+            locations.append(EventLocation(topo.name, "event", topo.place, topo.start, topo.end))
+        else:
+            locations[best_index] = EventLocation(
+                topo.name, "event", topo.place, topo.start, topo.end
+            )
+    return tuple(locations)

@@ -1,0 +1,62 @@
+"""Text helpers shared by the event stage: sentence spans and masking of non-count numbers."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+
+# A sentence ends at . ! ? followed by space and an upper-case letter, a digit or a quote,
+# unless the word before the stop is a common abbreviation ("Jan.", "Gen.", "U.S.").
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\s*\n(?=[A-Z])")
+_ABBREV = re.compile(
+    r"(?:\b(?:mr|mrs|ms|dr|st|gen|lt|col|maj|capt|sgt|gov|sen|rep|rev|prof|no|vs|inc|co|corp|ltd"
+    rf"|jr|sr|mt|ft|approx|est|{MONTHS})|\b[a-z]|\b(?:[a-z]\.)+[a-z])\.$",
+    re.IGNORECASE,
+)
+
+# Numbers that are dates, times, ages or measurements, never counts of people.
+_NON_COUNT = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}})?"
+    rf"|\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?(?![a-z])"
+    r"|\b(?:1[89]|20)\d{2}s?\b"
+    r"|\b(?:[\d.,]+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|several"
+    r"|a few)(?:\s*|-)(?:km|kms|kilomet\w*|mi|miles?|mph|kph|km/h|met(?:re|er)s?|m|feet|foot|ft"
+    r"|inch\w*|mm|cm|kg|kilos?|kilograms?|pounds?|lbs?|tons?|tonnes?|percent|per cent|%|hours?"
+    r"|days?|weeks?|months?|years?|minutes?|seconds?|degrees?|hectares?|ha|acres?|sq|square"
+    r"|storeys?|stor(?:y|ies)|floors?|calibre|caliber|rounds|gallons?|litres?|liters?"
+    r"|magnitude)\b(?!-old)"
+    r"|[$€£¥]\s?[\d.,]+\s*(?:million|billion|bn|m|k)?|\b[\d.,]+\s*(?:dollars|euros|rupees|usd)\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of the sentences of ``text``."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENT_END.finditer(text):
+        end = match.start()
+        # A full stop after an abbreviation ("Jan.", "Gen.") does not end the sentence.
+        gap = match.group(0)
+        if (
+            gap.strip() == ""
+            and "\n" not in gap
+            and _ABBREV.search(text, max(start, end - 12), end)
+        ):
+            continue
+        if end > start:
+            spans.append((start, end))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def mask_non_counts(text: str) -> str:
+    """Replace dates, times, years, money and measurements by '#' (same length, same offsets)."""
+    return _NON_COUNT.sub(lambda m: "#" * len(m.group(0)), text)

@@ -1,0 +1,189 @@
+/* mapper's map controls: summary, layers, search, time filter and legend.
+ *
+ * Loaded before mapper.js, which calls window.mapperUi.controls(map, data, ctx). Text goes
+ * into the page with textContent only.
+ */
+(function () {
+  "use strict";
+
+  function panel(position, cls, build) {
+    var Ctl = L.Control.extend({
+      options: { position: position },
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "leaflet-control mapper-panel " + cls);
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        build(div);
+        return div;
+      },
+    });
+    return new Ctl();
+  }
+
+  function summary(map, data, ctx) {
+    var el = ctx.el, add = ctx.add, s = data.summary;
+    panel("topleft", "mapper-summary", function (div) {
+      div.id = "mapper-summary";
+      add(div, el("h1", "mapper-title", data.title || "Incident map"));
+      var facts = s.incidents + (s.incidents === 1 ? " incident" : " incidents") + " from " +
+        s.articles + (s.articles === 1 ? " article" : " articles");
+      add(div, el("p", null, facts));
+      if (s.from) {
+        add(div, el("p", null, s.from === s.to ? "Date: " + s.from : "Dates: " + s.from +
+          " \u2013 " + s.to));
+      }
+      if (s.generated) add(div, el("p", "mapper-generated", "Generated " + s.generated));
+    }).addTo(map);
+  }
+
+  function search(map, ctx) {
+    var el = ctx.el, add = ctx.add;
+    panel("topleft", "mapper-search", function (div) {
+      var input = add(div, el("input"));
+      input.type = "search";
+      input.placeholder = "Search places and titles";
+      input.setAttribute("aria-label", "Search places and titles");
+      var list = add(div, el("ul", "mapper-results"));
+      var found = [];
+      var timer = null;
+      function show(rec) {
+        var layer = ctx.layers[rec.c];
+        if (!map.hasLayer(layer)) map.addLayer(layer);
+        if (rec.marker && map.hasLayer(layer) && layer.shown.indexOf(rec.marker) >= 0) {
+          ctx.cluster.zoomToShowLayer(rec.marker, function () {
+            ctx.openAt(rec.marker.getLatLng(), [rec]);
+          });
+        } else {
+          var radius = rec.area ? ctx.radiusKm(ctx.places[rec.props.p]) * 1000 : 20000;
+          map.fitBounds(L.latLng(rec.lat, rec.lon).toBounds(radius * 2.2));
+          ctx.openAt([rec.lat, rec.lon], [rec]);
+        }
+      }
+      function run() {
+        list.textContent = "";
+        var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+        found = [];
+        if (!words.length || input.value.trim().length < 2) return;
+        for (var i = 0; i < ctx.records.length && found.length < 12; i++) {
+          var r = ctx.records[i];
+          if (words.every(function (w) { return r.text.indexOf(w) >= 0; })) found.push(r);
+        }
+        if (!found.length) add(list, el("li", "mapper-noresult", "No match"));
+        found.forEach(function (r) {
+          var item = add(list, el("li"));
+          var button = add(item, el("button", null, (r.props.t || "Untitled") + " \u2014 " +
+            ctx.places[r.props.p][0] + (r.props.d ? " (" + r.props.d + ")" : "")));
+          button.type = "button";
+          L.DomEvent.on(button, "click", function () { show(r); });
+        });
+      }
+      L.DomEvent.on(input, "input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(run, 150);
+      });
+      L.DomEvent.on(input, "keydown", function (e) {
+        if (e.key === "Enter" && found.length) show(found[0]);
+      });
+    }).addTo(map);
+  }
+
+  function timeFilter(map, ctx) {
+    var el = ctx.el, add = ctx.add, f = ctx.filter;
+    var days = ctx.records.map(function (r) { return r.day; })
+      .filter(function (d) { return d !== null; });
+    if (!days.length) return;
+    // A loop, not Math.min.apply: 100,000 arguments overflow the call stack.
+    var lo = days[0], hi = days[0];
+    days.forEach(function (d) {
+      if (d < lo) lo = d;
+      if (d > hi) hi = d;
+    });
+    var undated = ctx.records.length - days.length;
+    panel("bottomleft", "mapper-time", function (div) {
+      div.id = "mapper-time";
+      add(div, el("strong", null, "Dates"));
+      var label = add(div, el("div", "mapper-time-label"));
+      function slider(value, name) {
+        var input = add(div, el("input"));
+        input.type = "range";
+        input.min = String(lo);
+        input.max = String(hi);
+        input.step = "1";
+        input.value = String(value);
+        input.setAttribute("aria-label", name);
+        input.disabled = lo === hi;
+        return input;
+      }
+      var from = slider(lo, "From date");
+      var to = slider(hi, "To date");
+      var check = null;
+      if (undated) {
+        var wrap = add(div, el("label", "mapper-undated"));
+        check = add(wrap, el("input"));
+        check.type = "checkbox";
+        check.checked = true;
+        add(wrap, " undated (" + undated + ")");
+      }
+      var timer = null;
+      function update(moved) {
+        var a = +from.value, b = +to.value;
+        if (a > b) {
+          if (moved === from) to.value = String(a);
+          else from.value = String(b);
+        }
+        f.from = +from.value;
+        f.to = +to.value;
+        f.undated = check ? check.checked : true;
+        label.textContent = ctx.isoDay(f.from) + " \u2013 " + ctx.isoDay(f.to);
+      }
+      [from, to, check].forEach(function (input) {
+        if (!input) return;
+        L.DomEvent.on(input, "input change", function () {
+          update(input);
+          clearTimeout(timer);
+          timer = setTimeout(ctx.applyFilter, 120);
+        });
+      });
+      update(null);
+    }).addTo(map);
+  }
+
+  function legend(map, ctx) {
+    var el = ctx.el, add = ctx.add;
+    panel("bottomright", "mapper-legend", function (div) {
+      div.id = "mapper-legend";
+      add(div, el("h2", null, "Legend"));
+      var list = add(div, el("ul"));
+      ctx.cats.forEach(function (cat) {
+        var item = add(list, el("li", "mapper-legend-item"));
+        var swatch = add(item, el("span", "mapper-legend-icon mapper-c-" + cat.id));
+        add(swatch, el("i", "fa-solid fa-" + cat.icon));
+        add(item, el("span", "mapper-label", cat.label));
+        add(item, el("span", "mapper-count", String(cat.count)));
+      });
+      var keys = add(div, el("ul", "mapper-keys"));
+      [["mapper-key-pin", "pin: exact place (city or point)"],
+        ["mapper-key-area", "circle: area (admin region, country, region)"],
+        ["mapper-key-flow", "arrow: from origin to destination"],
+        ["mapper-key-size", "bigger, darker: more severe (0\u20135)"]].forEach(function (k) {
+        var item = add(keys, el("li"));
+        add(item, el("span", "mapper-key " + k[0]));
+        add(item, k[1]);
+      });
+    }).addTo(map);
+  }
+
+  window.mapperUi = window.mapperUi || {};
+  window.mapperUi.controls = function (map, data, ctx) {
+    summary(map, data, ctx);
+    L.control.zoom({ position: "topleft" }).addTo(map);
+    new L.Control.FullScreen({ position: "topleft", forceSeparateButton: true }).addTo(map);
+    search(map, ctx);
+    L.control.layers(ctx.baseLayers, ctx.overlays, {
+      collapsed: !!data.size, position: "topright",
+    }).addTo(map);
+    L.control.scale({ position: "bottomleft" }).addTo(map);
+    timeFilter(map, ctx);
+    legend(map, ctx);
+  };
+})();

@@ -1,0 +1,68 @@
+"""The offline basemap: Natural Earth country outlines, simplified, as GeoJSON.
+
+Drawn as a vector layer, so the map needs no tile server. Natural Earth is public domain.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from typing import Any
+
+from shapely import set_precision
+from shapely.geometry import mapping
+
+from mapper.errors import MapperError
+
+log = logging.getLogger(__name__)
+
+# Douglas-Peucker tolerance in degrees: ~8 km, invisible at the zooms where outlines matter.
+SIMPLIFY_DEGREES = 0.08
+# Coordinates are snapped to this grid (degrees) so the JSON stays short.
+GRID_DEGREES = 0.01
+# Islands smaller than this (square degrees) are left out of the basemap.
+MIN_AREA_DEG2 = 0.002
+
+
+def _rounded(coords: Any) -> Any:
+    if isinstance(coords, (int, float)):
+        return round(float(coords), 2)
+    return [_rounded(c) for c in coords]
+
+
+@functools.cache
+def basemap_geojson() -> str:
+    """The basemap as a compact GeoJSON FeatureCollection string (cached per process).
+
+    Returns an empty collection, with a warning, when the boundaries cannot be loaded: the map
+    is still usable without outlines.
+    """
+    from mapper.boundaries import load_countries
+
+    try:
+        countries = load_countries()
+    except MapperError as exc:
+        log.warning("offline basemap left out: %s", exc)
+        return '{"type":"FeatureCollection","features":[]}'
+    features = []
+    for country in countries:
+        geometry = country.geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+        if geometry.geom_type == "MultiPolygon":
+            parts = [g for g in geometry.geoms if g.area >= MIN_AREA_DEG2]
+            if not parts:
+                continue
+            geometry = type(geometry)(parts)
+        geometry = set_precision(geometry, GRID_DEGREES)
+        if geometry.is_empty:
+            continue
+        geo = mapping(geometry)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"n": country.name},
+                "geometry": {"type": geo["type"], "coordinates": _rounded(geo["coordinates"])},
+            }
+        )
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,239 @@
+"""Draw incidents as one self-contained, offline HTML map.
+
+The page is a Leaflet map (the builds folium 0.20 uses, inlined from folium-offline) driven by
+mapper's own script (``assets/mapper.js``) from data embedded as JSON: per-category layers with
+the taxonomy's colours and icons, clustering, a heat layer, a time filter, search, a legend and a
+summary. Nothing is fetched from the network unless online tiles are asked for, and a
+Content-Security-Policy with the hashes of the inline scripts enforces it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mapper.config import RenderConfig
+from mapper.errors import RenderError
+from mapper.events.taxonomy import Taxonomy
+from mapper.models import Incident
+from mapper.render.assets import library_assets, own_asset, template
+from mapper.render.basemap import basemap_geojson
+from mapper.render.data import (
+    FACT_LABELS,
+    MIN_AREA_KM,
+    build_layers,
+    date_span,
+    escape_for_script,
+    html_attr,
+    pack,
+    script_json,
+    split_details,
+)
+from mapper.render.png import render_png
+
+__all__ = ["MapSummary", "render_map", "render_png", "write_iframe_snippet"]
+
+log = logging.getLogger(__name__)
+
+_PLACEHOLDER = re.compile(r"@[A-Z_]+@")
+
+
+@dataclass(frozen=True, slots=True)
+class MapSummary:
+    """What the summary panel says. ``generated`` is passed in so that output is reproducible."""
+
+    articles: int
+    incidents: int
+    date_from: str | None = None
+    date_to: str | None = None
+    generated: str | None = None  # None: no timestamp on the map
+
+
+def _summary(incidents: Sequence[Incident], summary: MapSummary | None) -> dict[str, Any]:
+    if summary is None:
+        first, last = date_span(incidents)
+        articles = {a for i in incidents for a in i.article_ids}
+        summary = MapSummary(
+            articles=len(articles), incidents=len(incidents), date_from=first, date_to=last
+        )
+    return {
+        "articles": summary.articles,
+        "incidents": summary.incidents,
+        "from": summary.date_from,
+        "to": summary.date_to,
+        "generated": summary.generated,
+    }
+
+
+def _tile_layers(names: Sequence[str], keys: dict[str, str]) -> list[dict[str, Any]]:
+    """Online tile layers from xyzservices provider names ("OpenStreetMap.Mapnik").
+
+    A provider that needs an API key is left out, with a warning, unless ``keys`` has one.
+    """
+    import xyzservices
+
+    layers = []
+    for name in names:
+        try:
+            provider = xyzservices.providers.query_name(name)
+        except ValueError as exc:
+            raise RenderError(f"render.online_tiles: unknown tile provider {name!r}") from exc
+        options: dict[str, Any] = {"scale_factor": "{r}"}
+        if provider.requires_token():
+            if name not in keys:
+                log.warning("tile layer %s left out: it needs an API key (render.tile_keys)", name)
+                continue
+            options["accessToken" if "accessToken" in provider else "apikey"] = keys[name]
+        with warnings.catch_warnings():
+            # xyzservices warns about keys; handled above.
+            warnings.simplefilter("ignore")
+            url = provider.build_url(**options)
+        layers.append(
+            {
+                "name": provider.name,
+                "url": url,
+                "attribution": provider.get("attribution", ""),
+                "maxZoom": int(provider.get("max_zoom", 18)),
+            }
+        )
+    return layers
+
+
+def _csp(scripts: Sequence[str], online: bool) -> str:
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts
+    )
+    images = "data: blob: https:" if online else "data: blob:"
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+        f"img-src {images}; font-src data:; connect-src data: blob:; base-uri 'none'; "
+        "form-action 'none'"
+    )
+
+
+def build_html(
+    incidents: Sequence[Incident],
+    taxonomy: Taxonomy,
+    config: RenderConfig,
+    *,
+    summary: MapSummary | None = None,
+    online: bool | None = None,
+    embed: bool = False,
+) -> str:
+    """The map page as a string (see :func:`render_map`)."""
+    online = config.online if online is None else online
+    compact = len(incidents) > config.cluster_threshold
+    categories, body = build_layers(incidents, taxonomy, compact=compact)
+    data: dict[str, Any] = {
+        "title": config.title,
+        "summary": _summary(incidents, summary),
+        "compact": compact,
+        "maxZoom": config.max_zoom,
+        "minAreaKm": MIN_AREA_KM,
+        "categories": categories,
+        "factLabels": FACT_LABELS,
+        "tiles": _tile_layers(config.online_tiles, config.tile_keys) if online else [],
+        "size": [config.embed_width, config.embed_height] if embed else None,
+    }
+    if compact:
+        draw, details = split_details(body)
+        data["packed"] = pack(draw)
+        data["details"] = pack(details)
+    else:
+        data.update(body)
+    libs = library_assets()
+    scripts = [*libs.scripts, *(own_asset(n) for n in ("popups.js", "controls.js", "mapper.js"))]
+    styles = [*libs.styles, own_asset("mapper.css")]
+    page = template("map.html")
+    replacements = {
+        "@CSP@": html_attr(_csp(scripts, online)),
+        "@BODY_CLASS@": "mapper-embed" if embed else "mapper-full",
+        "@STYLES@": "\n".join(f"<style>{s}</style>" for s in styles),
+        "@SCRIPTS@": "\n".join(f"<script>{s}</script>" for s in scripts),
+        "@BASEMAP@": escape_for_script(basemap_geojson()),
+        "@DATA@": script_json(data),
+    }
+    # One pass over the template, so no inserted text is ever searched for a placeholder.
+    found = set(_PLACEHOLDER.findall(page))
+    if found != set(replacements):
+        raise RenderError(f"map template placeholders {sorted(found)} != {sorted(replacements)}")
+    return _PLACEHOLDER.sub(lambda m: replacements[m.group(0)], page)
+
+
+def render_map(
+    incidents: Sequence[Incident],
+    taxonomy: Taxonomy,
+    config: RenderConfig,
+    out_path: Path,
+    *,
+    summary: MapSummary | None = None,
+    online: bool | None = None,
+    embed: bool = False,
+) -> Path:
+    """Write the incident map to ``out_path`` as one self-contained HTML file.
+
+    Args:
+        incidents: What to draw; their order does not matter (output is sorted).
+        taxonomy: Gives each category's label, colour and icon.
+        config: Title, clustering threshold, online tiles, embed size.
+        out_path: The HTML file to write (parent directories are created).
+        summary: Counts for the summary panel; computed from ``incidents`` (without a
+            timestamp) when None.
+        online: Add online tile layers; None means ``config.online``.
+        embed: Write a fixed-size variant (``config.embed_width`` x ``embed_height``) for
+            reports; see :func:`write_iframe_snippet`.
+
+    Returns:
+        ``out_path``.
+
+    Raises:
+        RenderError: The file cannot be written or an asset is missing.
+    """
+    out_path = Path(out_path)
+    html = build_html(incidents, taxonomy, config, summary=summary, online=online, embed=embed)
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8", newline="\n")
+        os.replace(tmp, out_path)
+    except OSError as exc:
+        raise RenderError(f"{out_path}: cannot write the map ({exc.strerror})") from exc
+    log.info("map of %d incidents written to %s (%d bytes)", len(incidents), out_path, len(html))
+    return out_path
+
+
+def write_iframe_snippet(
+    map_path: Path,
+    snippet_path: Path | None = None,
+    *,
+    config: RenderConfig | None = None,
+) -> Path:
+    """Write an ``<iframe>`` snippet that embeds the map (path relative to the snippet).
+
+    ``snippet_path`` defaults to ``incident_map.iframe.html`` for ``incident_map.html``.
+    """
+    config = config or RenderConfig()
+    map_path = Path(map_path)
+    if snippet_path is None:
+        snippet_path = map_path.with_name(map_path.name.removesuffix(".html") + ".iframe.html")
+    src = os.path.relpath(map_path, Path(snippet_path).parent).replace(os.sep, "/")
+    snippet = (
+        f'<iframe src="{html_attr(src)}" title="{html_attr(config.title)}" '
+        f'width="{int(config.embed_width)}" height="{int(config.embed_height)}" '
+        'style="border:0" loading="lazy" sandbox="allow-scripts allow-popups '
+        'allow-popups-to-escape-sandbox" allow="fullscreen"></iframe>\n'
+    )
+    try:
+        Path(snippet_path).write_text(snippet, encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"{snippet_path}: cannot write the snippet ({exc.strerror})") from exc
+    return Path(snippet_path)

@@ -1,0 +1,81 @@
+"""A static PNG of a map through headless Chromium, for reports that cannot embed HTML."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from mapper.errors import RenderError
+
+log = logging.getLogger(__name__)
+
+# Executable names tried on PATH, in order.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+# Flags that keep a headless run from touching the network or a user profile.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--hide-scrollbars",
+)
+# Virtual milliseconds the page may run before the screenshot (lets the map finish drawing).
+RENDER_BUDGET_MS = 8000
+TIMEOUT_S = 120
+
+
+def find_chromium() -> str | None:
+    """Path of the first Chromium-like browser on PATH, or None."""
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def render_png(html_path: Path, png_path: Path, *, width: int = 1280, height: int = 800) -> Path:
+    """Screenshot ``html_path`` into ``png_path`` at ``width`` x ``height`` pixels.
+
+    Raises:
+        RenderError: No Chromium on PATH, or it failed to write the image.
+    """
+    browser = find_chromium()
+    if browser is None:
+        raise RenderError(
+            "--png needs headless Chromium: install chromium (or chromium-browser/google-chrome)"
+        )
+    html_path = Path(html_path).resolve()
+    png_path = Path(png_path).resolve()
+    if not html_path.is_file():
+        raise RenderError(f"{html_path}: no such map file")
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mapper-chromium-") as profile:
+        cmd = [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={int(width)},{int(height)}",
+            f"--virtual-time-budget={RENDER_BUDGET_MS}",
+            f"--screenshot={png_path}",
+            html_path.as_uri(),
+        ]
+        try:
+            result = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise RenderError(f"{browser}: could not take the screenshot ({exc})") from exc
+    if result.returncode != 0 or not png_path.is_file():
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RenderError(
+            f"{browser} failed to write {png_path} (exit {result.returncode}): {last}"
+        )
+    log.info("map image written to %s", png_path)
+    return png_path
