@@ -47,6 +47,7 @@ _DATE_RE = re.compile(
     rf"|\b(?P<agon>\d+|(?i:one|two|three|four|five|six|seven|a))\s+(?P<agou>(?i:days?|weeks?))"
     rf"\s+(?i:ago)\b"
 )
+MAX_CHARS = 3000
 _DATELINE_END = re.compile(r"\s*\)?\s*(?:[-–—:]|\(|$)")
 
 
@@ -129,7 +130,8 @@ def resolve_event_date(text: str, article_date: str | None) -> str | None:
     ``"2024-05-07"``.
     """
     ref = _parse_iso(article_date)
-    for m in _DATE_RE.finditer(text):
+    # The event's date is given early; far down an article dates are background.
+    for m in _DATE_RE.finditer(text, 0, MAX_CHARS):
         if m.group("iy") or m.group("dm") or m.group("mm") or m.group("ym"):
             found, has_year = _absolute(m, ref)
             if found is None:

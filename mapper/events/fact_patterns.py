@@ -225,7 +225,11 @@ FACT_RULES: tuple[FactRule, ...] = (
         value=1.0,
     ),
     _object("killed", r"claim(?:ed|ing|s)|cost|took", "lives", r"\s+(?:\w+\s+)?lives"),
-    _rule("killed", rf"\b(?:bodies|remains|corpses)\s+of\s+(?:{QUAL})(?P<n>{NLIST})", "of"),
+    _rule(
+        "killed",
+        rf"\b(?:bodies|remains|corpses)\s+of\s+(?:{QUAL})(?P<n>{NLIST})",
+        "bodies remains corpses",
+    ),
     _left("killed", r"dead|killed", "left leav leave"),
     _single(
         "killed",

@@ -57,6 +57,22 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_DIGIT = re.compile(r"[0-9]")
+# Without digits only spelled-out measurements ("six kilometres", "two days") need masking.
+_WORD_MEASURE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|several"
+    r"|a\s+few)[\s-]+(?:km|kilomet\w*|miles?|met(?:re|er)s?|feet|days?|weeks?|months?|years?"
+    r"|hours?|minutes?|hectares?|acres?|tons?|tonnes?)\b",
+    re.IGNORECASE,
+)
+
+
+def _hashes(match: re.Match[str]) -> str:
+    return "#" * len(match.group(0))
+
+
 def mask_non_counts(text: str) -> str:
     """Replace dates, times, years, money and measurements by '#' (same length, same offsets)."""
-    return _NON_COUNT.sub(lambda m: "#" * len(m.group(0)), text)
+    if _DIGIT.search(text) is None:
+        return _WORD_MEASURE.sub(_hashes, text)
+    return _NON_COUNT.sub(_hashes, text)
