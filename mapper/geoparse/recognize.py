@@ -118,12 +118,13 @@ class Recognizer:
         return best
 
     def _lookup(self, text, start, end, key, index, demonyms) -> Mention | None:
-        entries = index.get(key)
-        if entries:
-            return Mention(start, end, text[start:end], entries)
+        # Demonyms first: "Canadian" is the people of Canada, not Canadian, Texas.
         demonym = demonyms.get(key)
         if demonym is not None:
             return Mention(start, end, text[start:end], (demonym,), demonym=True)
+        entries = index.get(key)
+        if entries:
+            return Mention(start, end, text[start:end], entries)
         stripped = _POSSESSIVE.sub("", key)
         if stripped != key and stripped:
             cut = end - (len(key) - len(stripped))

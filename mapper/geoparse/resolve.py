@@ -9,15 +9,31 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from mapper.gazetteer import Gazetteer, haversine_km
+from mapper.gazetteer import Gazetteer, haversine_km, name_key
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
 _KIND_PRIOR = {"country": 9.0, "continent": 8.5, "region": 8.0, "admin1": 6.5, "city": 0.0}
+_BROAD_KINDS = frozenset({"country", "continent", "region"})
 _ADMIN_CUE = re.compile(r"^\s*,\s*|^\s*\(\s*")
+_STATE_WORD = re.compile(r"^\s+(state|province|region|county|oblast|governorate)\b", re.I)
+_COMMA = re.compile(r"\s*,\s*")
+# Weights of the context evidence, in the same units as the priors (log10 population).
+COUNTRY_NAMED = 2.0  # the candidate's country is named elsewhere in the article
+COUNTRY_NAMED_EACH = 0.5  # ... plus this per further mention, up to four
+ADMIN1_NAMED = 2.5  # the candidate city's state or province is named in the article
+NEAR_OTHER_PLACE = 1.5  # within 150 km of another place the article names
+CONTAINS_OTHER_PLACES = 1.5  # a division that contains other places of the article (each, up to 3)
+ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or country
+CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
+STATE_WORD = 4.0  # "Washington state": a division word follows the name
+HINT = 2.0  # the configured country hint
+# When a mention can be a country, continent or region, context may only nudge a same-named
+# town: "China" in an article about Texas is still China.
+BROAD_NAME_DAMPING = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +49,28 @@ class _Choice:
     reason: str
 
 
+@dataclass
+class _Context:
+    """What the article's unambiguous mentions say about its geography."""
+
+    anchors: list[tuple[int, str]] = field(default_factory=list)  # (entry, mention key)
+    countries: Counter[str] = field(default_factory=Counter)
+    admin1s: Counter[str] = field(default_factory=Counter)
+    by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, entry: int, key: str, g: Gazetteer) -> None:
+        self.anchors.append((entry, key))
+        if g.countries[entry]:
+            self.countries[g.countries[entry]] += 1
+            self.by_key[key][g.countries[entry]] += 1
+        if g.admin1s[entry]:
+            self.admin1s[g.admin1s[entry]] += 1
+
+    def country_count(self, country: str, key: str) -> int:
+        """Mentions of the country by *other* names: a name cannot support itself."""
+        return self.countries[country] - self.by_key[key][country]
+
+
 class Resolver:
     def __init__(self, gazetteer: Gazetteer, settings: ResolverSettings | None = None):
         self.gazetteer = gazetteer
@@ -43,27 +81,28 @@ class Resolver:
         kind = g.kinds[entry]
         if kind != "city":
             return _KIND_PRIOR[kind]
-        # Population on a log scale plus how widely the name is known (alternate names).
-        return 0.9 * math.log10(g.populations[entry] + 1) + 0.6 * math.log10(g.fames[entry] + 1)
+        # Population on a log scale plus how widely the name is known (alternate names);
+        # national capitals are what news means by their name.
+        score = 0.9 * math.log10(g.populations[entry] + 1) + 0.6 * math.log10(g.fames[entry] + 1)
+        return score + (1.5 if entry in g.capitals else 0.0)
 
-    def resolve(self, text: str, mentions: list[Mention]) -> list[Toponym]:
+    def _context(self, mentions: list[Mention]) -> _Context:
         g = self.gazetteer
-        # First pass: unambiguous or strong mentions anchor the document's geography.
-        anchors: list[int] = []
+        context = _Context()
         for mention in mentions:
             priors = sorted(((self.prior(e), e) for e in mention.entries), reverse=True)
             best = priors[0][1]
             dominant = len(priors) == 1 or priors[0][0] - priors[1][0] >= 1.5
             if dominant or g.kinds[best] != "city":
-                anchors.append(best)
-        countries = Counter(g.countries[e] for e in anchors if g.countries[e])
-        admin1s = Counter(g.admin1s[e] for e in anchors if g.admin1s[e])
-        hint = self.settings.country_hint.upper()
+                context.add(best, name_key(mention.name), g)
+        return context
+
+    def resolve(self, text: str, mentions: list[Mention]) -> list[Toponym]:
+        g = self.gazetteer
+        context = self._context(mentions)
         toponyms = []
         for index, mention in enumerate(mentions):
-            cue = self._admin_cue(text, mentions, index)
-            contained = self._contained_cue(text, mentions, index)
-            choice = self._choose(mention, countries, admin1s, anchors, cue, hint, contained)
+            choice = self._choose(text, mentions, index, context)
             place = g.place(choice.entry) if choice.entry is not None else None
             toponyms.append(
                 Toponym(
@@ -81,15 +120,13 @@ class Resolver:
     def _admin_cue(self, text: str, mentions: list[Mention], index: int) -> tuple[int, ...]:
         """Entries named right after this mention: "Bangor, Maine", "Valencia (Spain)"."""
         mention = mentions[index]
-        following = text[mention.end : mention.end + 4]
-        if not _ADMIN_CUE.match(following):
+        if not _ADMIN_CUE.match(text[mention.end : mention.end + 4]):
             return ()
         if index + 1 < len(mentions):
             nxt = mentions[index + 1]
             if nxt.start - mention.end <= 3:
                 return tuple(e for e in nxt.entries if self.gazetteer.kinds[e] != "city")
-        rest = text[mention.end : mention.end + 16]
-        match = re.match(r"\s*,\s*([A-Z][A-Za-z.]{1,6})", rest)
+        match = re.match(r"\s*,\s*([A-Z][A-Za-z.]{1,6})", text[mention.end : mention.end + 16])
         if match:
             entry = self.gazetteer.admin1_abbreviations.get(match.group(1))
             if entry is not None:
@@ -101,41 +138,55 @@ class Resolver:
         if index == 0:
             return ()
         previous = mentions[index - 1]
-        if not re.fullmatch(r"\s*,\s*", text[previous.end : mentions[index].start]):
+        if not _COMMA.fullmatch(text[previous.end : mentions[index].start]):
             return ()
         return tuple(e for e in previous.entries if self.gazetteer.kinds[e] == "city")
 
-    def _choose(self, mention, countries, admin1s, anchors, cue, hint, contained=()) -> _Choice:
+    def _choose(self, text: str, mentions: list[Mention], index: int, context: _Context) -> _Choice:
         g = self.gazetteer
+        mention = mentions[index]
+        key = name_key(mention.name)
+        cue = self._admin_cue(text, mentions, index)
+        contained = self._contained_cue(text, mentions, index)
+        state_word = bool(_STATE_WORD.match(text[mention.end : mention.end + 16]))
+        hint = self.settings.country_hint.upper()
+        broad_name = any(g.kinds[e] in _BROAD_KINDS for e in mention.entries)
         scored: list[tuple[float, int, str]] = []
         for entry in mention.entries:
-            score = self.prior(entry)
-            reasons = []
-            country = g.countries[entry]
+            kind, country = g.kinds[entry], g.countries[entry]
+            evidence: list[tuple[float, str]] = []
             if cue:
                 match = next((c for c in cue if self._inside(entry, c)), None)
                 if match is not None:
-                    score += 8.0
-                    reasons.append(f"{g.names[match]} named right after it")
-            if contained and g.kinds[entry] != "city":
+                    evidence.append((ADMIN_CUE, f"{g.names[match]} named right after it"))
+            if contained and kind != "city":
                 inner = next((c for c in contained if self._inside(c, entry)), None)
                 if inner is not None:
-                    score += 6.0
-                    reasons.append(f"{g.names[inner]} lies in it")
-            if g.kinds[entry] in ("city", "admin1") and country and countries.get(country):
-                score += 2.0 + 0.5 * min(countries[country], 4)
-                reasons.append(f"{country} named in the article")
-            if g.admin1s[entry] and admin1s.get(g.admin1s[entry]) and g.kinds[entry] == "city":
-                score += 2.5
-                reasons.append("its state/province named in the article")
+                    evidence.append((CONTAINED_CUE, f"{g.names[inner]} lies in it"))
+            if state_word and kind == "admin1":
+                evidence.append((STATE_WORD, "followed by a division word"))
+            count = context.country_count(country, key) if country else 0
+            if kind in ("city", "admin1") and count:
+                weight = COUNTRY_NAMED + COUNTRY_NAMED_EACH * min(count, 4)
+                evidence.append((weight, f"{country} named in the article"))
+            if kind == "city" and g.admin1s[entry] and context.admin1s.get(g.admin1s[entry]):
+                evidence.append((ADMIN1_NAMED, "its state/province named in the article"))
             if hint and country == hint:
-                score += 2.0
-                reasons.append(f"country hint {hint}")
-            near = self._near_anchor(entry, anchors)
-            if near and g.kinds[entry] == "city":
-                score += 1.5
-                reasons.append(f"near {near}")
-            reason = "; ".join(reasons) or self._prior_reason(entry)
+                evidence.append((HINT, f"country hint {hint}"))
+            if kind == "city":
+                near = self._near_anchor(entry, context)
+                if near:
+                    evidence.append((NEAR_OTHER_PLACE, f"near {near}"))
+            if kind == "admin1":
+                inside = self._contains_anchors(entry, context)
+                if inside:
+                    weight = CONTAINS_OTHER_PLACES * min(len(inside), 3)
+                    evidence.append((weight, f"{', '.join(inside[:2])} lie in it"))
+            boost = sum(w for w, _ in evidence)
+            if broad_name and kind == "city" and not cue:
+                boost *= BROAD_NAME_DAMPING
+            score = self.prior(entry) + boost
+            reason = "; ".join(r for _, r in evidence) or self._prior_reason(entry)
             scored.append((score, entry, reason))
         if not scored:
             return _Choice(None, 0.0, "no candidate")
@@ -173,14 +224,24 @@ class Resolver:
             return True
         if g.countries[entry] != g.countries[admin1_entry]:
             return False
-        distance = haversine_km(g.lats[entry], g.lons[entry], g.lats[admin1_entry], g.lons[admin1_entry])
+        distance = haversine_km(
+            g.lats[entry], g.lons[entry], g.lats[admin1_entry], g.lons[admin1_entry]
+        )
         return distance <= 1.5 * max(g.extents[admin1_entry], 50.0)
 
-    def _near_anchor(self, entry: int, anchors: list[int]) -> str:
+    def _near_anchor(self, entry: int, context: _Context) -> str:
         g = self.gazetteer
-        for anchor in anchors:
-            if anchor == entry or g.kinds[anchor] not in ("city",):
+        for anchor, _ in context.anchors:
+            if anchor == entry or g.kinds[anchor] != "city":
                 continue
             if haversine_km(g.lats[entry], g.lons[entry], g.lats[anchor], g.lons[anchor]) < 150:
                 return g.names[anchor]
         return ""
+
+    def _contains_anchors(self, entry: int, context: _Context) -> list[str]:
+        g = self.gazetteer
+        names = []
+        for anchor, _ in context.anchors:
+            if g.kinds[anchor] == "city" and self._in_admin1(anchor, entry):
+                names.append(g.names[anchor])
+        return sorted(set(names))
