@@ -16,7 +16,7 @@ from mapper.gazetteer import Gazetteer, haversine_km, name_key
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
-_KIND_PRIOR = {"country": 9.0, "continent": 8.5, "region": 8.0, "admin1": 6.5, "city": 0.0}
+_KIND_PRIOR = {"country": 11.0, "continent": 10.5, "region": 10.0, "admin1": 6.5, "city": 0.0}
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
 _ADMIN_CUE = re.compile(r"^\s*,\s*|^\s*\(\s*")
 _STATE_WORD = re.compile(r"^\s+(state|province|region|county|oblast|governorate)\b", re.I)
