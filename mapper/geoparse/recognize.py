@@ -49,8 +49,8 @@ class Mention:
     demonym: bool = False
 
 
-def _load_stopwords() -> frozenset[str]:
-    text = (resources.files("mapper") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+def _load_words(name: str) -> frozenset[str]:
+    text = (resources.files("mapper") / "data" / name).read_text(encoding="utf-8")
     return frozenset(
         line.strip().casefold() for line in text.splitlines() if line and not line.startswith("#")
     )
@@ -61,7 +61,8 @@ class Recognizer:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self.stopwords = _load_stopwords()
+        self.stopwords = _load_words("stopwords.txt")
+        self.first_names = _load_words("first_names.txt")
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -115,6 +116,12 @@ class Recognizer:
                 break
             if key not in prefixes:
                 break
+        if best is None and "-" in text[start:end]:
+            # "Russian-made", "Kabul-based": the part before the hyphen may be the place.
+            cut = start + text[start:end].index("-")
+            found = self._lookup(text, start, cut, name_key(text[start:cut]), index, demonyms)
+            if found is not None:
+                best = (found, i + 1)
         return best
 
     def _lookup(self, text, start, end, key, index, demonyms) -> Mention | None:
@@ -184,6 +191,10 @@ class Recognizer:
         following = text[tokens[next_i][0] : tokens[next_i][1]] if next_i < len(tokens) else ""
         gap_before = text[tokens[i - 1][1] : tokens[i][0]] if i > 0 else ""
         gap_after = text[mention.end : tokens[next_i][0]] if next_i < len(tokens) else ""
+        if word.isupper() and len(word) <= 4 and word not in gazetteer.acronyms:
+            # "BA", "MoD", "CNN": capitals that no place name is written as.
+            if mention.start > 0 and text[mention.start - 1] != "\n":
+                return False
         if not any(gazetteer.kinds[e] in ("country", "continent", "region") for e in mention.entries):
             # "John Kirby", "Kim Jong Un": a capitalised word right before makes it a person.
             if previous and previous[0].isupper() and gap_before == " ":
@@ -193,7 +204,13 @@ class Recognizer:
                 ):
                     return False
             # "Nelson Mandela": a capitalised non-place word right after, unless an org word.
-            if following and following[0].isupper() and gap_after == " ":
+            # Only for minor places: "Cambridge Analytica" still names Cambridge.
+            weak = all(
+                gazetteer.kinds[e] == "city" and gazetteer.populations[e] < 100_000
+                for e in mention.entries
+            )
+            person_like = weak or name_key(word) in self.first_names
+            if person_like and following and following[0].isupper() and gap_after == " ":
                 if following.casefold() not in _ORG_WORDS and not self._is_place_word(following):
                     return False
         return True
