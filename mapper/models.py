@@ -65,6 +65,9 @@ class Toponym:
     score: float = 0.0
     reason: str = ""
     demonym: bool = False
+    # A part of or place near `place` that the text points to ("northern Gaza",
+    # "50 km south of Kyiv"), precision "region"; None when the mention is plain.
+    relative: Place | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.gazetteer import Gazetteer, load_gazetteer
 from mapper.geoparse import Geoparser
 from mapper.ingest import IngestReport, iter_articles, read_articles
-from mapper.models import Article, Event, GeoparsedArticle, Incident, RunSummary
+from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +57,23 @@ class Stages:
 
 
 def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
-    """Carry the geoparser's reason for each place onto the event's locations."""
-    reasons = {(t.start, t.end): t.reason for t in doc.toponyms}
-    locations = tuple(
-        replace(loc, reason=reasons.get((loc.start, loc.end), loc.reason)) for loc in event.locations
-    )
-    return replace(event, locations=locations)
+    """Carry the geoparser's reason for each place onto the event's locations.
+
+    Where the text qualifies the place ("northern Gaza", "Russia's southwestern border"), the
+    event happened in that part of it: the relative place replaces the whole.
+    """
+    by_span = {(t.start, t.end): t for t in doc.toponyms}
+    locations = []
+    for loc in event.locations:
+        toponym = by_span.get((loc.start, loc.end))
+        if toponym is None:
+            locations.append(loc)
+        elif toponym.relative is not None and loc.role != "mentioned":
+            reason = f"{toponym.relative.name}: {toponym.reason}"
+            locations.append(replace(loc, name=toponym.relative.name, place=toponym.relative, reason=reason))
+        else:
+            locations.append(replace(loc, reason=toponym.reason))
+    return replace(event, locations=tuple(locations))
 
 
 def _progress(items: Iterable[Any], label: str, total: int | None = None) -> Iterator[Any]:
@@ -141,6 +152,18 @@ def _write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
+def _relative_record(place: Place | None) -> dict[str, Any] | None:
+    if place is None:
+        return None
+    return {
+        "name": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "precision": place.precision,
+        "extent_km": place.extent_km,
+    }
+
+
 def geoparse_records(articles: Iterable[Article], geoparser: Geoparser) -> Iterator[dict[str, Any]]:
     """One record per article in the format score_geoparse.py reads."""
     for article in articles:
@@ -160,6 +183,7 @@ def geoparse_records(articles: Iterable[Article], geoparser: Geoparser) -> Itera
                     "score": t.score,
                     "demonym": t.demonym,
                     "reason": t.reason,
+                    "relative": _relative_record(t.relative),
                 }
             )
         yield {"id": article.article_id, "toponyms": toponyms}

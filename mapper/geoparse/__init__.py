@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from mapper.config import GeoparseConfig
 from mapper.gazetteer import Gazetteer
 from mapper.geoparse.recognize import Recognizer
+from mapper.geoparse.relative import add_relative_places
 from mapper.geoparse.resolve import Resolver, ResolverSettings
 from mapper.models import Article, GeoparsedArticle, Toponym
 
@@ -30,7 +31,7 @@ class Geoparser:
 
     def parse_text(self, text: str) -> list[Toponym]:
         mentions = self.recognizer.recognize(text)
-        return self.resolver.resolve(text, mentions)
+        return add_relative_places(text, self.resolver.resolve(text, mentions))
 
     def parse(self, article: Article) -> GeoparsedArticle:
         return GeoparsedArticle(article=article, toponyms=tuple(self.parse_text(article.text)))

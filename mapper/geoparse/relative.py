@@ -1,0 +1,299 @@
+"""Relative places: "Russia's southwestern border", "northern Gaza", "50 km south of Kyiv",
+"near the border with Ukraine", "the foothills of the Himalayas".
+
+(text, resolved Toponyms) -> the same Toponyms, some with ``relative`` set: a Place in the right
+part of the named place, precision "region". Countries are cut from their Natural Earth
+polygons with shapely; other places from the circle of their extent.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import replace
+
+from geopy.distance import distance as geodesic
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points, unary_union
+
+from mapper.boundaries import country_by_iso2, load_countries
+from mapper.models import Place, Toponym
+
+# Compass words -> bearing in degrees (clockwise from north).
+BEARINGS = {
+    "north": 0, "northeast": 45, "north-east": 45, "east": 90, "southeast": 135,
+    "south-east": 135, "south": 180, "southwest": 225, "south-west": 225, "west": 270,
+    "northwest": 315, "north-west": 315,
+}  # fmt: skip
+_DIRECTION = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+_EDGE = r"(border|borders|frontier|coast|coastline|edge|flank|outskirts|part|parts|region|areas?)"
+_UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
+          "miles": 1.609344, "mile": 1.609344, "mi": 1.609344}  # fmt: skip
+
+# Patterns that end right before the toponym ...
+_BEFORE = [
+    ("offset", re.compile(
+        r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\s+"
+        + r"(?:to the\s+)?" + _DIRECTION + r"\s+of\s+(?:the\s+)?$", re.I)),
+    ("edge_of", re.compile(r"\b(?:the\s+)?" + _DIRECTION + r"\s+" + _EDGE + r"\s+of\s+(?:the\s+)?$", re.I)),
+    ("border_with", re.compile(r"\b(?:near|on|along|at|across|close to)\s+(?:the\s+)?border\s+with\s+(?:the\s+)?$", re.I)),
+    ("foothills", re.compile(r"\b(?:the\s+)?(?:" + _DIRECTION + r"\s+)?(?:foothills|slopes|edge|fringes?)\s+of\s+(?:the\s+)?$", re.I)),
+    ("part", re.compile(r"\b" + _DIRECTION + r"\s+$", re.I)),
+]
+# ... and patterns that start right after it.
+_AFTER = [
+    ("own_edge", re.compile(r"^['’]s\s+" + _DIRECTION + r"\s+" + _EDGE + r"\b", re.I)),
+    ("own_border", re.compile(r"^['’]s\s+(border|frontier)\b", re.I)),
+]
+_WINDOW = 60
+
+
+def _bearing(word: str) -> float:
+    return float(BEARINGS[word.lower().replace("ern", "") if word.lower().endswith("ern") else word.lower()])
+
+
+def _unit_vector(bearing: float) -> tuple[float, float]:
+    rad = math.radians(bearing)
+    return math.sin(rad), math.cos(rad)  # (dx = east, dy = north)
+
+
+def _shape_of(place: Place) -> BaseGeometry | None:
+    if place.feature_class != "country" or not place.country:
+        return None
+    return _main_polygon(place.country)
+
+
+@functools.cache
+def _main_polygon(iso2: str) -> BaseGeometry | None:
+    """A country's largest polygon, simplified (to ~1 km) so that cutting it is fast."""
+    country = country_by_iso2(iso2)
+    if country is None:
+        return None
+    parts = getattr(country.geometry, "geoms", [country.geometry])
+    return max(parts, key=lambda part: part.area).simplify(0.01)
+
+
+@functools.cache
+def _land_border_of(iso2: str) -> BaseGeometry | None:
+    """The part of a country's outline it shares with other countries (cached per country)."""
+    shape = _main_polygon(iso2)
+    if shape is None:
+        return None
+    near = shape.buffer(0.05)
+    pieces = []
+    for other in load_countries():
+        if other.iso2 == iso2 or not other.geometry.intersects(near):
+            continue
+        other_shape = other.geometry.simplify(0.01).buffer(0.05)
+        shared = shape.boundary.intersection(other_shape)
+        if not shared.is_empty and shared.length > 0:
+            pieces.append(shared)
+    return unary_union(pieces) if pieces else None
+
+
+def _circle(place: Place) -> Polygon:
+    radius_deg = max(place.extent_km, 5.0) / 111.32
+    scale = max(math.cos(math.radians(place.lat)), 0.1)
+    circle = Point(place.lon, place.lat).buffer(radius_deg, 32)
+    # Stretch in longitude so the circle is round on the ground.
+    coords = [(place.lon + (x - place.lon) / scale, y) for x, y in circle.exterior.coords]
+    return Polygon(coords)
+
+
+def _third_toward(shape: BaseGeometry, bearing: float) -> BaseGeometry:
+    """The part of a shape lying in its outer third toward a compass bearing."""
+    dx, dy = _unit_vector(bearing)
+    projections = [x * dx + y * dy for x, y in shape.exterior.coords]
+    low, high = min(projections), max(projections)
+    cut = low + (high - low) * 2 / 3
+    minx, miny, maxx, maxy = shape.bounds
+    span = (maxx - minx) + (maxy - miny) + 1
+    # A big half-plane beyond the cut line, perpendicular to the direction, centred on the
+    # foot of the shape's centroid on that line.
+    centre = shape.centroid
+    shift = cut - (centre.x * dx + centre.y * dy)
+    px, py = centre.x + shift * dx, centre.y + shift * dy
+    perp = (-dy, dx)
+    half = Polygon([
+        (px + perp[0] * span, py + perp[1] * span),
+        (px + perp[0] * span + dx * span, py + perp[1] * span + dy * span),
+        (px - perp[0] * span + dx * span, py - perp[1] * span + dy * span),
+        (px - perp[0] * span, py - perp[1] * span),
+    ])  # fmt: skip
+    part = shape.intersection(half)
+    return part if not part.is_empty else shape
+
+
+def _area_place(base: Place, geometry: BaseGeometry, label: str, suffix: str) -> Place:
+    point = geometry.centroid if geometry.contains(geometry.centroid) else geometry.representative_point()
+    lat_scale = max(math.cos(math.radians(point.y)), 0.05)
+    area_km2 = geometry.area * 111.32 * 111.32 * lat_scale
+    return Place(
+        place_id=f"rel:{base.place_id}:{suffix}",
+        name=label,
+        lat=round(point.y, 5),
+        lon=round(point.x, 5),
+        feature_class="relative",
+        precision="region",
+        country=base.country,
+        extent_km=round(max(math.sqrt(area_km2 / math.pi), 5.0), 1),
+    )
+
+
+def _part(base: Place, bearing: float, label: str) -> Place:
+    shape = _shape_of(base) or _circle(base)
+    return _area_place(base, _third_toward(shape, bearing), label, f"part{int(bearing)}")
+
+
+def _sample(line: BaseGeometry, step: float = 0.25) -> list[Point]:
+    points = []
+    for part in getattr(line, "geoms", [line]):
+        if part.length == 0:
+            continue
+        count = max(2, int(part.length / step))
+        points.extend(part.interpolate(i / count, normalized=True) for i in range(count + 1))
+    return points
+
+
+def _compass_bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    dy = lat2 - lat1
+    dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.degrees(math.atan2(dx, dy)) % 360
+
+
+def _country_edge(base: Place, shape: BaseGeometry, bearing: float, label: str, coast: bool) -> Place | None:
+    """A point on a country's land border (or coast) in a compass direction from its centre.
+
+    The direction is judged from the country's label point, which sits in the populated core
+    (European Russia, not central Siberia): that is where "southwestern border" is meant from.
+    """
+    country = country_by_iso2(base.country or "")
+    if country is None:
+        return None
+    land = _land_border_of(base.country or "")
+    line = shape.boundary.difference(land.buffer(0.01)) if coast and land is not None else land
+    if line is None or line.is_empty:
+        line = shape.boundary
+    points = _sample(line)
+    for tolerance in (30.0, 60.0, 90.0):
+        chosen = [
+            p for p in points
+            if abs((_compass_bearing(country.label_lat, country.label_lon, p.y, p.x) - bearing + 180) % 360 - 180) <= tolerance
+        ]  # fmt: skip
+        if chosen:
+            break
+    else:
+        return None
+    middle = chosen[len(chosen) // 2]
+    strip = unary_union([p.buffer(0.5) for p in chosen]).intersection(shape)
+    place = _area_place(base, strip if not strip.is_empty else middle.buffer(0.5), label, f"edge{int(bearing)}")
+    return replace(place, lat=round(middle.y, 5), lon=round(middle.x, 5))
+
+
+def _edge(base: Place, bearing: float | None, label: str, word: str = "border") -> Place:
+    country_shape = _shape_of(base)
+    if country_shape is not None and bearing is not None:
+        coast = word.lower().startswith("coast")
+        found = _country_edge(base, country_shape, bearing, label, coast)
+        if found is not None:
+            return found
+    shape = country_shape or _circle(base)
+    region = _third_toward(shape, bearing) if bearing is not None else shape
+    boundary = region.boundary.intersection(shape.boundary)
+    if boundary.is_empty:
+        boundary = region.boundary
+    anchor = nearest_points(boundary, region.centroid)[0]
+    strip = boundary.buffer(0.3).intersection(shape)
+    place = _area_place(base, strip if not strip.is_empty else region, label, f"edge{bearing}")
+    return replace(place, lat=round(anchor.y, 5), lon=round(anchor.x, 5))
+
+
+def _offset(base: Place, km: float, bearing: float, label: str) -> Place:
+    target = geodesic(kilometers=km).destination((base.lat, base.lon), bearing)
+    return Place(
+        place_id=f"rel:{base.place_id}:{int(km)}km{int(bearing)}",
+        name=label,
+        lat=round(target.latitude, 5),
+        lon=round(target.longitude, 5),
+        feature_class="relative",
+        precision="region",
+        country=base.country,
+        extent_km=round(max(5.0, km * 0.15), 1),
+    )
+
+
+def _border_with(base: Place, other: Place | None, label: str) -> Place:
+    """Where two countries meet; without the other country, the base's nearest boundary."""
+    shape = _shape_of(base) or _circle(base)
+    if other is not None:
+        other_shape = _shape_of(other) or _circle(other)
+        shared = shape.boundary.intersection(other_shape.buffer(0.05))
+        if not shared.is_empty and shared.length > 0:
+            line = shared if isinstance(shared, LineString) else max(getattr(shared, "geoms", [shared]), key=lambda g: g.length)
+            mid = line.interpolate(0.5, normalized=True)
+            place = _area_place(base, line.buffer(0.3), label, f"border:{other.place_id}")
+            return replace(place, lat=round(mid.y, 5), lon=round(mid.x, 5), extent_km=round(max(line.length * 111.32 / 2, 10.0), 1))
+    return _edge(base, None, label)
+
+
+def _other_country(toponyms: list[Toponym], index: int) -> Place | None:
+    """The closest other country named in the article, before or after this mention."""
+    base = toponyms[index].place
+    order = sorted(range(len(toponyms)), key=lambda i: (abs(i - index), i))
+    for i in order:
+        place = toponyms[i].place
+        if i != index and place is not None and place.feature_class == "country" and base is not None and place.country != base.country:
+            return place
+    return None
+
+
+def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
+    """Attach a relative Place to each toponym that a spatial phrase qualifies."""
+    result = []
+    for index, toponym in enumerate(toponyms):
+        place = toponym.place
+        if place is None or toponym.demonym:
+            result.append(toponym)
+            continue
+        before = text[max(0, toponym.start - _WINDOW) : toponym.start]
+        after = text[toponym.end : toponym.end + _WINDOW]
+        relative = _match(before, after, toponym, toponyms, index)
+        result.append(replace(toponym, relative=relative) if relative else toponym)
+    return result
+
+
+def _match(before: str, after: str, toponym: Toponym, toponyms: list[Toponym], index: int) -> Place | None:
+    place = toponym.place
+    assert place is not None
+    for kind, pattern in _AFTER:
+        match = pattern.match(after)
+        if match:
+            phrase = f"{toponym.name}{match.group(0)}"
+            if kind == "own_edge":
+                return _edge(place, _bearing(match.group(1)), phrase, match.group(2))
+            return _border_with(place, _other_country(toponyms, index), phrase)
+    for kind, pattern in _BEFORE:
+        match = pattern.search(before)
+        if not match:
+            continue
+        phrase = f"{match.group(0)}{toponym.name}".strip()
+        if kind == "offset":
+            km = float(match.group(1).replace(",", ".")) * _UNITS[match.group(2).lower()]
+            return _offset(place, km, _bearing(match.group(3)), phrase)
+        if kind == "edge_of":
+            return _edge(place, _bearing(match.group(1)), phrase, match.group(2))
+        if kind == "border_with":
+            other = _other_country(toponyms, index)
+            if other is not None:
+                return _border_with(other, place, phrase)
+            return _edge(place, None, phrase)
+        if kind == "foothills":
+            bearing = _bearing(match.group(1)) if match.group(1) else None
+            if bearing is None:
+                return replace(place, place_id=f"rel:{place.place_id}:foothills", name=phrase, feature_class="relative", precision="region")
+            return _part(place, bearing, phrase)
+        if kind == "part":
+            return _part(place, _bearing(match.group(1)), phrase)
+    return None

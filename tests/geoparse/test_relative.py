@@ -1,0 +1,39 @@
+"""Relative places resolve to the right part of the named place."""
+
+import pytest
+
+from mapper.gazetteer import haversine_km
+
+# (text, phrase, expected lat, lon, tolerance km)
+CASES = [
+    ("Cargo went by rail to a depot near Russia's southwestern border.", "Russia's southwestern border", 50.5, 37.0, 500),
+    ("Strikes hit northern Gaza overnight.", "northern Gaza", 31.53, 34.47, 15),
+    ("A blast hit a village 50 km south of Kyiv.", "50 km south of Kyiv", 50.0, 30.52, 10),
+    ("A village 30 miles east of Denver flooded.", "30 miles east of Denver", 39.74, -104.42, 15),
+    ("Russia massed troops near the border with Ukraine.", "near the border with Ukraine", 50.0, 37.0, 400),
+    ("The quake hit the northern foothills of the Himalayas.", "the northern foothills of the Himalayas", 34.0, 84.0, 900),
+    ("Storms lashed Spain's northern coast.", "Spain's northern coast", 43.4, -4.5, 250),
+    ("Fighting raged in the eastern part of Ukraine.", "the eastern part of Ukraine", 48.5, 38.5, 300),
+]
+
+
+@pytest.mark.parametrize(("text", "phrase", "lat", "lon", "km"), CASES)
+def test_relative_place_points_into_the_right_part(geoparser, text, phrase, lat, lon, km):
+    relative = [t.relative for t in geoparser.parse_text(text) if t.relative is not None]
+    assert relative, f"no relative place in {text!r}"
+    place = relative[0]
+    assert place.name == phrase
+    assert place.precision == "region"
+    assert haversine_km(place.lat, place.lon, lat, lon) <= km, (place.lat, place.lon)
+    assert place.extent_km > 0
+
+
+def test_relative_place_keeps_the_toponym_itself(geoparser):
+    [gaza] = [t for t in geoparser.parse_text("Strikes hit northern Gaza.") if t.name == "Gaza"]
+    assert gaza.place is not None and gaza.relative is not None
+    assert gaza.relative.lat > gaza.place.lat  # northern part lies north of the whole
+
+
+def test_plain_mentions_have_no_relative_place(geoparser):
+    toponyms = geoparser.parse_text("Floods hit Dhaka and Chittagong in Bangladesh.")
+    assert toponyms and all(t.relative is None for t in toponyms)
