@@ -180,6 +180,8 @@ def load_gazetteer(
             log.warning("gazetteer cache %s unreadable (%s); rebuilding", path, exc)
     if not build:
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
+    # Once per machine (and after upgrades): say so, since it takes seconds, not milliseconds.
+    log.warning("building the offline gazetteer index once (about 10 s): %s", path)
     gazetteer = build_index(min_population=min_population)
     save_gazetteer(gazetteer, path)
     return gazetteer

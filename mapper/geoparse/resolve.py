@@ -31,6 +31,9 @@ ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or
 CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
 STATE_WORD = 4.0  # "Washington state": a division word follows the name
 HINT = 2.0  # the configured country hint
+# Abstain when the best candidate is a town this small (prior) and barely ahead of the next.
+ABSTAIN_BELOW = 4.5
+ABSTAIN_MARGIN = 0.5
 # When a mention can be a country, continent or region, context may only nudge a same-named
 # town: "China" in an article about Texas is still China.
 BROAD_NAME_DAMPING = 0.3
@@ -194,7 +197,22 @@ class Resolver:
         best_score, best_entry, reason = scored[0]
         if best_score < self.settings.min_score:
             return _Choice(None, best_score, "too uncertain")
+        if self._coin_toss(scored):
+            return _Choice(None, best_score, "several small places share the name; no context")
         return _Choice(best_entry, best_score, reason)
+
+    def _coin_toss(self, scored: list[tuple[float, int, str]]) -> bool:
+        """Abstain between small same-named towns when nothing in the text tells them apart."""
+        if len(scored) < 2:
+            return False
+        (best, entry, _), (second, _, _) = scored[0], scored[1]
+        g = self.gazetteer
+        return (
+            g.kinds[entry] == "city"
+            and best - self.prior(entry) == 0  # no context evidence at all
+            and best < ABSTAIN_BELOW
+            and best - second < ABSTAIN_MARGIN
+        )
 
     def _prior_reason(self, entry: int) -> str:
         g = self.gazetteer

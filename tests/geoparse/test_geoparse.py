@@ -73,3 +73,23 @@ def test_geoparse_all_caps_dateline(geoparser):
 def test_geoparse_reason_explains_context(geoparser):
     [bangor] = [t for t in geoparser.parse_text("A fire in Bangor, Maine.") if t.name == "Bangor"]
     assert "Maine" in bangor.reason
+
+
+def test_geoparse_abstains_between_small_namesakes(geoparser):
+    [bains] = [t for t in geoparser.parse_text("The meeting took place in Bains yesterday.")]
+    assert bains.place is None
+    assert "no context" in bains.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Canadian troops arrived in Latvia.", "Canadian", "CA"),  # demonym, not Canadian, Texas
+        ("Exports to China fell, officials in Texas said.", "China", "CN"),  # not China, Texas
+        ("Mexico's president spoke in Mexico City about Mexico.", "Mexico", "MX"),
+    ],
+)
+def test_geoparse_broad_names_resist_local_context(geoparser, text, name, country):
+    toponyms = [t for t in geoparser.parse_text(text) if t.name == name]
+    assert toponyms and toponyms[0].place.feature_class == "country"
+    assert toponyms[0].place.country == country
