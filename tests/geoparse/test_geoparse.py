@@ -76,7 +76,8 @@ def test_geoparse_reason_explains_context(geoparser):
 
 
 def test_geoparse_abstains_between_small_namesakes(geoparser):
-    [bains] = [t for t in geoparser.parse_text("The meeting took place in Bains yesterday.")]
+    # Three villages called Bāghān, none much bigger than the others, and no other clue.
+    [bains] = [t for t in geoparser.parse_text("The meeting took place in Bāghān yesterday.")]
     assert bains.place is None
     assert "no context" in bains.reason
 
@@ -93,3 +94,18 @@ def test_geoparse_broad_names_resist_local_context(geoparser, text, name, countr
     toponyms = [t for t in geoparser.parse_text(text) if t.name == name]
     assert toponyms and toponyms[0].place.feature_class == "country"
     assert toponyms[0].place.country == country
+
+
+@pytest.mark.parametrize(
+    ("url", "country"),
+    [(None, "US"), ("https://www.example.ca/news/1", "CA")],
+)
+def test_geoparse_outlet_country_breaks_ties(geoparser, url, country):
+    [richmond] = [t for t in geoparser.parse_text("Police closed roads in Richmond.", url=url)]
+    assert richmond.place.country == country
+
+
+def test_geoparse_own_name_beats_alternate_name(geoparser):
+    toponyms = geoparser.parse_text("Snow fell on Hamilton.", url="https://example.ca/a")
+    [hamilton] = [t for t in toponyms if t.name == "Hamilton"]
+    assert hamilton.place.country == "CA"
