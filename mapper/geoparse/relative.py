@@ -142,6 +142,7 @@ def _area_place(base: Place, geometry: BaseGeometry, label: str, suffix: str) ->
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _part(base: Place, bearing: float, label: str) -> Place:
     shape = _shape_of(base) or _circle(base)
     return _area_place(base, _third_toward(shape, bearing), label, f"part{int(bearing)}")
@@ -192,6 +193,7 @@ def _country_edge(base: Place, shape: BaseGeometry, bearing: float, label: str, 
     return replace(place, lat=round(middle.y, 5), lon=round(middle.x, 5))
 
 
+@functools.lru_cache(maxsize=4096)
 def _edge(base: Place, bearing: float | None, label: str, word: str = "border") -> Place:
     country_shape = _shape_of(base)
     if country_shape is not None and bearing is not None:
@@ -200,14 +202,32 @@ def _edge(base: Place, bearing: float | None, label: str, word: str = "border") 
         if found is not None:
             return found
     shape = country_shape or _circle(base)
-    region = _third_toward(shape, bearing) if bearing is not None else shape
+    if bearing is None:
+        # "Russia's border" with no direction and no neighbour named: the stretch of border
+        # nearest the country's core, as a circle of half the country's size.
+        line = (_land_border_of(base.country) if country_shape is not None and base.country else None) or shape.boundary
+        anchor = nearest_points(line, Point(base.lon, base.lat))[0]
+        return _point_place(base, anchor.y, anchor.x, max(base.extent_km / 2, 5.0), label, "edge")
+    region = _third_toward(shape, bearing)
     boundary = region.boundary.intersection(shape.boundary)
     if boundary.is_empty:
         boundary = region.boundary
     anchor = nearest_points(boundary, region.centroid)[0]
-    strip = boundary.buffer(0.3).intersection(shape)
-    place = _area_place(base, strip if not strip.is_empty else region, label, f"edge{bearing}")
-    return replace(place, lat=round(anchor.y, 5), lon=round(anchor.x, 5))
+    place = _area_place(base, region, label, f"edge{bearing}")
+    return replace(place, lat=round(anchor.y, 5), lon=round(anchor.x, 5), extent_km=round(place.extent_km / 2, 1))
+
+
+def _point_place(base: Place, lat: float, lon: float, extent_km: float, label: str, suffix: str) -> Place:
+    return Place(
+        place_id=f"rel:{base.place_id}:{suffix}",
+        name=label,
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        feature_class="relative",
+        precision="region",
+        country=base.country,
+        extent_km=round(extent_km, 1),
+    )
 
 
 def _offset(base: Place, km: float, bearing: float, label: str) -> Place:
@@ -224,17 +244,20 @@ def _offset(base: Place, km: float, bearing: float, label: str) -> Place:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _border_with(base: Place, other: Place | None, label: str) -> Place:
     """Where two countries meet; without the other country, the base's nearest boundary."""
     shape = _shape_of(base) or _circle(base)
     if other is not None:
         other_shape = _shape_of(other) or _circle(other)
-        shared = shape.boundary.intersection(other_shape.buffer(0.05))
+        shared = shape.boundary.intersection(other_shape.buffer(0.05, quad_segs=2))
         if not shared.is_empty and shared.length > 0:
-            line = shared if isinstance(shared, LineString) else max(getattr(shared, "geoms", [shared]), key=lambda g: g.length)
-            mid = line.interpolate(0.5, normalized=True)
-            place = _area_place(base, line.buffer(0.3), label, f"border:{other.place_id}")
-            return replace(place, lat=round(mid.y, 5), lon=round(mid.x, 5), extent_km=round(max(line.length * 111.32 / 2, 10.0), 1))
+            parts = getattr(shared, "geoms", [shared])
+            line = max((p for p in parts if isinstance(p, LineString)), key=lambda g: g.length, default=None)
+            if line is not None:
+                mid = line.interpolate(0.5, normalized=True)
+                extent = max(shared.length * 111.32 / 2, 10.0)
+                return _point_place(base, mid.y, mid.x, extent, label, f"border:{other.place_id}")
     return _edge(base, None, label)
 
 
