@@ -53,6 +53,8 @@ class GeoparseConfig:
     country_hint: str = ""
     # Below this score the resolver abstains (no coordinates).
     min_score: float = 0.2
+    # Area most articles are about, [min_lon, min_lat, max_lon, max_lat], or [] for none.
+    bbox_hint: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from mapper.config import GeoparseConfig
+from mapper.errors import ConfigError
 from mapper.gazetteer import Gazetteer
 from mapper.geoparse.recognize import Recognizer
 from mapper.geoparse.relative import add_relative_places
@@ -25,9 +26,17 @@ class Geoparser:
         config = config or GeoparseConfig()
         self.gazetteer = gazetteer
         self.recognizer = Recognizer(gazetteer)
-        self.resolver = Resolver(
-            gazetteer, ResolverSettings(country_hint=config.country_hint, min_score=config.min_score)
+        bbox = config.bbox_hint
+        if bbox and len(bbox) != 4:
+            raise ConfigError(
+                f"geoparse.bbox_hint: expected [min_lon, min_lat, max_lon, max_lat], got {bbox!r}"
+            )
+        settings = ResolverSettings(
+            country_hint=config.country_hint,
+            min_score=config.min_score,
+            bbox_hint=(bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None,
         )
+        self.resolver = Resolver(gazetteer, settings)
 
     def parse_text(self, text: str, *, url: str | None = None) -> list[Toponym]:
         """Toponyms of a text; ``url`` (the article's address) hints at the outlet's country."""

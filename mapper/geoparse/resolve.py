@@ -30,7 +30,7 @@ CONTAINS_OTHER_PLACES = 1.5  # a division that contains other places of the arti
 ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or country
 CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
 STATE_WORD = 4.0  # "Washington state": a division word follows the name
-HINT = 2.0  # the configured country hint
+HINT = 3.0  # the configured country or area hint: the user says where the news is
 SOURCE_HINT = 1.5  # the outlet's country, from its web address (.co.uk, .com.au, .ie ...)
 # Abstain when the best candidate is a town this small (prior) and barely ahead of the next.
 ABSTAIN_BELOW = 4.5
@@ -45,6 +45,7 @@ BROAD_NAME_DAMPING = 0.3
 class ResolverSettings:
     country_hint: str = ""
     min_score: float = 0.2
+    bbox_hint: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
 
 
 @dataclass(slots=True)
@@ -185,6 +186,8 @@ class Resolver:
                 evidence.append((ADMIN1_NAMED, "its state/province named in the article"))
             if hint and country == hint:
                 evidence.append((HINT, f"country hint {hint}"))
+            elif self._in_bbox(entry):
+                evidence.append((HINT, "inside the area hint"))
             elif context.source_country and country == context.source_country:
                 evidence.append((SOURCE_HINT, f"the outlet is in {country}"))
             if kind == "city":
@@ -215,6 +218,13 @@ class Resolver:
         if self._coin_toss(scored):
             return _Choice(None, best_score, "several small places share the name; no context")
         return _Choice(best_entry, best_score, reason)
+
+    def _in_bbox(self, entry: int) -> bool:
+        box = self.settings.bbox_hint
+        if box is None:
+            return False
+        lat, lon = self.gazetteer.lats[entry], self.gazetteer.lons[entry]
+        return box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
 
     def _primary_name(self, entry: int, key: str) -> bool:
         own = name_key(self.gazetteer.names[entry])

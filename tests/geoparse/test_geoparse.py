@@ -2,6 +2,10 @@
 
 import pytest
 
+from mapper.config import GeoparseConfig
+from mapper.errors import ConfigError
+from mapper.geoparse import Geoparser
+
 from mapper.gazetteer import haversine_km
 
 # (text, mention, expected country, expected lat, lon, tolerance km)
@@ -109,3 +113,22 @@ def test_geoparse_own_name_beats_alternate_name(geoparser):
     toponyms = geoparser.parse_text("Snow fell on Hamilton.", url="https://example.ca/a")
     [hamilton] = [t for t in toponyms if t.name == "Hamilton"]
     assert hamilton.place.country == "CA"
+
+
+@pytest.mark.parametrize(
+    ("config", "country"),
+    [
+        (GeoparseConfig(), "GB"),
+        (GeoparseConfig(country_hint="AU"), "AU"),
+        (GeoparseConfig(bbox_hint=[140.0, -40.0, 155.0, -28.0]), "AU"),
+    ],
+)
+def test_geoparse_hints_from_config(gazetteer, config, country):
+    geoparser = Geoparser(gazetteer, config)
+    [newport] = [t for t in geoparser.parse_text("Roads closed in Newport.") if t.name == "Newport"]
+    assert newport.place.country == country
+
+
+def test_geoparse_bad_bbox_hint(gazetteer):
+    with pytest.raises(ConfigError, match="bbox_hint"):
+        Geoparser(gazetteer, GeoparseConfig(bbox_hint=[1.0, 2.0]))
