@@ -11,6 +11,7 @@ build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -42,6 +43,7 @@ _PRECISION: dict[str, Precision] = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> str:
     """The index key of a name: case-folded, apostrophes unified, spaces collapsed."""
     name = name.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")

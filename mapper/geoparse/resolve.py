@@ -278,10 +278,14 @@ class Resolver:
 
     def _near_anchor(self, entry: int, context: _Context) -> str:
         g = self.gazetteer
+        lat, lon = g.lats[entry], g.lons[entry]
         for anchor, _ in context.anchors:
             if anchor == entry or g.kinds[anchor] != "city":
                 continue
-            if haversine_km(g.lats[entry], g.lons[entry], g.lats[anchor], g.lons[anchor]) < 150:
+            # 150 km is under 1.4 degrees of latitude: skip the trigonometry for most pairs.
+            if abs(g.lats[anchor] - lat) > 1.4:
+                continue
+            if haversine_km(lat, lon, g.lats[anchor], g.lons[anchor]) < 150:
                 return g.names[anchor]
         return ""
 
