@@ -38,11 +38,18 @@ _LOCATIVE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
-_TO_BEFORE = re.compile(r"\b(?:to|into|for|towards?|bound\s+for)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+_TO_BEFORE = re.compile(
+    r"\b(?:to|into|for|towards?|bound\s+for|docked\s+(?:at|in)|arriv\w*\s+(?:at|in)"
+    r"|unloaded\s+(?:at|in)|landed\s+(?:at|in))\s+(?:the\s+)?(?:[\w’'-]+\s+){0,4}?$",
+    re.I,
+)
+# A preposition right before the name: then it is not the subject that sends.
+_IMMEDIATE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|to|into|of|on|across)\s+(?:the\s+)?$", re.I)
 TRANSFER = re.compile(
     r"\b(?:ship(?:s|ped|ping|ments?)|sen[dt]s?|sending|deliver\w*|suppl(?:y|ies|ied|ying)|s[eo]ll(?:s|ing)?"
     r"|sold|export\w*|transfer\w*|provid\w*|donat\w*|deport\w*|extradit\w*|repatriat\w*|airlift\w*"
-    r"|handed\s+over|aid\s+(?:to|for)|arms\s+(?:to|for))\b",
+    r"|handed\s+over|aid\s+(?:to|for)|arms\s+(?:to|for)|carr(?:y|ying|ied)|transport\w*|flown"
+    r"|docked|unloaded|loaded)\b",
     re.IGNORECASE,
 )
 _PRECISION_BONUS = {"point": 1.0, "city": 1.0, "admin1": 0.6, "country": 0.2, "region": 0.0}
@@ -94,7 +101,7 @@ def _transfer_role(topo: Toponym, text: str, verbs: list[int]) -> LocationRole |
         return "origin"
     if any(v < topo.start for v in verbs) and _TO_BEFORE.search(before):
         return "destination"
-    if any(v >= topo.end for v in verbs) and not _LOCATIVE_BEFORE.search(before):
+    if any(v >= topo.end for v in verbs) and not _IMMEDIATE_PREPOSITION.search(before):
         return "origin"  # the sender is the subject: "Russia delivered ...", "Iranian arms sent"
     return None
 
