@@ -15,6 +15,7 @@ import click
 
 from mapper.config import Config, config_as_dict, load_config
 from mapper.errors import MapperError
+from mapper.models import RunSummary
 
 log = logging.getLogger("mapper")
 
@@ -74,7 +75,9 @@ def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug); tracebacks on error.")
+@click.option(
+    "-v", "--verbose", count=True, help="More log output (-vv for debug); tracebacks on error."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.version_option(package_name="mapper")
 @click.pass_context
@@ -85,6 +88,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     Quick start:
       mapper run                          # the bundled sample -> output/incident_map.html
       mapper run --input news.jsonl       # your batch (.jsonl .json .csv .txt or a folder)
+      mapper export --format csv --since 2025-01-01
       mapper geoparse docs.jsonl -o places.jsonl
       mapper extract docs.jsonl -o events.jsonl
       mapper render --input output/incidents.geojson --online
@@ -92,6 +96,51 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     _setup_logging(verbose, quiet)
+
+
+def _window_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--last-days",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help="Only incidents dated or reported in the last N days (today and N days before).",
+    )(func)
+    func = click.option(
+        "--since",
+        metavar="DATE",
+        default=None,
+        help="Only incidents dated or reported on or after DATE (YYYY-MM-DD).",
+    )(func)
+    return func
+
+
+def _echo_run_summary(summary: RunSummary) -> None:
+    bad = f" ({summary.articles_skipped_bad} skipped)" if summary.articles_skipped_bad else ""
+    click.echo(f"articles read:   {summary.articles_read}{bad}")
+    click.echo(
+        f"articles:        {summary.articles_new} new, {summary.articles_skipped} skipped "
+        f"(seen before), {summary.articles_reprocessed} reprocessed"
+    )
+    click.echo(f"places found:    {summary.places_found} ({summary.places_resolved} resolved)")
+    click.echo(
+        f"incidents:       {summary.incidents} ({len(summary.incidents_created)} created, "
+        f"{len(summary.incidents_updated)} updated, {len(summary.incidents_removed)} removed)"
+    )
+    for category, count in summary.incidents_by_category.items():
+        click.echo(f"  {category:<22} {count}")
+    for incident_id, changes in list(summary.incidents_updated.items())[:10]:
+        what = ", ".join(f"{key} {old} -> {new}" for key, (old, new) in changes.items())
+        click.echo(f"  updated {incident_id}: {what}")
+    if len(summary.incidents_updated) > 10:
+        click.echo(f"  ... and {len(summary.incidents_updated) - 10} more updated (see run.json)")
+    if summary.unresolved_places:
+        top = list(summary.unresolved_places.items())[:10]
+        click.echo("unresolved:      " + ", ".join(f"{name} ({n})" for name, n in top))
+    run = f"run {summary.run_id}" if summary.run_id is not None else "unchanged"
+    click.echo(f"store:           {summary.store} ({run}, {summary.incidents_stored} incidents)")
+    for kind, path in summary.outputs.items():
+        click.echo(f"wrote {kind:<8} {path}")
 
 
 @main.command()
@@ -107,11 +156,25 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where to write incident_map.html, incidents.geojson, incidents.csv (default: output/).",
+    help="Where to write incident_map.html, incidents.geojson, incidents.csv, run.json and "
+    "the store mapper.sqlite (default: output/).",
 )
+@_window_options
 @_handle_errors
-def run(config_path: Path | None, overrides: tuple[str, ...], inputs: tuple[Path, ...], output_dir: Path | None) -> None:
-    """Read a batch of articles and write the incident map, GeoJSON and CSV.
+def run(
+    config_path: Path | None,
+    overrides: tuple[str, ...],
+    inputs: tuple[Path, ...],
+    output_dir: Path | None,
+    since: str | None,
+    last_days: int | None,
+) -> None:
+    """Add a batch of articles to the store and write the incident map, GeoJSON and CSV.
+
+    Articles seen before are skipped; reports of the same event, in this batch or earlier
+    ones, merge into one incident. The map and exports hold every stored incident (or those
+    since DATE / in the last N days); `new` marks what this run created or updated. A summary
+    of the run is written to run.json.
 
     \b
     Inputs: .jsonl / .json (objects with id, title, text, date, url, source; only text is
@@ -121,18 +184,69 @@ def run(config_path: Path | None, overrides: tuple[str, ...], inputs: tuple[Path
     \b
     Example:
       mapper run --input batch.jsonl --output-dir out/
+      mapper run --input next-batch.jsonl --output-dir out/ --last-days 30
     """
     from mapper.pipeline import run as run_pipeline
 
     config = _load(config_path, overrides)
-    summary = run_pipeline(config, inputs=list(inputs) or None, output_dir=output_dir)
-    click.echo(f"articles read:   {summary.articles_read}" + (f" ({summary.articles_skipped_bad} skipped)" if summary.articles_skipped_bad else ""))
-    click.echo(f"places found:    {summary.places_found} ({summary.places_resolved} resolved)")
-    click.echo(f"incidents:       {summary.incidents}")
-    for category, count in summary.incidents_by_category.items():
-        click.echo(f"  {category:<22} {count}")
-    for kind, path in summary.outputs.items():
-        click.echo(f"wrote {kind:<8} {path}")
+    summary = run_pipeline(
+        config,
+        inputs=list(inputs) or None,
+        output_dir=output_dir,
+        since=since,
+        last_days=last_days,
+    )
+    _echo_run_summary(summary)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "csv", "parquet"]),
+    default="geojson",
+    show_default=True,
+    help="File format (parquet needs the mapper[parquet] extra).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: <output_dir>/incidents.<format>).",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The output directory whose store (mapper.sqlite) to read (default: output/).",
+)
+@_window_options
+@_config_options
+@_handle_errors
+def export(
+    fmt: str,
+    out_path: Path | None,
+    output_dir: Path | None,
+    since: str | None,
+    last_days: int | None,
+    config_path: Path | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Write the stored incidents as GeoJSON, CSV or Parquet, without rerunning anything.
+
+    \b
+    Example:
+      mapper export --format parquet --since 2025-01-01 -o incidents-2025.parquet
+    """
+    from mapper.pipeline import export_store
+
+    config = _load(config_path, overrides)
+    path, count = export_store(
+        config, fmt, out_path, output_dir=output_dir, since=since, last_days=last_days
+    )
+    click.echo(f"wrote {count} incidents to {path}", err=True)
 
 
 def _jsonl_command(
@@ -150,11 +264,21 @@ def _jsonl_command(
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output JSONL (default: stdout).")
+@click.argument(
+    "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output JSONL (default: stdout).",
+)
 @_config_options
 @_handle_errors
-def geoparse(input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]) -> None:
+def geoparse(
+    input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]
+) -> None:
     """Find and resolve the place mentions of each document.
 
     Reads lines {"id", "text", ...}; writes one line per document, in input order:
@@ -171,11 +295,21 @@ def geoparse(input_path: Path, out_path: Path | None, config_path: Path | None, 
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="Output JSONL (default: stdout).")
+@click.argument(
+    "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output JSONL (default: stdout).",
+)
 @_config_options
 @_handle_errors
-def extract(input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]) -> None:
+def extract(
+    input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]
+) -> None:
     """Recognise each document's event: type, facts, severity, date and locations.
 
     Reads lines {"id", "text", "title"?, "date"?}; writes one line per document, in order:
@@ -192,14 +326,48 @@ def extract(input_path: Path, out_path: Path | None, config_path: Path | None, o
 
 
 @main.command()
-@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Incidents GeoJSON (default: <output_dir>/incidents.geojson).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Map HTML to write (default: <output_dir>/incident_map.html).")
-@click.option("--online", is_flag=True, help="Add online tile layers (OpenStreetMap, CartoDB) to the offline basemap.")
-@click.option("--embed", is_flag=True, help="Write a fixed-size variant and an .iframe.html snippet for reports.")
-@click.option("--png", "png_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write a static PNG image (needs Chromium).")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Incidents GeoJSON (default: <output_dir>/incidents.geojson).",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Map HTML to write (default: <output_dir>/incident_map.html).",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Add online tile layers (OpenStreetMap, CartoDB) to the offline basemap.",
+)
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Write a fixed-size variant and an .iframe.html snippet for reports.",
+)
+@click.option(
+    "--png",
+    "png_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a static PNG image (needs Chromium).",
+)
 @_config_options
 @_handle_errors
-def render(input_path: Path | None, out_path: Path | None, online: bool, embed: bool, png_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]) -> None:
+def render(
+    input_path: Path | None,
+    out_path: Path | None,
+    online: bool,
+    embed: bool,
+    png_path: Path | None,
+    config_path: Path | None,
+    overrides: tuple[str, ...],
+) -> None:
     """Redraw the map from incidents, without rereading articles.
 
     \b
@@ -209,7 +377,9 @@ def render(input_path: Path | None, out_path: Path | None, online: bool, embed: 
     from mapper.render_command import render_from_geojson
 
     config = _load(config_path, overrides)
-    for path in render_from_geojson(config, input_path, out_path, online=online, embed=embed, png_path=png_path):
+    for path in render_from_geojson(
+        config, input_path, out_path, online=online, embed=embed, png_path=png_path
+    ):
         click.echo(f"wrote {path}")
 
 
@@ -232,7 +402,9 @@ def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> Non
 
     config = _load(config_path, overrides)
     cache = config.gazetteer.cache_dir
-    path = index_path(config.resolve_path(cache) if cache else None, config.gazetteer.min_population)
+    path = index_path(
+        config.resolve_path(cache) if cache else None, config.gazetteer.min_population
+    )
     index = build_index(config.gazetteer.min_population)
     save_gazetteer(index, path)
     click.echo(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
@@ -242,7 +414,9 @@ def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> Non
 @click.argument("names", nargs=-1)
 @_config_options
 @_handle_errors
-def gazetteer_info(names: tuple[str, ...], config_path: Path | None, overrides: tuple[str, ...]) -> None:
+def gazetteer_info(
+    names: tuple[str, ...], config_path: Path | None, overrides: tuple[str, ...]
+) -> None:
     """Show the index's size and sources, or the candidates for NAMES.
 
     \b
@@ -253,7 +427,10 @@ def gazetteer_info(names: tuple[str, ...], config_path: Path | None, overrides: 
 
     config = _load(config_path, overrides)
     cache = config.gazetteer.cache_dir
-    index = load_gazetteer(config.resolve_path(cache) if cache else None, min_population=config.gazetteer.min_population)
+    index = load_gazetteer(
+        config.resolve_path(cache) if cache else None,
+        min_population=config.gazetteer.min_population,
+    )
     if not names:
         click.echo(f"{len(index):,} places, {len(index.index):,} names, sources: {index.sources}")
     for name in names:
@@ -261,7 +438,10 @@ def gazetteer_info(names: tuple[str, ...], config_path: Path | None, overrides: 
         click.echo(f"{name}: {len(entries)} candidates")
         for entry in sorted(entries, key=lambda e: -index.populations[e])[:10]:
             place = index.place(entry)
-            click.echo(f"  {place.place_id:<22} {place.name} ({place.feature_class}, {place.country or '-'}) {place.lat:.4f},{place.lon:.4f} pop {place.population:,}")
+            click.echo(
+                f"  {place.place_id:<22} {place.name} ({place.feature_class}, "
+                f"{place.country or '-'}) {place.lat:.4f},{place.lon:.4f} pop {place.population:,}"
+            )
 
 
 @main.group("config")

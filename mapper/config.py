@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ class IngestConfig:
     on_bad_record: str = "fail"
     # Articles longer than this many characters are refused (bounded memory).
     max_article_chars: int = 5_000_000
+    # Input files larger than this many bytes are refused before they are read.
+    max_file_bytes: int = 200_000_000
+    # A batch with more articles than this is refused: split it into smaller batches.
+    max_batch_articles: int = 200_000
+    # A batch with more characters of article text than this is refused.
+    max_batch_chars: int = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,9 @@ class RenderConfig:
     title: str = "mapper: incident map"
     # Add online tile layers (OpenStreetMap, CartoDB) besides the offline basemap.
     online: bool = False
-    # Above this many incidents, markers are clustered client-side from compact GeoJSON.
+    # Markers cluster in the browser either way. Above this many incidents the map is compact:
+    # mapper's grid clustering instead of markercluster, areas on one canvas, and popup details
+    # (evidence cut to 400 characters) gzipped and unpacked after the first draw.
     cluster_threshold: int = 2000
     # xyzservices names of the tile layers added when online (the first one is shown).
     online_tiles: list[str] = field(
@@ -116,6 +125,12 @@ class RenderConfig:
 
 
 @dataclass(frozen=True)
+class StoreConfig:
+    # SQLite store kept across runs: "" = <output_dir>/mapper.sqlite, ":memory:" = keep nothing.
+    path: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     # Input files or directories read by `mapper run` when --input is not given.
     input: list[str] = field(default_factory=lambda: ["examples/articles.jsonl"])
@@ -128,6 +143,7 @@ class Config:
     events: EventsConfig = field(default_factory=EventsConfig)
     incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
     # Directory relative paths in this config resolve against (set by load_config).
     base_dir: str = field(default=".", metadata={"internal": True})
 
@@ -142,52 +158,199 @@ _CHOICES = {
 }
 
 
+@dataclass(frozen=True)
+class _Range:
+    """Allowed values of a numeric setting; ``above`` makes the lower bound exclusive."""
+
+    low: float | None = None
+    high: float | None = None
+    above: bool = False
+
+    def describe(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"between {self.low:g} and {self.high:g}"
+        if self.low is not None:
+            return f"{'above' if self.above else 'at least'} {self.low:g}"
+        return f"at most {self.high:g}"
+
+    def allows(self, value: float) -> bool:
+        if value != value:  # NaN passes no comparison
+            return False
+        if self.low is not None and (value <= self.low if self.above else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+
+_RANGES = {
+    ("ingest", "max_article_chars"): _Range(1),
+    ("ingest", "max_file_bytes"): _Range(1),
+    ("ingest", "max_batch_articles"): _Range(1),
+    ("ingest", "max_batch_chars"): _Range(1),
+    ("gazetteer", "min_population"): _Range(0),
+    ("geoparse", "min_score"): _Range(0),
+    ("geocoder", "min_delay_seconds"): _Range(0, 3600),
+    ("geocoder", "timeout"): _Range(0, 3600, above=True),
+    ("geocoder", "max_retries"): _Range(0, 10),
+    ("incidents", "merge_distance_km"): _Range(0, 20_100),  # half the Earth's circumference
+    ("incidents", "merge_window_days"): _Range(0),
+    ("render", "cluster_threshold"): _Range(0),
+    ("render", "max_zoom"): _Range(1, 30),
+    ("render", "embed_width"): _Range(1, 100_000),
+    ("render", "embed_height"): _Range(1, 100_000),
+}
+
+# Settings whose text has a fixed form: (pattern, description of the valid values).
+_PATTERNS = {
+    ("geoparse", "country_hint"): (
+        r"(|[A-Za-z]{2})",
+        "an ISO 3166-1 alpha-2 country code such as US, or empty",
+    ),
+}
+
+_SEVERITY_BAND_KEYS = ("cap", "label", "levels", "thresholds")
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    """A value's repr for a one-line message: capped, newlines escaped by repr."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", str(hint))
+
+
 def _public_fields(cls: type) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
 
 
-def _check_type(value: Any, hint: Any, key: str) -> Any:
-    origin = typing.get_origin(hint)
+def _check_scalar(value: Any, hint: Any, key: str) -> Any:
+    if hint is Any or not isinstance(hint, type):
+        return value
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if origin in (list, tuple):
-        if not isinstance(value, list):
-            raise ConfigError(f"{key}: expected a list, got {type(value).__name__} {value!r}")
-        return list(value)
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{key}: expected a mapping, got {type(value).__name__} {value!r}")
-        return dict(value)
-    if origin in (typing.Union, types.UnionType):
-        return value
-    if isinstance(hint, type):
-        if (hint is not bool and isinstance(value, bool)) or not isinstance(value, hint):
-            raise ConfigError(
-                f"{key}: expected {hint.__name__}, got {type(value).__name__} {value!r}"
-            )
+    if (hint is not bool and isinstance(value, bool)) or not isinstance(value, hint):
+        raise ConfigError(
+            f"{key}: expected {_type_name(hint)}, got {type(value).__name__} {_show(value)}"
+        )
     return value
 
 
+def _check_type(value: Any, hint: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (list, tuple):
+        if not isinstance(value, list):
+            raise ConfigError(
+                f"{key}: expected a list, got {type(value).__name__} {_show(value)}"
+            )
+        item = args[0] if args else Any
+        return [_check_scalar(v, item, f"{key}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(
+                f"{key}: expected a mapping, got {type(value).__name__} {_show(value)}"
+            )
+        key_hint, value_hint = args if args else (Any, Any)
+        checked = {}
+        for k, v in value.items():
+            _check_scalar(k, key_hint, f"{key} key {_show(k)}")
+            checked[k] = _check_scalar(v, value_hint, f"{key}.{k}")
+        return checked
+    if origin in (typing.Union, types.UnionType):
+        return value
+    return _check_scalar(value, hint, key)
+
+
+def _check_csv_columns(columns: dict[str, str], key: str) -> None:
+    valid = sorted(DEFAULT_CSV_COLUMNS)
+    for name in columns:
+        if name not in DEFAULT_CSV_COLUMNS:
+            raise ConfigError(
+                f"{key}: unknown article field {_show(name)}; valid fields: {', '.join(valid)}"
+            )
+
+
+def _check_severity(bands: dict[str, Any], key: str) -> None:
+    """events.severity: {fact: {thresholds: [...], levels: [...], label?, cap?}}."""
+    from mapper.models import Facts  # late: models is a leaf, config only needs it here
+
+    facts = [f.name for f in dataclasses.fields(Facts)]
+    for name, band in bands.items():
+        where = f"{key}.{name}"
+        if name not in facts:
+            raise ConfigError(
+                f"{key}: unknown fact {_show(name)}; valid facts: {', '.join(facts)}"
+            )
+        if not isinstance(band, dict):
+            raise ConfigError(
+                f"{where}: expected a mapping with keys {', '.join(_SEVERITY_BAND_KEYS)}, "
+                f"got {type(band).__name__} {_show(band)}"
+            )
+        for band_key in band:
+            if band_key not in _SEVERITY_BAND_KEYS:
+                raise ConfigError(
+                    f"unknown config key {where}.{band_key}; "
+                    f"valid keys: {', '.join(_SEVERITY_BAND_KEYS)}"
+                )
+        for required in ("thresholds", "levels"):
+            if required not in band:
+                raise ConfigError(f"{where}: missing key {required!r} (a list)")
+        thresholds = _check_type(band["thresholds"], list[float], f"{where}.thresholds")
+        levels = _check_type(band["levels"], list[int], f"{where}.levels")
+        if len(thresholds) != len(levels):
+            raise ConfigError(
+                f"{where}: thresholds and levels differ in length "
+                f"({len(thresholds)} and {len(levels)})"
+            )
+        if thresholds != sorted(thresholds) or any(t != t for t in thresholds):
+            raise ConfigError(f"{where}.thresholds: expected ascending numbers, got {thresholds}")
+        cap = _check_scalar(band.get("cap", 5), int, f"{where}.cap")
+        for i, level in enumerate([*levels, cap]):
+            if not 0 <= level <= 5:
+                what = f"{where}.levels[{i}]" if i < len(levels) else f"{where}.cap"
+                raise ConfigError(f"{what}: severity levels are 0-5, got {level}")
+        _check_scalar(band.get("label", name), str, f"{where}.label")
+
+
+def _check_value(prefix: str, key: str, value: Any, dotted: str) -> None:
+    """Range, choice and form checks beyond the type."""
+    choices = _CHOICES.get((prefix, key))
+    if choices and value not in choices:
+        raise ConfigError(f"{dotted}: {_show(value)} is not one of {', '.join(choices)}")
+    bounds = _RANGES.get((prefix, key))
+    if bounds is not None and not bounds.allows(value):
+        raise ConfigError(f"{dotted}: must be {bounds.describe()}, got {_show(value)}")
+    form = _PATTERNS.get((prefix, key))
+    if form is not None and not re.fullmatch(form[0], value):
+        raise ConfigError(f"{dotted}: expected {form[1]}, got {_show(value)}")
+    if (prefix, key) == ("ingest", "csv_columns"):
+        _check_csv_columns(value, dotted)
+    if (prefix, key) == ("events", "severity"):
+        _check_severity(value, dotted)
+
+
 def _build(cls: type, data: Any, prefix: str) -> Any:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {data!r}")
-    hints = typing.get_type_hints(cls)
     valid = {f.name: f for f in _public_fields(cls)}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{prefix or 'config'}: expected a mapping of settings "
+            f"(valid keys: {', '.join(sorted(valid))}), got {type(data).__name__} {_show(data)}"
+        )
+    hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         dotted = f"{prefix}.{key}" if prefix else str(key)
         if key not in valid:
             raise ConfigError(
-                f"unknown config key {dotted!r}; valid keys: {', '.join(sorted(valid))}"
+                f"unknown config key {_show(dotted)}; valid keys: {', '.join(sorted(valid))}"
             )
         hint = hints[key]
         if dataclasses.is_dataclass(hint):
             kwargs[key] = _build(hint, value if value is not None else {}, dotted)
             continue
         value = _check_type(value, hint, dotted)
-        choices = _CHOICES.get((prefix, key))
-        if choices and value not in choices:
-            raise ConfigError(f"{dotted}: {value!r} is not one of {', '.join(choices)}")
+        _check_value(prefix, key, value, dotted)
         kwargs[key] = value
     return cls(**kwargs)
 
@@ -196,7 +359,14 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
     if "=" not in text:
         raise ConfigError(f"--set {text!r}: expected KEY=VALUE, e.g. geocoder.provider=nominatim")
     key, raw = text.split("=", 1)
-    return key.strip().split("."), yaml.safe_load(raw) if raw else ""
+    keys = [part.strip() for part in key.split(".")]
+    if not all(keys):
+        raise ConfigError(f"--set {text!r}: expected KEY=VALUE, e.g. geocoder.provider=nominatim")
+    try:
+        value = yaml.safe_load(raw) if raw else ""
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"--set {text!r}: the value is not valid YAML") from exc
+    return keys, value
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> Config:
@@ -209,12 +379,17 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
             text = path.read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from exc
         try:
             loaded = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
-            raise ConfigError(f"{path}{where}: not valid YAML") from exc
+            problem = getattr(exc, "problem", None)
+            detail = f" ({' '.join(str(problem).split())})" if problem else ""
+            raise ConfigError(f"{path}{where}: not valid YAML{detail}") from exc
         if loaded is not None and not isinstance(loaded, dict):
             raise ConfigError(f"{path}: expected a mapping of settings at the top level")
         data = loaded or {}
@@ -223,7 +398,9 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
         keys, value = _parse_override(override)
         node = data
         for key in keys[:-1]:
-            node = node.setdefault(key, {})
+            if node.get(key) is None:  # an empty section in YAML (`ingest:`) is a mapping
+                node[key] = {}
+            node = node[key]
             if not isinstance(node, dict):
                 raise ConfigError(f"--set {override!r}: {key!r} is not a section")
         node[keys[-1]] = value

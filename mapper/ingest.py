@@ -3,6 +3,10 @@
 Formats: .jsonl, .json (an array of objects), .csv, .txt (one article per non-empty line) and
 directories (each .txt/.md file is one article). Input is untrusted: every problem becomes an
 InputError naming the file and line, or, with ``on_bad_record: skip``, a counted warning.
+
+Limits (``ingest.*``) bound memory: files over ``max_file_bytes`` are refused before they are
+read, articles over ``max_article_chars`` are bad records, and a batch over ``max_batch_articles``
+or ``max_batch_chars`` is refused with a message that says how to split it.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import hashlib
 import io
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -28,7 +34,25 @@ log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".txt", ".md")
 ARTICLE_FIELDS = ("id", "title", "text", "date", "url", "source")
+# Warnings kept (and logged) per run; the rest are only counted, so a file of a million bad
+# lines cannot flood the log or the run summary.
+MAX_WARNINGS = 100
+# Longest string tried as a date: real dates are short, and the fallback parser is slow.
+MAX_DATE_CHARS = 64
+# Longest title, url, source or id: they go into every popup and export row, so a scraper
+# that put a whole page there is a bad record, not a title.
+MAX_FIELD_CHARS = 65_536
+
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone UTF-16 surrogates cannot be written as UTF-8; JSON escapes ("\udc80") can produce them.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+# Bytes that were not UTF-8, kept by the surrogateescape decoder so their line can be skipped.
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?", re.ASCII | re.DOTALL)
 
 
 @dataclass
@@ -37,21 +61,53 @@ class IngestReport:
 
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Warnings beyond MAX_WARNINGS: counted, not kept.
+    warnings_suppressed: int = 0
+    # Records dropped because an earlier one had the same id and text.
+    duplicates: int = 0
+    # Running totals that the batch limits are checked against.
+    articles: int = 0
+    chars: int = 0
+
+    def warn(self, message: str) -> None:
+        """Keep and log a warning, up to MAX_WARNINGS; count the rest."""
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+            log.warning("%s", message)
+            return
+        if not self.warnings_suppressed:
+            log.warning("more than %d warnings: the rest are only counted", MAX_WARNINGS)
+        self.warnings_suppressed += 1
 
 
 def content_id(text: str, title: str = "", url: str | None = None) -> str:
     """A stable id from an article's content: the same article always gets the same id."""
     blob = json.dumps([url or "", title, text], ensure_ascii=False, separators=(",", ":"))
-    return "h" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:15]
+    return "h" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+
+
+def printable(value: str, limit: int = 200) -> str:
+    """A value made safe for a one-line message: control characters escaped, length capped."""
+    if len(value) > limit:
+        value = value[:limit] + "..."
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                            else f"\\u{ord(m.group()):04x}", value)
+
+
+def _where(path: Path) -> str:
+    """A path for messages: printable, and long enough to find the file again."""
+    return printable(str(path), 2000)
 
 
 def _clean_text(value: str) -> str:
     """Neutralise control characters without changing the text's length.
 
     Offsets into the text must stay valid for the caller's copy, so nothing is removed:
-    control characters become spaces and a lone CR becomes a newline.
+    control characters become spaces, a lone CR becomes a newline and a lone surrogate
+    (unwritable as UTF-8) becomes U+FFFD.
     """
     value = value.replace("\r\n", " \n").replace("\r", "\n")
+    value = _SURROGATES.sub("\ufffd", value)
     return _CONTROL_CHARS.sub(" ", value)
 
 
@@ -64,41 +120,150 @@ def normalise_date(value: Any) -> str | None:
         return None
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"'date' is a {_json_type(value)}, not a date")
     text = str(value).strip()
     if not text:
         return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?", text):
-        return date.fromisoformat(text[:10]).isoformat()
+    shown = printable(text, 40)
+    if len(text) > MAX_DATE_CHARS:
+        raise ValueError(f"date '{shown}' is not a date")
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError as exc:
+            raise ValueError(f"date '{shown}' is not a date ({exc})") from exc
     from dateutil import parser as date_parser  # late: only for non-ISO dates
 
     try:
         return date_parser.parse(text, fuzzy=False).date().isoformat()
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"date {text[:40]!r} is not a date") from exc
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise ValueError(f"date '{shown}' is not a date") from exc
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def _json_type(value: Any) -> str:
+    """A parsed value's type name, for messages ("a int, not a string" as before)."""
+    return type(value).__name__
+
+
+def _count_lines(raw: bytes, end: int) -> int:
+    """The 1-based line holding byte offset ``end`` (CR, LF and CRLF all end a line)."""
+    return len(_LINE_END_BYTES.findall(raw, 0, end)) + 1
+
+
+def _binary_offset(raw: bytes) -> int | None:
+    """Offset of a NUL byte near the start: text files have none, binary files soon do."""
+    offset = raw.find(b"\x00", 0, 4096)
+    return offset if offset >= 0 else None
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """ASCII text in UTF-16 has a NUL in every other byte (odd ones LE, even ones BE)."""
+    head = raw[:256]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return len(head) >= 4 and min(even, odd) == 0 and max(even, odd) >= len(head) // 4
+
+
+def _decode(raw: bytes, path: Path, lenient: bool) -> str:
+    """Text from UTF-8 (BOM optional) or UTF-16 with a BOM.
+
+    Invalid UTF-8 raises InputError naming the line, unless ``lenient``: then the bad bytes are
+    kept as lone surrogates (surrogateescape) so the readers can skip just their lines.
+    """
+    where = _where(path)
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise InputError("UTF-32 text is not supported; re-encode the file as UTF-8", path=where)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            # Truncated files end in half a character; say where, counted in characters.
+            prefix = raw[: exc.start].decode("utf-16", "ignore")
+            line = len(_LINE_END.findall(prefix)) + 1
+            raise InputError(
+                "not valid UTF-16 (truncated file or broken character)", path=where, line=line
+            ) from exc
+    offset = _binary_offset(raw)
+    if offset is not None:
+        line = _count_lines(raw, offset)
+        if _looks_like_utf16(raw):
+            raise InputError(
+                "looks like UTF-16 without a byte-order mark; re-encode the file as UTF-8",
+                path=where,
+                line=line,
+            )
+        raise InputError(f"binary data (NUL byte at offset {offset}), not text", path=where,
+                         line=line)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        if lenient:
+            return raw.decode("utf-8-sig", "surrogateescape")
         raise InputError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-encode the file as UTF-8",
-            path=str(path),
-            line=line,
+            path=where,
+            line=_count_lines(raw, exc.start),
         ) from exc
 
 
-def read_text_file(path: Path) -> str:
+def _read_bytes(path: Path, config: IngestConfig) -> bytes:
+    """A file's bytes, refusing files over ``ingest.max_file_bytes`` before reading them."""
+    where = _where(path)
     try:
-        raw = path.read_bytes()
+        if not path.is_file():
+            raise InputError("not a regular file", path=where)
+        size = path.stat().st_size
+        if size > config.max_file_bytes:
+            raise InputError(
+                f"file has {size:,} bytes, over ingest.max_file_bytes "
+                f"({config.max_file_bytes:,}); split it into smaller files or raise the limit",
+                path=where,
+            )
+        return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
-    if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("binary file, not text", path=str(path))
-    return _decode(raw, path)
+        raise InputError(f"cannot read file ({exc.strerror or exc})", path=where) from exc
+
+
+def read_text_file(path: Path, config: IngestConfig | None = None) -> str:
+    """A text file's content (UTF-8 or UTF-16 with a BOM), or InputError naming the line."""
+    return _decode(_read_bytes(path, config or IngestConfig()), path, lenient=False)
+
+
+def _escaped_byte(text: str, start: int = 0, end: int | None = None) -> str | None:
+    """The first undecodable byte kept by surrogateescape, as a message, or None."""
+    match = _ESCAPED_BYTE.search(text, start, len(text) if end is None else end)
+    if match is None:
+        return None
+    byte = ord(match.group()) - 0xDC00
+    return f"not valid UTF-8 (byte 0x{byte:02x}); re-encode the file as UTF-8"
+
+
+def _escaped_byte_line(text: str) -> int:
+    """The line of the first undecodable byte (1 when there is none)."""
+    match = _ESCAPED_BYTE.search(text)
+    end = match.start() if match is not None else 0
+    return len(_LINE_END.findall(text, 0, end)) + 1
+
+
+def _line_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(number, start, end) of each line; only CR, LF and CRLF end a line.
+
+    str.splitlines() also breaks at U+2028, form feeds and others, which JSON allows inside
+    strings and which would make line numbers disagree with editors.
+    """
+    number, start = 0, 0
+    for match in _LINE_END.finditer(text):
+        number += 1
+        yield number, start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield number + 1, start, len(text)
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number, line) for each line, split as _line_spans does."""
+    for number, start, end in _line_spans(text):
+        yield number, text[start:end]
 
 
 class _Reader:
@@ -106,47 +271,74 @@ class _Reader:
 
     def __init__(self, path: Path, config: IngestConfig, report: IngestReport):
         self.path = path
+        self.where = _where(path)
         self.config = config
         self.report = report
 
-    def bad(self, message: str, line: int | None) -> None:
-        if self.config.on_bad_record == "skip":
-            where = f"{self.path}:{line}" if line is not None else str(self.path)
-            self.report.skipped += 1
-            self.report.warnings.append(f"{where}: skipped: {message}")
-            log.warning("%s: skipped: %s", where, message)
-            return
-        raise InputError(message, path=str(self.path), line=line)
+    def bad(self, message: str, line: int | None, item: int | None = None) -> None:
+        """Raise InputError, or with ``on_bad_record: skip`` count and log the record.
 
-    def article(self, record: dict[str, Any], line: int | None) -> Article | None:
+        ``item`` names a record by its index where no line is known.
+        """
+        message = printable(message, 300)
+        if line is None and item is not None:
+            message = f"item {item}: {message}"
+        if self.config.on_bad_record == "skip":
+            where = f"{self.where}:{line}" if line is not None else self.where
+            self.report.skipped += 1
+            self.report.warn(f"{where}: skipped: {message}")
+            return
+        raise InputError(message, path=self.where, line=line)
+
+    def refuse(self, message: str, line: int | None) -> None:
+        """Raise InputError whatever the policy: limits are not bad records."""
+        raise InputError(message, path=self.where, line=line)
+
+    def article(
+        self, record: dict[str, Any], line: int | None, item: int | None = None
+    ) -> Article | None:
+        """An Article from a parsed record, or None when the record is bad (and skipped)."""
+        limit = self.config.max_article_chars
+
+        def bad(message: str) -> None:
+            self.bad(message, line, item)
+
         text = record.get("text")
         if not isinstance(text, str):
-            kind = "missing" if text is None else f"a {type(text).__name__}, not a string"
-            self.bad(f"'text' is {kind}", line)
+            kind = "missing" if text is None else f"a {_json_type(text)}, not a string"
+            bad(f"'text' is {kind}")
+            return None
+        # Checked before cleaning: cleaning keeps the length, and copies the text.
+        if len(text) > limit:
+            bad(f"text has {len(text):,} characters, over ingest.max_article_chars ({limit:,})")
             return None
         text = _clean_text(text)
         if not text.strip():
-            self.bad("'text' is empty", line)
-            return None
-        if len(text) > self.config.max_article_chars:
-            self.bad(
-                f"text has {len(text):,} characters, over ingest.max_article_chars "
-                f"({self.config.max_article_chars:,})",
-                line,
-            )
+            bad("'text' is empty")
             return None
         fields: dict[str, str | None] = {}
         for key in ("title", "url", "source", "id"):
             value = record.get(key)
-            if value is not None and not isinstance(value, str | int | float):
-                self.bad(f"'{key}' is a {type(value).__name__}, not a string", line)
+            if value is None:
+                fields[key] = None
+                continue
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                bad(f"'{key}' is a {_json_type(value)}, not a string")
                 return None
-            fields[key] = _clean_text(str(value)).strip() if value is not None else None
+            if isinstance(value, float) and not math.isfinite(value):
+                bad(f"'{key}' is {value}, not a string")
+                return None
+            value = str(value)
+            if len(value) > MAX_FIELD_CHARS:
+                bad(f"'{key}' has {len(value):,} characters, over {MAX_FIELD_CHARS:,}")
+                return None
+            fields[key] = _clean_text(value).strip()
         try:
             article_date = normalise_date(record.get("date"))
         except ValueError as exc:
-            self.bad(str(exc), line)
+            bad(str(exc))
             return None
+        self._count(len(text), line)
         title = fields["title"] or ""
         url = fields["url"] or None
         article_id = fields["id"] or content_id(text, title, url)
@@ -158,21 +350,54 @@ class _Reader:
             date=article_date,
             url=url,
             source=fields["source"] or None,
-            origin=origin,
+            origin=printable(origin),
         )
+
+    def _count(self, chars: int, line: int | None) -> None:
+        """Add an article to the batch totals; refuse the batch when a limit is passed."""
+        report, config = self.report, self.config
+        report.articles += 1
+        report.chars += chars
+        if report.articles > config.max_batch_articles:
+            self.refuse(
+                f"batch has more than ingest.max_batch_articles ({config.max_batch_articles:,}) "
+                "articles; split it into smaller batches or raise the limit",
+                line,
+            )
+        if report.chars > config.max_batch_chars:
+            self.refuse(
+                f"batch has more than ingest.max_batch_chars ({config.max_batch_chars:,}) "
+                "characters of article text; split it into smaller batches or raise the limit",
+                line,
+            )
+
+
+def _json_error(exc: ValueError | RecursionError) -> str:
+    """A short reason for a JSON parse failure (never Python's advice on int digits)."""
+    if isinstance(exc, json.JSONDecodeError):
+        # Some of json's messages end in "at", expecting a position after them.
+        glue = " " if exc.msg.endswith(" at") else " at "
+        return f"malformed JSON ({exc.msg}{glue}column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "malformed JSON (nested too deeply)"
+    return "malformed JSON (a number is too long)"
 
 
 def _read_jsonl(reader: _Reader, text: str) -> Iterator[Article]:
-    for number, line in enumerate(io.StringIO(text), start=1):
+    for number, line in _lines(text):
         if not line.strip():
+            continue
+        problem = _escaped_byte(line)
+        if problem:
+            reader.bad(problem, number)
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            reader.bad(f"malformed JSON ({exc.msg} at column {exc.colno})", number)
+        except (ValueError, RecursionError) as exc:
+            reader.bad(_json_error(exc), number)
             continue
         if not isinstance(record, dict):
-            reader.bad(f"expected a JSON object, got {type(record).__name__}", number)
+            reader.bad(f"expected a JSON object, got a {_json_type(record)}", number)
             continue
         article = reader.article(record, number)
         if article is not None:
@@ -180,71 +405,193 @@ def _read_jsonl(reader: _Reader, text: str) -> Iterator[Article]:
 
 
 def _read_json(reader: _Reader, text: str) -> Iterator[Article]:
+    """A JSON array of objects (or {"articles": [...]}), read item by item.
+
+    Items are decoded one at a time so each message names the item's line, and so a
+    truncated file still yields the items before the damage when bad records are skipped.
+    """
+    start = _JSON_SPACE.match(text).end()
+    if text.startswith("{", start):
+        yield from _read_json_wrapper(reader, text)
+        return
+    if not text.startswith("[", start):
+        reader.bad('expected a JSON array of article objects, or {"articles": [...]}', 1)
+        return
+    decoder = json.JSONDecoder()
+    pos, line, index = start + 1, 1 + text.count("\n", 0, start + 1), 0
+    last = start + 1
+
+    def skip_space(at: int) -> int:
+        nonlocal line, last
+        at = _JSON_SPACE.match(text, at).end()
+        line += text.count("\n", last, at)
+        last = at
+        return at
+
+    pos = skip_space(pos)
+    if text.startswith("]", pos):
+        pos += 1
+    else:
+        while True:
+            try:
+                record, end = decoder.raw_decode(text, pos)
+            except (ValueError, RecursionError) as exc:
+                bad_line = exc.lineno if isinstance(exc, json.JSONDecodeError) else line
+                reader.bad(_json_error(exc), bad_line)
+                return  # nothing after a syntax error can be trusted
+            item_line = line
+            line += text.count("\n", last, end)
+            last = end
+            problem = _escaped_byte(text, pos, end)
+            if problem:
+                reader.bad(problem, item_line)
+            elif isinstance(record, dict):
+                article = reader.article(record, item_line)
+                if article is not None:
+                    yield article
+            else:
+                reader.bad(f"item {index} is a {_json_type(record)}, not an object", item_line)
+            index += 1
+            pos = skip_space(end)
+            if text.startswith(",", pos):
+                pos = skip_space(pos + 1)
+                continue
+            if text.startswith("]", pos):
+                pos += 1
+                break
+            reason = "file ends inside the array" if pos >= len(text) else "expected ',' or ']'"
+            reader.bad(f"malformed JSON ({reason})", line)
+            return
+    pos = skip_space(pos)
+    if pos < len(text):
+        reader.bad("malformed JSON (extra data after the array)", line)
+
+
+def _read_json_wrapper(reader: _Reader, text: str) -> Iterator[Article]:
+    """{"articles": [...]}: parsed whole, items named by index (no per-item lines)."""
+    problem = _escaped_byte(text)
+    if problem:
+        reader.bad(problem, _escaped_byte_line(text))
+        return
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON ({exc.msg})", path=str(reader.path), line=exc.lineno)
-    if isinstance(data, dict) and isinstance(data.get("articles"), list):
-        data = data["articles"]
-    if not isinstance(data, list):
-        raise InputError("expected a JSON array of article objects", path=str(reader.path))
-    for index, record in enumerate(data):
+    except (ValueError, RecursionError) as exc:
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        reader.bad(_json_error(exc), line)
+        return
+    if not isinstance(data.get("articles"), list):
+        keys = ", ".join(printable(str(k), 40) for k in list(data)[:10]) or "none"
+        reader.bad(f'expected {{"articles": [...]}} (keys found: {keys})', 1)
+        return
+    for index, record in enumerate(data["articles"]):
         if not isinstance(record, dict):
-            reader.bad(f"item {index} is a {type(record).__name__}, not an object", None)
+            reader.bad(f"a {_json_type(record)}, not an object", None, index)
             continue
-        article = reader.article(record, None)
+        article = reader.article(record, None, index)
         if article is not None:
             yield article
+
+
+@contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """Let csv read fields up to ``limit`` characters (its default is 131,072), then restore."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, limit))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _read_csv(reader: _Reader, text: str) -> Iterator[Article]:
     columns = {**{k: k for k in ARTICLE_FIELDS}, **reader.config.csv_columns}
-    rows = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(rows)
-    except StopIteration:
-        return
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV header ({exc})", path=str(reader.path), line=1)
-    index = {name.strip(): i for i, name in enumerate(header)}
-    if columns["text"] not in index:
-        raise InputError(
-            f"no {columns['text']!r} column (columns: {', '.join(header) or 'none'}); "
-            "set ingest.csv_columns.text to the column that holds the article text",
-            path=str(reader.path),
-            line=1,
-        )
-    while True:
+    limit = reader.config.max_article_chars
+    with _csv_field_limit(limit):
+        # strict: a quoted field still open at the end of the file (a truncated batch) is an
+        # error, not a field that silently swallows every following row.
+        rows = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
-            row = next(rows)
+            header = next(rows)
         except StopIteration:
             return
         except csv.Error as exc:
-            reader.bad(f"malformed CSV ({exc})", rows.line_num)
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            reader.bad(f"expected {len(header)} fields, got {len(row)}", rows.line_num)
-            continue
-        record = {key: row[index[col]] for key, col in columns.items() if col in index}
-        record = {k: (v if v.strip() or k == "text" else None) for k, v in record.items()}
-        article = reader.article(record, rows.line_num)
-        if article is not None:
-            yield article
-
-
-def _read_lines(reader: _Reader, text: str) -> Iterator[Article]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            article = reader.article({"text": line}, number)
+            reader.bad(f"malformed CSV header ({exc})", 1)
+            return
+        problem = _escaped_byte("".join(header))
+        if problem:
+            reader.bad(problem, 1)
+            return
+        index = {name.strip(): i for i, name in enumerate(header)}
+        if columns["text"] not in index:
+            shown = printable(", ".join(header), 200) or "none"
+            reader.refuse(
+                f"no {columns['text']!r} column (columns: {shown}); "
+                "set ingest.csv_columns.text to the column that holds the article text",
+                1,
+            )
+        while True:
+            # A record may span lines: name the line it starts on.
+            start = rows.line_num + 1
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                reason = str(exc)
+                if "field limit" in reason:
+                    reason = f"a field is longer than ingest.max_article_chars ({limit:,})"
+                elif "unexpected end of data" in reason:
+                    reason = "a quoted field is never closed"
+                reader.bad(f"malformed CSV ({reason})", start)
+                if rows.line_num < start:
+                    return  # the reader made no progress: stop rather than loop
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            problem = _escaped_byte("".join(row))
+            if problem:
+                reader.bad(problem, start)
+                continue
+            if len(row) != len(header):
+                hint = " (an unclosed quote?)" if any("\n" in c or "\r" in c for c in row) else ""
+                reader.bad(f"expected {len(header)} fields, got {len(row)}{hint}", start)
+                continue
+            record: dict[str, Any] = {
+                key: row[index[col]] for key, col in columns.items() if col in index
+            }
+            record = {k: (v if v.strip() or k == "text" else None) for k, v in record.items()}
+            article = reader.article(record, start)
             if article is not None:
                 yield article
 
 
+def _read_lines(reader: _Reader, text: str) -> Iterator[Article]:
+    limit = reader.config.max_article_chars
+    for number, start, end in _line_spans(text):
+        if end - start > limit:
+            # Refused before slicing: a 50 MB line is not copied just to be measured.
+            reader.bad(f"text has {end - start:,} characters, over ingest.max_article_chars "
+                       f"({limit:,})", number)
+            continue
+        line = text[start:end]
+        if not line.strip():
+            continue
+        problem = _escaped_byte(line)
+        if problem:
+            reader.bad(problem, number)
+            continue
+        article = reader.article({"text": line}, number)
+        if article is not None:
+            yield article
+
+
 def _read_document(reader: _Reader, text: str) -> Iterator[Article]:
-    lines = text.strip().splitlines()
-    title = lines[0].lstrip("# ").strip() if lines else ""
+    problem = _escaped_byte(text)
+    if problem:
+        reader.bad(problem, _escaped_byte_line(text))
+        return
+    first = next((line for _, line in _lines(text) if line.strip()), "")
+    title = first.lstrip("# ").strip()
     article = reader.article({"text": text, "title": title, "id": reader.path.stem}, None)
     if article is not None:
         yield article
@@ -260,6 +607,40 @@ _FILE_READERS: dict[str, Callable[[_Reader, str], Iterator[Article]]] = {
 }
 
 
+def _read_file(
+    reader: _Reader, read: Callable[[_Reader, str], Iterator[Article]]
+) -> Iterator[Article]:
+    """One file's articles; a file that is not usable text at all is one bad record.
+
+    Bad UTF-8 is decoded leniently under both policies and reported by the readers, so the
+    fail policy stops at the first problem in file order, where skip would first skip.
+    """
+    raw = _read_bytes(reader.path, reader.config)  # refusals end the run under any policy
+    try:
+        text = _decode(raw, reader.path, lenient=True)
+    except InputError as exc:
+        reader.bad(exc.reason, exc.line)
+        return
+    del raw  # the text is all that is needed from here: halve the peak for big files
+    if not text.strip():
+        reader.bad("file is empty", None)
+        return
+    yield from read(reader, text)
+
+
+def _directory_files(path: Path) -> list[Path]:
+    where = _where(path)
+    try:
+        files = sorted(
+            p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md")
+        )
+    except OSError as exc:
+        raise InputError(f"cannot read directory ({exc.strerror or exc})", path=where) from exc
+    if not files:
+        raise InputError("directory holds no .txt or .md files", path=where)
+    return files
+
+
 def iter_articles(
     paths: Iterable[str | Path], config: IngestConfig, report: IngestReport | None = None
 ) -> Iterator[Article]:
@@ -267,42 +648,49 @@ def iter_articles(
     report = report if report is not None else IngestReport()
     for raw_path in paths:
         path = Path(raw_path)
-        if path.is_dir():
-            files = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md")
-            )
-            if not files:
-                raise InputError("directory holds no .txt or .md files", path=str(path))
-            for file in files:
-                reader = _Reader(file, config, report)
-                yield from _read_document(reader, read_text_file(file))
+        where = _where(path)
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+            raise InputError(f"cannot open ({exc})", path=where) from exc
+        if is_dir:
+            for file in _directory_files(path):
+                yield from _read_file(_Reader(file, config, report), _read_document)
             continue
-        if not path.exists():
-            raise InputError("no such file or directory", path=str(path))
+        if not exists:
+            raise InputError("no such file or directory", path=where)
         suffix = path.suffix.lower()
         if suffix not in _FILE_READERS:
             raise InputError(
-                f"unsupported file type {suffix or '(none)'!r}; "
+                f"unsupported file type {printable(suffix) or '(none)'!r}; "
                 f"use one of {', '.join(SUPPORTED_SUFFIXES)} or a directory",
-                path=str(path),
+                path=where,
             )
-        text = read_text_file(path)
-        if not text.strip():
-            raise InputError("file is empty", path=str(path))
-        yield from _FILE_READERS[suffix](_Reader(path, config, report), text)
+        yield from _read_file(_Reader(path, config, report), _FILE_READERS[suffix])
 
 
 def read_articles(
     paths: Iterable[str | Path], config: IngestConfig, report: IngestReport | None = None
 ) -> list[Article]:
-    """All articles of the given files, duplicates (same id and text) dropped."""
+    """All articles of the given files, duplicates (same id and text) dropped and counted."""
+    report = report if report is not None else IngestReport()
     seen: dict[str, Article] = {}
     for article in iter_articles(paths, config, report):
         previous = seen.get(article.article_id)
-        if previous is not None and previous.text != article.text:
-            log.warning("%s: id %r repeats with other text", article.origin, article.article_id)
+        if previous is not None:
+            if previous.text == article.text:
+                report.duplicates += 1
+                log.info("%s: duplicate of %s, dropped", article.origin, previous.origin)
+                continue
+            report.warn(
+                f"{article.origin}: id {printable(article.article_id, 60)!r} repeats with "
+                "other text; given a content id"
+            )
             article = _with_id(article, content_id(article.text, article.title, article.url))
-        seen.setdefault(article.article_id, article)
+            if article.article_id in seen:
+                report.duplicates += 1
+                continue
+        seen[article.article_id] = article
     return list(seen.values())
 
 

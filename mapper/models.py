@@ -8,7 +8,7 @@ Everything here is a frozen dataclass: no dict crosses a stage boundary.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Literal
+from typing import Any, Literal
 
 Precision = Literal["point", "city", "admin1", "country", "region"]
 LocationRole = Literal["event", "origin", "destination", "affected", "mentioned"]
@@ -180,3 +180,15 @@ class RunSummary:
     unresolved_places: dict[str, int] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Incremental runs over the store: what this run did to it.
+    articles_new: int = 0
+    articles_skipped: int = 0  # seen before with the same content and settings
+    articles_reprocessed: int = 0  # content or result-affecting settings changed
+    incidents_created: list[str] = field(default_factory=list)
+    incidents_updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    incidents_removed: list[str] = field(default_factory=list)
+    unresolved_places_store: dict[str, int] = field(default_factory=dict)  # over all articles
+    incidents_stored: int = 0
+    run_id: int | None = None  # None when the run changed nothing in the store
+    store: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase; not in run.json

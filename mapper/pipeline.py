@@ -1,33 +1,43 @@
 """The batch job: the only module that knows the order of the stages.
 
-run(config) -> RunSummary: ingest -> geoparse -> extract -> incidents -> render and export.
-geoparse_file() and extract_file() run the first stages alone for `mapper geoparse|extract`.
+run(config) -> RunSummary: ingest -> (store: skip what was seen) -> geoparse -> extract ->
+incidents (merged into the store) -> render and export from the store. export_store() writes
+the stored incidents for `mapper export`. geoparse_file() and extract_file() run the first
+stages alone for `mapper geoparse|extract`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from mapper.config import Config
+from mapper.config import Config, config_hash
+from mapper.errors import ConfigError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
-from mapper.gazetteer import Gazetteer, load_gazetteer
+from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
 from mapper.ingest import IngestReport, iter_articles, read_articles
 from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
+from mapper.store import MEMORY, Batch, Plan, Store
 
 log = logging.getLogger(__name__)
 
 MAP_FILE = "incident_map.html"
 GEOJSON_FILE = "incidents.geojson"
 CSV_FILE = "incidents.csv"
+RUN_FILE = "run.json"
+STORE_FILE = "mapper.sqlite"
 
 
 @dataclass
@@ -70,7 +80,9 @@ def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
             locations.append(loc)
         elif toponym.relative is not None and loc.role != "mentioned":
             reason = f"{toponym.relative.name}: {toponym.reason}"
-            locations.append(replace(loc, name=toponym.relative.name, place=toponym.relative, reason=reason))
+            locations.append(
+                replace(loc, name=toponym.relative.name, place=toponym.relative, reason=reason)
+            )
         else:
             locations.append(replace(loc, reason=toponym.reason))
     return replace(event, locations=tuple(locations))
@@ -81,41 +93,235 @@ def _progress(items: Iterable[Any], label: str, total: int | None = None) -> Ite
     yield from tqdm(items, desc=label, total=total, unit="article", disable=None, leave=False)
 
 
+def store_path_for(config: Config, out_dir: Path) -> str:
+    """The store's path: store.path, else mapper.sqlite in the output directory."""
+    if config.store.path == MEMORY:
+        return MEMORY
+    if config.store.path:
+        return str(config.resolve_path(config.store.path))
+    return str(out_dir / STORE_FILE)
+
+
+# Settings of the processing sections that cannot change what an article yields: where caches
+# live, how a remote service is reached, how merged reports are combined. They are left out
+# of the processing hash so that changing them reprocesses nothing.
+_NOT_PER_ARTICLE = {
+    "gazetteer": ("cache_dir",),
+    "geocoder": ("user_agent", "min_delay_seconds", "timeout", "max_retries", "cache_path"),
+    "events": ("toll_policy",),
+}
+PROCESSING_SECTIONS = ("gazetteer", "geoparse", "geocoder", "events")
+
+
+def _taxonomy_digest(taxonomy: Taxonomy) -> list[Any]:
+    """What of a taxonomy decides an article's category and severity (not labels or colours)."""
+    return [
+        taxonomy.fallback,
+        [
+            [
+                c.id,
+                c.casualty_free,
+                [[q.pattern.pattern, q.pattern.flags, q.weight] for q in c.cues],
+            ]
+            for c in taxonomy.categories
+        ],
+    ]
+
+
+def processing_hash(config: Config, taxonomy: Taxonomy) -> str:
+    """What an article's results depend on: settings, taxonomy, gazetteer data, mapper's version.
+
+    A stored article processed under another hash is processed again on the next run. The
+    taxonomy's content counts, not only its name (a YAML file may be edited in place); so do
+    the gazetteer's inputs (data package versions and the curated tables, as the index's
+    fingerprint names them: a curated alias resolves names that were left unresolved) and
+    mapper's version (a new release may read articles differently).
+    """
+    from mapper import __version__
+
+    trimmed = config
+    for section, keys in _NOT_PER_ARTICLE.items():
+        part = getattr(config, section)
+        defaults = type(part)()
+        part = replace(part, **{key: getattr(defaults, key) for key in keys})
+        trimmed = replace(trimmed, **{section: part})
+    gazetteer = index_path(None, config.gazetteer.min_population).stem
+    blob = json.dumps(
+        [
+            config_hash(trimmed, PROCESSING_SECTIONS),
+            _taxonomy_digest(taxonomy),
+            gazetteer,
+            __version__,
+        ],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def resolve_since(
+    since: str | date | None, last_days: int | None, today: date | None = None
+) -> str | None:
+    """The first day of the output window (ISO), or None for the whole store.
+
+    ``last_days`` N means today and the N days before it.
+    """
+    if since is not None and last_days is not None:
+        raise ConfigError("give --since or --last-days, not both")
+    if last_days is not None:
+        if last_days < 0:
+            raise ConfigError(f"--last-days: expected a number of days >= 0, got {last_days}")
+        return ((today or date.today()) - timedelta(days=last_days)).isoformat()
+    if since is None or isinstance(since, date):
+        return since.isoformat() if since else None
+    try:
+        return date.fromisoformat(since).isoformat()
+    except ValueError as exc:
+        raise ConfigError(f"--since: {since!r} is not a date (YYYY-MM-DD)") from exc
+
+
+# Test hook: with this variable set to N, a run sleeps inside its batch transaction once N
+# articles are written, so tests/test_pipeline.py can SIGKILL it mid-batch. Unset normally.
+TEST_PAUSE_ENV = "MAPPER_TEST_PAUSE_AFTER_ARTICLES"
+
+
+def _test_pause(written: int) -> None:
+    value = os.environ.get(TEST_PAUSE_ENV)
+    if value and written == int(value):
+        log.warning("%s: paused after %d articles", TEST_PAUSE_ENV, written)
+        time.sleep(600)
+
+
+def _process(
+    batch: Batch, plan: Plan, stages: Stages, digest: str, summary: RunSummary
+) -> Counter[str]:
+    """Geoparse, extract and store the plan's articles; returns the unresolved place names."""
+    unresolved: Counter[str] = Counter()
+    for article in _progress(batch.articles(plan), "process", plan.total):
+        doc = stages.geoparser.parse(article)
+        batch.put(doc, stages.extract(doc), digest)
+        summary.places_found += len(doc.toponyms)
+        summary.places_resolved += sum(1 for t in doc.toponyms if t.place is not None)
+        unresolved.update(t.name for t in doc.toponyms if t.place is None)
+        _test_pause(batch.written)
+    return unresolved
+
+
 def run(
     config: Config,
     *,
     inputs: Sequence[str | Path] | None = None,
     output_dir: str | Path | None = None,
     stages: Stages | None = None,
+    since: str | date | None = None,
+    last_days: int | None = None,
+    today: date | None = None,
 ) -> RunSummary:
-    """Run the batch job and write the map, GeoJSON and CSV. Returns the run's summary."""
+    """Add a batch to the store, then write the map, GeoJSON, CSV and run.json from the store.
+
+    Only articles the store has not seen are processed; the same content again is skipped. Stored
+    articles processed under other result-affecting settings (see processing_hash) are processed
+    again. Reports of one event merge into one incident across batches. The batch is one
+    transaction: killed midway, the store is as before and a rerun completes it.
+
+    The outputs hold the whole store, or the incidents dated or reported since ``since`` (or in
+    the ``last_days``). Their ``new`` flag marks the incidents created or updated by the latest
+    run that changed the store: a rerun that changes nothing rewrites the same bytes.
+    """
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
     paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
     out_dir = Path(output_dir) if output_dir else config.resolve_path(config.output_dir)
+    window = resolve_since(since, last_days, today)
     report = IngestReport()
     articles = read_articles(paths, config.ingest, report)
-    stages = stages or Stages.load(config)
-
-    docs = [stages.geoparser.parse(a) for a in _progress(articles, "geoparse", len(articles))]
-    events = [stages.extract(doc) for doc in _progress(docs, "extract", len(docs))]
-    from mapper.incidents import build_incidents
-
-    incidents = build_incidents(
-        events, articles, config.incidents, toll_policy=config.events.toll_policy
-    )
+    taxonomy = stages.taxonomy if stages else load_taxonomy(config.events.taxonomy, config.base_dir)
+    digest = processing_hash(config, taxonomy)
+    store_path = store_path_for(config, out_dir)
     summary = RunSummary(
         articles_read=len(articles),
         articles_skipped_bad=report.skipped,
-        places_found=sum(len(d.toponyms) for d in docs),
-        places_resolved=sum(1 for d in docs for t in d.toponyms if t.place is not None),
-        incidents=len(incidents),
-        incidents_by_category=dict(sorted(Counter(i.category for i in incidents).items())),
-        unresolved_places=dict(
-            Counter(t.name for d in docs for t in d.toponyms if t.place is None).most_common(50)
-        ),
         warnings=list(report.warnings),
+        store=store_path,
     )
-    summary.outputs = write_outputs(incidents, stages.taxonomy, config, out_dir, articles)
+    lap("read")
+    unresolved: Counter[str] = Counter()
+    with Store.open(store_path) as store:
+        with store.batch() as batch:
+            plan = batch.plan(articles, digest)
+            if plan.total:
+                # Loaded only when there is work: a rerun of a seen batch needs no gazetteer.
+                stages = stages or Stages.load(config)
+                unresolved = _process(batch, plan, stages, digest, summary)
+            lap("process")
+            changes = batch.update_incidents(config.incidents, config.events.toll_policy)
+            batch.note(articles_new=len(plan.new), articles_reprocessed=plan.reprocessed)
+            lap("merge")
+        incidents = store.incidents(since=window)
+        article_count = store.article_count(since=window)
+        summary.incidents_stored = store.counts()["incidents"]
+        summary.unresolved_places_store = store.unresolved_places()
+    lap("load")
+    summary.articles_new = len(plan.new)
+    summary.articles_skipped = plan.skipped
+    summary.articles_reprocessed = plan.reprocessed
+    summary.incidents_created = changes.created
+    summary.incidents_updated = changes.updated
+    summary.incidents_removed = changes.removed
+    summary.run_id = batch.run_id if batch.changed else None
+    summary.incidents = len(incidents)
+    summary.incidents_by_category = dict(sorted(Counter(i.category for i in incidents).items()))
+    summary.unresolved_places = dict(
+        sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
+    )
+    summary.outputs = write_outputs(
+        incidents, taxonomy, config, out_dir, article_count=article_count
+    )
+    lap("outputs")
+    summary.outputs["report"] = str(write_run_report(summary, plan, window, out_dir / RUN_FILE))
+    summary.timings = timings
+    log.info("timings: %s", timings)
     return summary
+
+
+def write_run_report(summary: RunSummary, plan: Plan, since: str | None, path: Path) -> Path:
+    """run.json: what the run did. Nothing time-dependent, so a rerun writes the same file."""
+    from mapper.export import write_atomic
+
+    data = {
+        "run": summary.run_id,
+        "store": summary.store,
+        "since": since,
+        "articles": {
+            "read": summary.articles_read,
+            "bad_records_skipped": summary.articles_skipped_bad,
+            "new": summary.articles_new,
+            "skipped": summary.articles_skipped,
+            "skipped_duplicate_content": plan.duplicates,
+            "reprocessed": summary.articles_reprocessed,
+            "reprocessed_because": plan.reasons,
+        },
+        "places": {"found": summary.places_found, "resolved": summary.places_resolved},
+        "incidents": {
+            "written": summary.incidents,
+            "stored": summary.incidents_stored,
+            "by_category": summary.incidents_by_category,
+            "created": summary.incidents_created,
+            "updated": summary.incidents_updated,
+            "removed": summary.incidents_removed,
+        },
+        "unresolved_places": summary.unresolved_places,
+        "unresolved_places_all_runs": summary.unresolved_places_store,
+        "outputs": summary.outputs,
+        "warnings": summary.warnings,
+    }
+    return write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_outputs(
@@ -124,24 +330,58 @@ def write_outputs(
     config: Config,
     out_dir: Path,
     articles: Sequence[Article] = (),
+    *,
+    article_count: int | None = None,
 ) -> dict[str, str]:
+    """The map, GeoJSON and CSV, each written to a temporary file and renamed into place."""
     from mapper.export import write_csv, write_geojson
     from mapper.render.map import MapSummary, render_map
 
     out_dir.mkdir(parents=True, exist_ok=True)
     dates = sorted(i.date for i in incidents if i.date)
     map_summary = MapSummary(
-        articles=len(articles),
+        articles=len(articles) if article_count is None else article_count,
         incidents=len(incidents),
         date_from=dates[0] if dates else None,
         date_to=dates[-1] if dates else None,
     )
     outputs = {
-        "map": str(render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)),
+        "map": str(
+            render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
+        ),
         "geojson": str(write_geojson(incidents, out_dir / GEOJSON_FILE)),
         "csv": str(write_csv(incidents, out_dir / CSV_FILE)),
     }
     return outputs
+
+
+def export_store(
+    config: Config,
+    fmt: str,
+    out_path: str | Path | None = None,
+    *,
+    output_dir: str | Path | None = None,
+    since: str | date | None = None,
+    last_days: int | None = None,
+    today: date | None = None,
+) -> tuple[Path, int]:
+    """`mapper export`: write the stored incidents (or a window of them) as one file.
+
+    Returns the path written and the number of incidents in it.
+    """
+    from mapper.export import EXTENSIONS, write_incidents
+
+    out_dir = Path(output_dir) if output_dir else config.resolve_path(config.output_dir)
+    window = resolve_since(since, last_days, today)
+    store_path = store_path_for(config, out_dir)
+    if store_path == MEMORY:
+        raise ConfigError(
+            "store.path is ':memory:': no store is kept, so there is nothing to export"
+        )
+    with Store.open(store_path, create=False) as store:
+        incidents = store.incidents(since=window)
+    path = Path(out_path) if out_path else out_dir / f"incidents.{EXTENSIONS[fmt]}"
+    return write_incidents(incidents, path, fmt), len(incidents)
 
 
 def _write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:

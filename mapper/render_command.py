@@ -18,30 +18,41 @@ def render_from_geojson(
     embed: bool = False,
     png_path: Path | None = None,
 ) -> list[Path]:
-    """Render the map (and optionally the embed snippet and a PNG); returns the paths written."""
-    from mapper.render.map import MapSummary, render_map, render_png
+    """Render the map (and optionally the embed snippet and a PNG); returns the paths written.
+
+    With ``embed`` the map has the fixed size ``render.embed_width`` x ``embed_height``, the
+    ``.iframe.html`` snippet beside it uses the same size and title, and so does the PNG.
+    """
+    from mapper.render.data import date_span
+    from mapper.render.map import MapSummary, render_map, render_png, write_iframe_snippet
 
     out_dir = config.resolve_path(config.output_dir)
     input_path = input_path or out_dir / "incidents.geojson"
     out_path = out_path or out_dir / "incident_map.html"
     incidents = read_geojson(input_path)
     taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
-    dates = sorted(i.date for i in incidents if i.date)
+    date_from, date_to = date_span(incidents)
     summary = MapSummary(
         articles=len({a for i in incidents for a in i.article_ids}),
         incidents=len(incidents),
-        date_from=dates[0] if dates else None,
-        date_to=dates[-1] if dates else None,
+        date_from=date_from,
+        date_to=date_to,
     )
+    # --online adds tiles; without it the config decides (None).
     written = [
         render_map(
-            incidents, taxonomy, config.render, out_path, summary=summary, online=online or None, embed=embed
+            incidents,
+            taxonomy,
+            config.render,
+            out_path,
+            summary=summary,
+            online=online or None,
+            embed=embed,
         )
     ]
     if embed:
-        from mapper.render.map import write_iframe_snippet
-
-        written.append(write_iframe_snippet(out_path))
+        written.append(write_iframe_snippet(out_path, config=config.render))
     if png_path is not None:
-        written.append(render_png(out_path, png_path))
+        size = (config.render.embed_width, config.render.embed_height) if embed else (1280, 800)
+        written.append(render_png(out_path, png_path, width=size[0], height=size[1]))
     return written

@@ -140,7 +140,7 @@ def test_cli_config_error_lists_valid_keys(tmp_path):
     config.write_text("geoparse:\n  contry_hint: US\n")
     result = CliRunner().invoke(main, ["config", "show", "--config", str(config)])
     assert result.exit_code == 2
-    assert "valid keys: country_hint, min_score" in result.stderr
+    assert "valid keys: bbox_hint, country_hint, min_score" in result.stderr
 
 
 def test_cli_entry_point_runs():

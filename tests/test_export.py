@@ -1,21 +1,51 @@
 import csv
 import io
 import json
+import os
+import sys
+from datetime import date
 
-from mapper.export import read_geojson, write_csv, write_geojson
+import pytest
+from click.testing import CliRunner
+
+from mapper.cli import main
+from mapper.errors import MapperError
+from mapper.export import PROPERTY_ORDER, read_geojson, write_csv, write_geojson, write_parquet
 from mapper.models import Facts, Incident, Place, Source
+from mapper.store import Store
+from tests.test_store import LA, add, item
 
-GAZA = Place("region:gaza_strip", "Gaza", 31.416667, 34.333333, "region", "region", "PS", extent_km=20)
+GAZA = Place(
+    "region:gaza_strip", "Gaza", 31.416667, 34.333333, "region", "region", "PS", extent_km=20
+)
 KP = Place("geonames:1873107", "North Korea", 40.0, 127.0, "country", "country", "KP")
 RU = Place("geonames:2017370", "Russia", 60.0, 100.0, "country", "country", "RU")
 
 
 def incidents():
     return [
-        Incident("i2", "airstrike_shelling", GAZA, Facts(killed=22), severity=4, severity_reason="4: 22 killed",
-                 date="2024-01-10", title="Strikes", evidence="Strikes across Gaza killed 22.",
-                 article_ids=("a7",), sources=(Source("a7", "Strikes", "https://example.org/7"),)),
-        Incident("i1", "military_cooperation", KP, severity=1, origin=KP, destination=RU, article_ids=("a1", "a2")),
+        Incident(
+            "i2",
+            "airstrike_shelling",
+            GAZA,
+            Facts(killed=22),
+            severity=4,
+            severity_reason="4: 22 killed",
+            date="2024-01-10",
+            title="Strikes",
+            evidence="Strikes across Gaza killed 22.",
+            article_ids=("a7",),
+            sources=(Source("a7", "Strikes", "https://example.org/7"),),
+        ),
+        Incident(
+            "i1",
+            "military_cooperation",
+            KP,
+            severity=1,
+            origin=KP,
+            destination=RU,
+            article_ids=("a1", "a2"),
+        ),
     ]
 
 
@@ -52,3 +82,70 @@ def test_export_is_byte_identical_and_round_trips(tmp_path):
     assert [i.incident_id for i in back] == ["i1", "i2"]
     assert back[1].facts.killed == 22 and back[1].place.precision == "region"
     assert back[0].destination is not None and back[0].destination.name == "Russia"
+
+
+def test_export_parquet_has_the_csv_columns_typed(tmp_path):
+    pa = pytest.importorskip(
+        "pyarrow", reason="pyarrow not installed (pip install 'mapper[parquet]')"
+    )
+    import pyarrow.parquet as pq
+
+    path = write_parquet(incidents(), tmp_path / "incidents.parquet")
+    table = pq.read_table(path)
+    assert table.column_names == ["lat", "lon", *PROPERTY_ORDER]
+    assert table.schema.field("killed").type == pa.int64()
+    assert table.schema.field("date").type == pa.date32()
+    first, second = table.to_pylist()
+    assert first["incident_id"] == "i1" and first["article_ids"] == ["a1", "a2"]
+    assert second["killed"] == 22 and second["injured"] is None
+    assert second["date"] == date(2024, 1, 10) and second["lat"] == 31.41667
+    assert json.loads(second["references"])[0]["url"] == "https://example.org/7"
+    again = write_parquet(list(reversed(incidents())), tmp_path / "again.parquet")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_export_parquet_without_pyarrow_says_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # makes `import pyarrow` fail
+    with pytest.raises(MapperError, match=r"pip install 'mapper\[parquet\]'"):
+        write_parquet(incidents(), tmp_path / "incidents.parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_cli_writes_the_stored_incidents(tmp_path):
+    out = tmp_path / "out"
+    with Store.open(out / "mapper.sqlite") as store:
+        add(store, item("a", "2025-01-07", killed=95), item("f", "2025-03-01", "wildfire", LA))
+    target = tmp_path / "x.csv"
+    args = ["export", "--format", "csv", "--output-dir", str(out), "-o", str(target)]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "wrote 2 incidents" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert sorted(r["category"] for r in rows) == ["earthquake", "wildfire"]
+    assert {r["new"] for r in rows} == {"true"}
+
+    since = CliRunner().invoke(main, ["export", "--output-dir", str(out), "--since", "2025-02-01"])
+    assert since.exit_code == 0, since.output
+    [feature] = json.loads((out / "incidents.geojson").read_text())["features"]
+    assert feature["properties"]["category"] == "wildfire"
+
+
+def test_export_cli_without_a_store_fails_in_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["export", "--output-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert "no store here yet" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "none").exists()
+
+
+def test_export_files_are_written_whole_with_the_usual_mode(tmp_path):
+    path = write_csv(incidents(), tmp_path / "incidents.csv")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["incidents.csv"]  # no temporary file left
+
+
+def test_export_geojson_has_one_feature_per_line(tmp_path):
+    lines = write_geojson(incidents(), tmp_path / "a.geojson").read_text().splitlines()
+    assert len(lines) == 4 and lines[-1] == "]}"
+    assert json.loads(lines[1].rstrip(","))["id"] == "i1"
+    assert json.loads(write_geojson([], tmp_path / "b.geojson").read_text())["features"] == []

@@ -1,5 +1,13 @@
 from mapper.config import IncidentsConfig
-from mapper.incidents import build_incidents
+from mapper.incidents import (
+    Anchor,
+    build_incidents,
+    date_window,
+    incident_changes,
+    incident_from_reports,
+    match,
+    report_for,
+)
 from mapper.models import Article, Event, EventLocation, Facts, Place
 
 TINGRI = Place("geonames:1", "Tingri", 28.66, 87.12, "city", "city", "CN", extent_km=5)
@@ -9,9 +17,18 @@ LA = Place("geonames:3", "Los Angeles", 34.05, -118.24, "city", "city", "US", ex
 
 
 def report(aid, date, category, place, **facts):
-    article = Article(aid, f"text {aid}", title=f"title {aid}", date=date, url=f"https://example.org/{aid}")
-    event = Event(aid, category, Facts(**facts), severity=3, event_date=date, evidence=f"evidence {aid}",
-                  locations=(EventLocation(place.name, "event", place),))
+    article = Article(
+        aid, f"text {aid}", title=f"title {aid}", date=date, url=f"https://example.org/{aid}"
+    )
+    event = Event(
+        aid,
+        category,
+        Facts(**facts),
+        severity=3,
+        event_date=date,
+        evidence=f"evidence {aid}",
+        locations=(EventLocation(place.name, "event", place),),
+    )
     return article, event
 
 
@@ -69,3 +86,41 @@ def test_incidents_ids_are_stable():
     again = build(report("a", "2025-01-07", "earthquake", TIBET, killed=95))
     assert first[0].incident_id == again[0].incident_id
     assert first[0].incident_id.startswith("i") and len(first[0].incident_id) == 16
+
+
+def test_incidents_undated_reports_of_one_place_get_distinct_ids():
+    incidents = build(
+        report("a", None, "earthquake", TIBET), report("b", None, "earthquake", TIBET)
+    )
+    assert len({i.incident_id for i in incidents}) == 2
+
+
+def test_incidents_match_takes_the_oldest_matching_anchor():
+    older = Anchor("i1", "earthquake", "2025-01-06", TIBET)
+    newer = Anchor("i2", "earthquake", "2025-01-07", TINGRI)
+    elsewhere = Anchor("i3", "earthquake", "2025-01-07", LA)
+    article, event = report("a", "2025-01-07", "earthquake", TINGRI)
+    candidate = report_for(event, article)
+    assert match(candidate, [elsewhere, older, newer], IncidentsConfig()) == older
+    assert match(candidate, [elsewhere], IncidentsConfig()) is None
+    assert date_window(candidate, IncidentsConfig()) == ("2025-01-04", "2025-01-10")
+
+
+def test_incidents_later_batch_wins_a_same_day_tie():
+    article_a, event_a = report("a", "2025-01-07", "earthquake", TIBET, killed=126)
+    article_b, event_b = report("b", "2025-01-07", "earthquake", TIBET, killed=95)
+    reports = [report_for(event_a, article_a, batch=1), report_for(event_b, article_b, batch=2)]
+    assert incident_from_reports("i1", reports, "latest").facts.killed == 95
+    assert incident_from_reports("i1", reports, "highest").facts.killed == 126
+
+
+def test_incidents_changes_name_what_an_update_changed():
+    [old] = build(report("a", "2025-01-07", "earthquake", TIBET, killed=95))
+    [new] = build(
+        report("a", "2025-01-07", "earthquake", TIBET, killed=95),
+        report("b", "2025-01-08", "earthquake", TIBET, killed=126),
+    )
+    changes = incident_changes(old, new)
+    assert changes["killed"] == [95, 126] and changes["sources"] == [1, 2]
+    assert changes["last_seen"] == ["2025-01-07", "2025-01-08"]
+    assert "place" not in changes and incident_changes(new, new) == {}

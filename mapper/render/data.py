@@ -1,14 +1,20 @@
-"""Incidents -> the data the map's script draws: one compact GeoJSON per category.
+"""Incidents -> the data the map's script draws: columns per category, in two parts.
+
+The *layers* hold what the map needs to draw and filter (place, severity, day, flow ends); the
+*details* hold what only popups and search read (ids, titles, facts, evidence, sources). Each is
+one array per field, in the same row order, so 100,000 incidents cost a few lists rather than
+100,000 objects to encode here and to parse in the browser. Places and sources are stored once
+in tables and referenced by index.
 
 Every string from an article reaches the page only through this module, as JSON inside a
 ``<script type="application/json">`` element (see :func:`script_json`); the page's script puts
-it into the DOM with ``textContent``, never as HTML. Places and sources are stored once in
-tables and referenced by index, which keeps 100,000 incidents small.
+it into the DOM with ``textContent``, never as HTML.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import html
 import json
@@ -16,6 +22,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import fields, replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,19 +89,26 @@ def pack(value: Any) -> str:
     return base64.b64encode(gzip.compress(raw.encode("utf-8"), 6, mtime=0)).decode("ascii")
 
 
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]")
+_HTTP_NETLOC = re.compile(r"https?://([^/?#]+)", re.I)
+
+
 def safe_url(url: str | None) -> str | None:
     """The URL if it is a plain http(s) link, else None (javascript:, data:, garbage)."""
     if not url:
         return None
     url = url.strip()
-    if any(ord(ch) < 33 for ch in url):
+    # Regexes rather than urlsplit on every URL: this runs once per source of 100,000s.
+    if _CONTROL_OR_SPACE.search(url):
         return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
+    match = _HTTP_NETLOC.match(url)
+    if match is None:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
+    if "[" in match.group(1) or "]" in match.group(1):
+        try:  # an IPv6 literal: let the standard parser judge its brackets
+            urlsplit(url)
+        except ValueError:
+            return None
     return url
 
 
@@ -102,42 +116,75 @@ def _r(value: float) -> float:
     return round(float(value), 5)
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+@functools.lru_cache(maxsize=8192)
+def day_number(text: str | None) -> int | None:
+    """Days since 1970-01-01 of an ISO date, or None when there is no valid date.
+
+    The map's time filter compares these integers; a partial date ("2024-03") counts as its
+    first day. Cached: a batch has far fewer distinct dates than incidents.
+    """
+    if not text:
+        return None
+    match = _ISO_DATE.match(text)
+    if match is None:
+        return None
+    try:
+        day = date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        return None
+    return day.toordinal() - _EPOCH_ORDINAL
+
+
 class _Tables:
     """Places and sources stored once, referenced by index in the same order every time."""
 
     def __init__(self) -> None:
-        self.places: list[list[Any]] = []
-        self.sources: list[list[Any]] = []
-        self._place_index: dict[tuple[Any, ...], int] = {}
-        self._source_index: dict[tuple[Any, ...], int] = {}
+        self.places: list[tuple[Any, ...]] = []
+        self.sources: list[tuple[Any, ...]] = []
+        self._place_rows: dict[tuple[Any, ...], int] = {}
+        self._source_rows: dict[tuple[Any, ...], int] = {}
+        # Most incidents share a handful of Place objects: look those up before building rows.
+        self._by_place: dict[Place, int] = {}
 
     def place(self, place: Place) -> int:
-        row = [
-            place.name,
-            _r(place.lat),
-            _r(place.lon),
-            place.precision,
-            place.country or "",
-            round(float(place.extent_km), 1),
-            place.place_id,
-        ]
-        return self._intern(self._place_index, self.places, row)
+        index = self._by_place.get(place)
+        if index is None:
+            row = (
+                place.name,
+                _r(place.lat),
+                _r(place.lon),
+                place.precision,
+                place.country or "",
+                round(float(place.extent_km), 1),
+            )
+            index = self._intern(self._place_rows, self.places, row)
+            self._by_place[place] = index
+        return index
 
-    def source(self, source: Source) -> int:
-        row = [source.title or "", safe_url(source.url), source.source or "", source.date or ""]
-        return self._intern(self._source_index, self.sources, row)
+    def source(self, source: Source, url: str | None) -> int:
+        row = (source.title or "", url, source.source or "", source.date or "")
+        return self._intern(self._source_rows, self.sources, row)
 
     @staticmethod
-    def _intern(index: dict[tuple[Any, ...], int], rows: list[list[Any]], row: list[Any]) -> int:
-        key = tuple(row)
-        if key not in index:
-            index[key] = len(rows)
+    def _intern(
+        index: dict[tuple[Any, ...], int], rows: list[tuple[Any, ...]], row: tuple[Any, ...]
+    ) -> int:
+        found = index.get(row)
+        if found is None:
+            found = index[row] = len(rows)
             rows.append(row)
-        return index[key]
+        return found
 
 
-def _unique_sources(sources: Sequence[Source]) -> list[Source]:
-    """Sources without repeats: the same URL (or, without URL, the same outlet and title) once."""
+def _unique_sources(sources: Sequence[Source]) -> list[tuple[Source, str | None]]:
+    """Sources without repeats (the same URL, or without URL the same outlet and title, once).
+
+    Each comes with its safe URL, so that is computed once per source.
+    """
     seen: set[tuple[str, ...]] = set()
     kept = []
     for source in sources:
@@ -146,64 +193,56 @@ def _unique_sources(sources: Sequence[Source]) -> list[Source]:
         if key in seen:
             continue
         seen.add(key)
-        kept.append(source)
+        kept.append((source, url))
     return kept
 
 
-def _feature(incident: Incident, tables: _Tables, compact: bool) -> dict[str, Any]:
-    props: dict[str, Any] = {"id": incident.incident_id, "p": tables.place(incident.place)}
+_FACT_NAMES = tuple(FACT_LABELS)
+# Columns the map draws and filters with: place, severity, day, flow origin and destination.
+DRAW_COLUMNS = ("p", "s", "day", "o", "x")
+# Columns only popups and search read; in compact maps they are parsed after the first draw.
+DETAIL_COLUMNS = ("id", "t", "d", "r", "f", "e", "w", "src", "fs", "ls", "n")
+
+
+def _facts(facts: Facts) -> dict[str, int | float] | None:
+    """The reported facts in field order (not Facts.reported: this runs per incident)."""
+    reported = {name: value for name in _FACT_NAMES if (value := getattr(facts, name)) is not None}
+    return reported or None
+
+
+def _append_row(
+    incident: Incident,
+    tables: _Tables,
+    draw: dict[str, list[Any]],
+    details: dict[str, list[Any]],
+    compact: bool,
+) -> None:
+    """Add one incident as a row of its category's columns; None marks "not reported"."""
+    draw["p"].append(tables.place(incident.place))
+    draw["s"].append(max(0, min(5, int(incident.severity))))
+    draw["day"].append(day_number(incident.date))
+    draw["o"].append(tables.place(incident.origin) if incident.origin else None)
+    draw["x"].append(tables.place(incident.destination) if incident.destination else None)
     evidence = incident.evidence
     if compact and len(evidence) > COMPACT_EVIDENCE_CHARS:
         evidence = evidence[:COMPACT_EVIDENCE_CHARS].rstrip() + "…"
-    optional: dict[str, Any] = {
-        "t": incident.title,
-        "d": incident.date,
-        "s": max(0, min(5, int(incident.severity))),
-        "r": incident.severity_reason,
-        "f": incident.facts.reported(),
-        "e": evidence,
-        "w": incident.place_reason,
-        "src": [tables.source(s) for s in _unique_sources(incident.sources)],
-        "o": tables.place(incident.origin) if incident.origin else None,
-        "x": tables.place(incident.destination) if incident.destination else None,
-        "fs": incident.first_seen,
-        "ls": incident.last_seen,
-        "n": 1 if incident.new else 0,
-    }
-    # Empty values are left out: absent means "not reported" to the script, and bytes count.
-    props.update({k: v for k, v in optional.items() if v not in (None, "", [], {})})
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "Point",
-            "coordinates": [_r(incident.place.lon), _r(incident.place.lat)],
-        },
-        "properties": props,
-    }
+    sources = [tables.source(s, url) for s, url in _unique_sources(incident.sources)]
+    details["id"].append(incident.incident_id)
+    details["t"].append(incident.title or None)
+    details["d"].append(incident.date or None)
+    details["r"].append(incident.severity_reason or None)
+    details["f"].append(_facts(incident.facts))
+    details["e"].append(evidence or None)
+    details["w"].append(incident.place_reason or None)
+    details["src"].append(sources or None)
+    details["fs"].append(incident.first_seen or None)
+    details["ls"].append(incident.last_seen or None)
+    details["n"].append(1 if incident.new else None)
 
 
-# Properties the map needs to draw, filter and search; the rest is only read by popups.
-DRAW_KEYS = frozenset({"id", "p", "s", "d", "t", "o", "x"})
-
-
-def split_details(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """Move popup-only properties out of the layers, so the map can draw before parsing them.
-
-    Returns the slimmed body and, per category, one dict per feature in the same order.
-    """
-    layers: dict[str, Any] = {}
-    details: dict[str, list[Any]] = {}
-    for cid, collection in body["layers"].items():
-        feats, extra = [], []
-        for feature in collection["features"]:
-            props = feature["properties"]
-            feats.append(
-                {**feature, "properties": {k: v for k, v in props.items() if k in DRAW_KEYS}}
-            )
-            extra.append({k: v for k, v in props.items() if k not in DRAW_KEYS})
-        layers[cid] = {**collection, "features": feats}
-        details[cid] = extra
-    return {**body, "layers": layers}, details
+def _without_empty(columns: dict[str, list[Any]], keep: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Columns minus those with no value at all (bytes count at 100,000 rows)."""
+    return {k: v for k, v in columns.items() if k in keep or any(x is not None for x in v)}
 
 
 def _sort_key(order: dict[str, int], incident: Incident) -> tuple[Any, ...]:
@@ -212,10 +251,13 @@ def _sort_key(order: dict[str, int], incident: Incident) -> tuple[Any, ...]:
 
 def build_layers(
     incidents: Sequence[Incident], taxonomy: Taxonomy, *, compact: bool
-) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The categories present (taxonomy order) and the tables plus one FeatureCollection each.
+) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """The categories present (taxonomy order), the data to draw and the popups' details.
 
-    Incidents are sorted, so the same incidents in any order give the same data.
+    Returns ``(categories, body, details)``: ``body`` is ``{"places", "layers": {category:
+    columns}}`` and ``details`` is ``{"sources", "layers": {category: columns}}``, both with
+    rows in the same order. Incidents are sorted, so the same incidents in any order give the
+    same data.
     """
     order = {cid: i for i, cid in enumerate(taxonomy.ids)}
     fixed = []
@@ -228,34 +270,38 @@ def build_layers(
                 taxonomy.name,
                 taxonomy.fallback,
             )
-            incident = _recategorised(incident, taxonomy.fallback)
+            incident = replace(incident, category=taxonomy.fallback)
         fixed.append(incident)
     fixed.sort(key=lambda inc: _sort_key(order, inc))
     tables = _Tables()
-    layers: dict[str, dict[str, Any]] = {}
+    draw: dict[str, dict[str, list[Any]]] = {}
+    details: dict[str, dict[str, list[Any]]] = {}
     for incident in fixed:
-        collection = layers.setdefault(
-            incident.category, {"type": "FeatureCollection", "features": []}
-        )
-        collection["features"].append(_feature(incident, tables, compact))
-    categories = []
-    for category in taxonomy.categories:
-        if category.id not in layers:
-            continue
-        categories.append(
-            {
-                "id": category.id,
-                "label": category.label,
-                "colour": category.colour,
-                "icon": icon_name(category.icon),
-                "count": len(layers[category.id]["features"]),
-            }
-        )
-    return categories, {"places": tables.places, "sources": tables.sources, "layers": layers}
-
-
-def _recategorised(incident: Incident, category: str) -> Incident:
-    return replace(incident, category=category)
+        cid = incident.category
+        if cid not in draw:
+            draw[cid] = {k: [] for k in DRAW_COLUMNS}
+            details[cid] = {k: [] for k in DETAIL_COLUMNS}
+        _append_row(incident, tables, draw[cid], details[cid], compact)
+    categories = [
+        {
+            "id": category.id,
+            "label": category.label,
+            "colour": category.colour,
+            "icon": icon_name(category.icon),
+            "count": len(draw[category.id]["p"]),
+        }
+        for category in taxonomy.categories
+        if category.id in draw
+    ]
+    body = {
+        "places": tables.places,
+        "layers": {cid: _without_empty(cols, ("p", "s", "day")) for cid, cols in draw.items()},
+    }
+    extra = {
+        "sources": tables.sources,
+        "layers": {cid: _without_empty(cols, ("id",)) for cid, cols in details.items()},
+    }
+    return categories, body, extra
 
 
 def date_span(incidents: Sequence[Incident]) -> tuple[str | None, str | None]:

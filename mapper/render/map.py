@@ -1,8 +1,8 @@
 """Draw incidents as one self-contained, offline HTML map.
 
 The page is a Leaflet map (the builds folium 0.20 uses, inlined from folium-offline) driven by
-mapper's own script (``assets/mapper.js``) from data embedded as JSON: per-category layers with
-the taxonomy's colours and icons, clustering, a heat layer, a time filter, search, a legend and a
+mapper's own scripts (``assets/*.js``) from data embedded as JSON: per-category layers with the
+taxonomy's colours and icons, clustering, a heat layer, a time filter, search, a legend and a
 summary. Nothing is fetched from the network unless online tiles are asked for, and a
 Content-Security-Policy with the hashes of the inline scripts enforces it.
 """
@@ -27,6 +27,7 @@ from mapper.models import Incident
 from mapper.render.assets import library_assets, own_asset, template
 from mapper.render.basemap import basemap_geojson
 from mapper.render.data import (
+    AREA_PRECISIONS,
     FACT_LABELS,
     MIN_AREA_KM,
     build_layers,
@@ -35,7 +36,6 @@ from mapper.render.data import (
     html_attr,
     pack,
     script_json,
-    split_details,
 )
 from mapper.render.png import render_png
 
@@ -131,27 +131,30 @@ def build_html(
 ) -> str:
     """The map page as a string (see :func:`render_map`)."""
     online = config.online if online is None else online
+    # Large maps switch to the compact variant: mapper's own grid clustering instead of
+    # markercluster, areas batched on canvas, popup details gzipped and unpacked after the first
+    # draw.
     compact = len(incidents) > config.cluster_threshold
-    categories, body = build_layers(incidents, taxonomy, compact=compact)
+    categories, body, details = build_layers(incidents, taxonomy, compact=compact)
     data: dict[str, Any] = {
         "title": config.title,
         "summary": _summary(incidents, summary),
         "compact": compact,
         "maxZoom": config.max_zoom,
         "minAreaKm": MIN_AREA_KM,
+        "areaPrecisions": sorted(AREA_PRECISIONS),
         "categories": categories,
         "factLabels": FACT_LABELS,
         "tiles": _tile_layers(config.online_tiles, config.tile_keys) if online else [],
         "size": [config.embed_width, config.embed_height] if embed else None,
+        "places": body["places"],
+        "layers": body["layers"],
     }
-    if compact:
-        draw, details = split_details(body)
-        data["packed"] = pack(draw)
-        data["details"] = pack(details)
-    else:
-        data.update(body)
+    if not compact:
+        data["details"] = details
     libs = library_assets()
-    scripts = [*libs.scripts, *(own_asset(n) for n in ("popups.js", "controls.js", "mapper.js"))]
+    own = ("popups.js", "controls.js", "cluster.js", "areas.js", "mapper.js")
+    scripts = [*libs.scripts, *(own_asset(name) for name in own)]
     styles = [*libs.styles, own_asset("mapper.css")]
     page = template("map.html")
     replacements = {
@@ -161,6 +164,8 @@ def build_html(
         "@SCRIPTS@": "\n".join(f"<script>{s}</script>" for s in scripts),
         "@BASEMAP@": escape_for_script(basemap_geojson()),
         "@DATA@": script_json(data),
+        # Base64 only, so safe in a script element as is; parsed when a popup needs it.
+        "@DETAILS@": pack(details) if compact else "",
     }
     # One pass over the template, so no inserted text is ever searched for a placeholder.
     found = set(_PLACEHOLDER.findall(page))

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mapper.config import RenderConfig
-from mapper.render import MapSummary, render_map, render_png
+from mapper.render import MapSummary, render_map
 
-from .conftest import ARTIFACTS, XSS_IMG, XSS_SCRIPT, _hostile, _incidents, _taxonomy, chromium_path
+from .conftest import (
+    ARTIFACTS,
+    KYIV,
+    XSS_IMG,
+    XSS_SCRIPT,
+    _hostile,
+    _incidents,
+    _taxonomy,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +29,26 @@ SUMMARY = MapSummary(
 POPUP = ".leaflet-popup-content"
 
 
-@pytest.fixture(scope="module")
-def map_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("map") / "incident_map.html"
-    return render_map(_incidents(), _taxonomy(), RenderConfig(), out, summary=SUMMARY)
+# Rich maps use markercluster; compact ones (above render.cluster_threshold) mapper's own grid
+# clustering, canvas areas and details unpacked after the first draw. Both must behave alike.
+MODES = {"rich": RenderConfig(), "compact": RenderConfig(cluster_threshold=2)}
+
+
+@pytest.fixture(scope="module", params=sorted(MODES))
+def mode(request: pytest.FixtureRequest) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def hostile_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("xss") / "incident_map.html"
-    return render_map([*_incidents()[:1], _hostile()], _taxonomy(), RenderConfig(), out)
+def map_file(tmp_path_factory: pytest.TempPathFactory, mode: str) -> Path:
+    out = tmp_path_factory.mktemp(f"map-{mode}") / "incident_map.html"
+    return render_map(_incidents(), _taxonomy(), MODES[mode], out, summary=SUMMARY)
+
+
+@pytest.fixture(scope="module")
+def hostile_file(tmp_path_factory: pytest.TempPathFactory, mode: str) -> Path:
+    out = tmp_path_factory.mktemp(f"xss-{mode}") / "incident_map.html"
+    return render_map([*_incidents()[:1], _hostile()], _taxonomy(), MODES[mode], out)
 
 
 def clean(m: Any) -> None:
@@ -41,8 +60,8 @@ def clean(m: Any) -> None:
 def zoom_to(m: Any, lat: float, lon: float, zoom: int) -> None:
     # `void`: returning the map would make playwright serialise all of Leaflet's state.
     m.eval(f"void window.mapper.map.setView([{lat}, {lon}], {zoom}, {{animate: false}})")
-    # Marker clustering animates a zoom change even when Leaflet does not; let it finish.
-    m.page.wait_for_function("() => !window.mapper.cluster._inZoomAnimation")
+    # markercluster animates a zoom change even when Leaflet does not; let it finish.
+    m.page.wait_for_function("() => !window.mapper.engine.busy()")
 
 
 def pins(m: Any, category: str) -> int:
@@ -53,13 +72,35 @@ def layer_shown(m: Any, category: str) -> int:
     return m.eval(f"window.mapper.layers.find(l => l.cat.id === '{category}').shown.length")
 
 
-def test_renders_offline_and_keeps_a_screenshot(open_map, map_file):
+def areas_shown(m: Any, category: str) -> int:
+    """Area circles a category draws now (SVG in rich maps, one canvas path in compact ones)."""
+    return m.eval(
+        f"(() => {{ const l = window.mapper.layers.find(l => l.cat.id === '{category}');"
+        " return window.mapper.map.hasLayer(l) ? l.areaGroups.length : 0; })()"
+    )
+
+
+def screen_point(m: Any, lat: float, lon: float) -> list[float]:
+    return m.eval(
+        f"(() => {{ const p = window.mapper.map.latLngToContainerPoint([{lat}, {lon}]);"
+        " return [p.x, p.y]; })()"
+    )
+
+
+def test_renders_offline_and_keeps_a_screenshot(open_map, map_file, mode):
     m = open_map(map_file)
     assert m.eval("typeof L === 'object' && window.mapper.map instanceof L.Map")
-    assert m.eval("document.querySelectorAll('.leaflet-overlay-pane path').length") > 0
-    assert m.eval("document.querySelector('#mapper-basemap') !== null")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    m.page.screenshot(path=str(ARTIFACTS / "incident_map.png"))
+    count = "(s => document.querySelectorAll(s).length)"
+    assert m.eval(f"{count}('.leaflet-mapper-basemap-pane path')") > 100  # country outlines
+    areas = "svg path.mapper-area" if mode == "rich" else "canvas"
+    assert m.eval(f"{count}('.leaflet-overlay-pane {areas}')") > 0
+    assert (
+        m.eval(f"{count}('.leaflet-marker-pane .mapper-pin, .leaflet-marker-pane .marker-cluster')")
+        > 0
+    )
+    if mode == "rich":
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        m.page.screenshot(path=str(ARTIFACTS / "incident_map.png"))
     clean(m)
 
 
@@ -88,13 +129,16 @@ def test_unticking_a_category_hides_its_markers(open_map, map_file):
     ).uncheck()
     assert pins(m, "airstrike_shelling") == 0
     assert pins(m, "armed_conflict") == 1
-    area = "document.querySelectorAll('.mapper-area.mapper-c-military_cooperation').length"
     flow = "document.querySelectorAll('.mapper-flow').length"
-    assert m.eval(area) == 1 and m.eval(flow) == 1
+    assert areas_shown(m, "military_cooperation") == 1 and m.eval(flow) == 1
     m.page.locator(".leaflet-control-layers-overlays label", has_text="Arms transfers").locator(
         "input"
     ).uncheck()
-    assert m.eval(area) == 0 and m.eval(flow) == 0
+    assert areas_shown(m, "military_cooperation") == 0 and m.eval(flow) == 0
+    m.page.locator(".leaflet-control-layers-overlays label", has_text="Airstrikes").locator(
+        "input"
+    ).check()
+    assert pins(m, "airstrike_shelling") == 1
     clean(m)
 
 
@@ -129,9 +173,11 @@ def test_legend_and_summary_are_visible(open_map, map_file):
     clean(m)
 
 
-def test_areas_for_countries_pins_for_cities_and_arrowed_flows(open_map, map_file):
+def test_areas_for_countries_pins_for_cities_and_arrowed_flows(open_map, map_file, mode):
     m = open_map(map_file)
-    assert m.eval("document.querySelectorAll('.mapper-area.mapper-c-earthquake').length") == 1
+    assert areas_shown(m, "earthquake") == 1
+    if mode == "rich":
+        assert m.eval("document.querySelectorAll('.mapper-area.mapper-c-earthquake').length") == 1
     assert m.eval("window.mapper.layers.find(l => l.cat.id === 'earthquake').shown.length") == 0
     assert layer_shown(m, "wildfire") == 1
     assert m.eval("document.querySelector('.mapper-flow').getAttribute('marker-end')") == (
@@ -150,15 +196,17 @@ def test_incidents_at_the_same_place_spiderfy(open_map, map_file):
     m = open_map(map_file)
     zoom_to(m, 48.85, 2.35, 9)
     assert pins(m, "protest_unrest") == 0
-    point = m.eval(
-        "(() => { const p = window.mapper.map.latLngToContainerPoint([48.85341, 2.3488]);"
-        " return [p.x, p.y]; })()"
-    )
-    under = f"document.elementFromPoint({point[0]}, {point[1]})"
+    x, y = screen_point(m, 48.85341, 2.3488)
+    under = f"document.elementFromPoint({x}, {y})"
     assert m.eval(f"{under}.closest('.marker-cluster').textContent") == "2"
-    m.page.mouse.click(point[0], point[1])
+    m.page.mouse.click(x, y)
     m.page.wait_for_function(
         "() => document.querySelectorAll('.mapper-pin.mapper-c-protest_unrest').length === 2"
+    )
+    m.page.locator(".mapper-pin.mapper-c-protest_unrest").first.click()
+    m.page.locator(POPUP).wait_for()
+    assert "rally in Paris" in m.page.locator(POPUP).inner_text() or "Farmers" in (
+        m.page.locator(POPUP).inner_text()
     )
     clean(m)
 
@@ -190,6 +238,16 @@ def test_search_finds_a_place_and_opens_its_popup(open_map, map_file):
     m.page.locator(".mapper-results button").first.click()
     m.page.locator(POPUP).wait_for()
     assert "Clashes near Kharkiv" in m.page.locator(POPUP).inner_text()
+    assert pins(m, "armed_conflict") == 1
+    # One of two incidents at one spot: its stack is spread out and its own popup opens.
+    m.page.locator(".mapper-search input").fill("second rally")
+    m.page.locator(".mapper-results button", has_text="Second rally").click()
+    m.page.wait_for_function(
+        "() => document.querySelector('.leaflet-popup-content')"
+        " && document.querySelector('.leaflet-popup-content').innerText.includes('Second rally')"
+    )
+    m.page.wait_for_function("() => !window.mapper.engine.busy()")
+    assert pins(m, "protest_unrest") == 2
     clean(m)
 
 
@@ -222,16 +280,31 @@ def test_hostile_article_text_is_inert(open_map, hostile_file):
     clean(m)
 
 
-def test_compact_mode_draws_and_opens_popups(open_map, tmp_path):
-    out = render_map(
-        _incidents(), _taxonomy(), RenderConfig(cluster_threshold=2), tmp_path / "compact.html"
-    )
+def test_compact_clusters_split_by_zooming_and_big_stacks_list(open_map, tmp_path):
+    """Grid clustering: a click on a cluster of nearby incidents zooms in until they split; a
+    stack at one spot too big to spread out opens one list popup."""
+    near = [
+        replace(_incidents()[0], incident_id=f"near-{i}", place=replace(KYIV, lat=50.4 + i / 100))
+        for i in range(3)
+    ]
+    stack = [replace(_incidents()[2], incident_id=f"stack-{i:03d}") for i in range(200)]
+    out = render_map([*near, *stack], _taxonomy(), MODES["compact"], tmp_path / "grid.html")
     m = open_map(out)
-    assert m.eval("JSON.parse(document.getElementById('mapper-data').textContent).compact")
-    zoom_to(m, 50.45, 30.52, 8)
-    m.page.locator(".mapper-pin.mapper-c-airstrike_shelling").click()
+    zoom_to(m, 50.42, 30.52, 5)
+    x, y = screen_point(m, 50.41, 30.5238)
+    cluster = f"document.elementFromPoint({x}, {y}).closest('.marker-cluster')"
+    assert m.eval(f"{cluster}.textContent") == "3"
+    m.page.mouse.click(x, y)
+    m.page.wait_for_function(
+        "() => document.querySelectorAll('.mapper-pin.mapper-c-airstrike_shelling').length === 3"
+    )
+    assert m.eval("window.mapper.map.getZoom()") > 5
+    zoom_to(m, 48.85, 2.35, 9)
+    x, y = screen_point(m, 48.85341, 2.3488)
+    m.page.mouse.click(x, y)
     m.page.locator(POPUP).wait_for()
-    assert "Killed" in m.page.locator(POPUP).inner_text()
+    assert "200 incidents here" in m.page.locator(POPUP).inner_text()
+    assert "and 100 more" in m.page.locator(POPUP).inner_text()
     clean(m)
 
 
@@ -242,10 +315,3 @@ def test_embed_variant_has_a_fixed_size(open_map, tmp_path):
     box = m.page.locator("#mapper-map").bounding_box()
     assert (box["width"], box["height"]) == (640, 400)
     clean(m)
-
-
-def test_render_png_writes_an_image(browser, map_file, tmp_path):
-    if chromium_path() is None:  # pragma: no cover - the browser fixture skips first
-        pytest.skip("no chromium")
-    png = render_png(map_file, tmp_path / "map.png", width=800, height=500)
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

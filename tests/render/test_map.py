@@ -8,6 +8,7 @@ import json
 import random
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from mapper.errors import RenderError
 from mapper.models import Incident
 from mapper.render import MapSummary, render_map, render_png, write_iframe_snippet
 from mapper.render.assets import icon_name
-from mapper.render.data import safe_url, script_json
+from mapper.render.data import COMPACT_EVIDENCE_CHARS, day_number, safe_url, script_json
 from mapper.render.map import build_html
 
 from .conftest import KYIV, XSS_IMG, XSS_SCRIPT
@@ -31,27 +32,32 @@ def embedded(html: str, element_id: str = "mapper-data") -> Any:
     return json.loads(match.group(1))
 
 
-def body_of(data: dict[str, Any]) -> dict[str, Any]:
-    """Layers and tables, unpacked when the map is in compact mode."""
-    if "packed" not in data:
-        return data
-    body = unpack(data["packed"])
-    details = unpack(data["details"])
-    for cid, layer in body["layers"].items():
-        for feature, extra in zip(layer["features"], details[cid], strict=True):
-            feature["properties"].update(extra)
-    return body
-
-
 def unpack(text: str) -> Any:
     return json.loads(gzip.decompress(base64.b64decode(text)))
 
 
-def features(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    body = body_of(data)
-    return {
-        f["properties"]["id"]: f for layer in body["layers"].values() for f in layer["features"]
-    }
+def details_of(html: str) -> dict[str, Any]:
+    """The popups' details: inline in rich maps, gzipped in their own element in compact ones."""
+    data = embedded(html)
+    if "details" in data:
+        return data["details"]
+    match = re.search(r'<script type="text/plain" id="mapper-details">(.*?)</script>', html, re.S)
+    assert match and match.group(1), "compact map without details"
+    return unpack(match.group(1))
+
+
+def rows(html: str) -> dict[str, dict[str, Any]]:
+    """Every incident on the map by id: its category, drawing columns and details merged."""
+    data = embedded(html)
+    details = details_of(html)["layers"]
+    out = {}
+    for cid, cols in data["layers"].items():
+        for i in range(len(cols["p"])):
+            row: dict[str, Any] = {"category": cid}
+            for columns in (cols, details[cid]):
+                row.update({k: v[i] for k, v in columns.items() if v[i] is not None})
+            out[row["id"]] = row
+    return out
 
 
 def test_writes_html_with_layers_named_by_taxonomy_labels(tmp_path, incidents, taxonomy):
@@ -104,12 +110,14 @@ def test_online_tiles_only_when_asked(incidents, taxonomy):
         build_html(incidents, taxonomy, RenderConfig(online_tiles=["Nope.Nothing"]), online=True)
 
 
-def test_byte_identical_for_same_incidents_in_any_order(tmp_path, incidents, taxonomy):
+@pytest.mark.parametrize("threshold", [2000, 3], ids=["rich", "compact"])
+def test_byte_identical_for_same_incidents_in_any_order(tmp_path, incidents, taxonomy, threshold):
+    config = RenderConfig(cluster_threshold=threshold)
     summary = MapSummary(articles=8, incidents=7, generated="2024-03-06T10:00:00Z")
-    first = render_map(incidents, taxonomy, RenderConfig(), tmp_path / "a.html", summary=summary)
+    first = render_map(incidents, taxonomy, config, tmp_path / "a.html", summary=summary)
     shuffled = incidents[:]
     random.Random(7).shuffle(shuffled)
-    second = render_map(shuffled, taxonomy, RenderConfig(), tmp_path / "b.html", summary=summary)
+    second = render_map(shuffled, taxonomy, config, tmp_path / "b.html", summary=summary)
     assert first.read_bytes() == second.read_bytes()
 
 
@@ -125,43 +133,75 @@ def test_summary_without_timestamp_by_default(incidents, taxonomy):
 
 
 def test_places_keep_their_precision_and_extent(incidents, taxonomy):
-    data = embedded(build_html(incidents, taxonomy, RenderConfig()))
-    places = data["places"]
-    feats = features(data)
-    russia = places[feats["inc-arms"]["properties"]["p"]]
-    kyiv = places[feats["inc-kyiv"]["properties"]["p"]]
+    html = build_html(incidents, taxonomy, RenderConfig())
+    places = embedded(html)["places"]
+    by_id = rows(html)
+    russia = places[by_id["inc-arms"]["p"]]
+    kyiv = places[by_id["inc-kyiv"]["p"]]
     assert russia[3] == "country" and russia[5] == 2300.0
     assert kyiv[3] == "city"
-    # Coordinates are the resolved place's, never jittered, in GeoJSON order.
-    assert feats["inc-paris-1"]["geometry"] == feats["inc-paris-2"]["geometry"]
-    assert feats["inc-kyiv"]["geometry"]["coordinates"] == [30.5238, 50.45466]
+    # Coordinates are the resolved place's, never jittered: one place row for both.
+    assert by_id["inc-paris-1"]["p"] == by_id["inc-paris-2"]["p"]
+    assert kyiv[:3] == ["Kyiv", 50.45466, 30.5238]
 
 
 def test_flows_carry_origin_and_destination(incidents, taxonomy):
-    data = embedded(build_html(incidents, taxonomy, RenderConfig()))
-    props = features(data)["inc-arms"]["properties"]
-    assert data["places"][props["o"]][0] == "North Korea"
-    assert data["places"][props["x"]][0] == "Russia"
-    assert "o" not in features(data)["inc-kyiv"]["properties"]
+    html = build_html(incidents, taxonomy, RenderConfig())
+    places = embedded(html)["places"]
+    arms = rows(html)["inc-arms"]
+    assert places[arms["o"]][0] == "North Korea"
+    assert places[arms["x"]][0] == "Russia"
+    assert "o" not in rows(html)["inc-kyiv"]
+    # A category without flows carries no flow columns at all.
+    assert "o" not in embedded(html)["layers"]["airstrike_shelling"]
 
 
 def test_sources_deduplicated_and_facts_only_reported(incidents, taxonomy):
-    data = embedded(build_html(incidents, taxonomy, RenderConfig()))
-    props = features(data)["inc-kyiv"]["properties"]
-    assert [data["sources"][i][0] for i in props["src"]] == ["Strike hits Kyiv", "Kyiv attacked"]
-    assert props["f"] == {"killed": 3, "injured": 12}
-    assert "f" not in features(data)["inc-paris-1"]["properties"]
+    html = build_html(incidents, taxonomy, RenderConfig())
+    kyiv = rows(html)["inc-kyiv"]
+    sources = details_of(html)["sources"]
+    assert [sources[i][0] for i in kyiv["src"]] == ["Strike hits Kyiv", "Kyiv attacked"]
+    assert kyiv["f"] == {"killed": 3, "injured": 12}
+    assert "f" not in rows(html)["inc-paris-1"]
 
 
-def test_hostile_strings_never_reach_html_as_markup(incidents, hostile, taxonomy):
-    html = build_html([*incidents, hostile], taxonomy, RenderConfig())
-    data_text = re.search(r'id="mapper-data">(.*?)</script>', html, re.S).group(1)
-    assert "<" not in data_text and ">" not in data_text
+def test_days_for_the_time_filter(incidents, taxonomy):
+    by_id = rows(build_html(incidents, taxonomy, RenderConfig()))
+    assert by_id["inc-kyiv"]["day"] == (date(2024, 3, 1) - date(1970, 1, 1)).days
+    assert "day" not in by_id["inc-paris-2"]  # undated
+    assert by_id["inc-kyiv"]["d"] == "2024-03-01"  # shown as written
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-01", date(2024, 3, 1)),
+        ("2024-03", date(2024, 3, 1)),
+        ("2024", date(2024, 1, 1)),
+        ("2024-03-01T10:00:00Z", date(2024, 3, 1)),
+        ("1969-12-31", date(1969, 12, 31)),
+        ("2024-02-30", None),
+        ("March 2024", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_day_number(text, expected):
+    days = None if expected is None else (expected - date(1970, 1, 1)).days
+    assert day_number(text) == days
+
+
+@pytest.mark.parametrize("threshold", [2000, 3], ids=["rich", "compact"])
+def test_hostile_strings_never_reach_html_as_markup(incidents, hostile, taxonomy, threshold):
+    html = build_html([*incidents, hostile], taxonomy, RenderConfig(cluster_threshold=threshold))
+    for element in ("mapper-data", "mapper-details"):
+        text = re.search(rf'id="{element}">(.*?)</script>', html, re.S).group(1)
+        assert "<" not in text and ">" not in text
     for needle in (XSS_SCRIPT, XSS_IMG, "<img src=x", "javascript:", "data:text/html"):
         assert needle not in html
-    props = features(embedded(html))["inc-xss"]["properties"]
-    assert XSS_SCRIPT in props["t"]  # kept as text, shown with textContent
-    urls = [embedded(html)["sources"][i][1] for i in props["src"]]
+    row = rows(html)["inc-xss"]
+    assert XSS_SCRIPT in row["t"]  # kept as text, shown with textContent
+    urls = [details_of(html)["sources"][i][1] for i in row["src"]]
     assert urls == [None, None]
 
 
@@ -177,6 +217,9 @@ def test_hostile_strings_never_reach_html_as_markup(incidents, hostile, taxonomy
         ("data:text/html,x", None),
         ("//example.org/x", None),
         ("https:///nohost", None),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        ("http://[::1/x", None),
+        ("https://example.org/a b", None),
         ("", None),
         (None, None),
     ],
@@ -199,15 +242,26 @@ def test_unknown_category_drawn_as_fallback(incidents, taxonomy, caplog):
 
 
 def test_compact_mode_above_threshold(incidents, taxonomy):
-    config = RenderConfig(cluster_threshold=3)
-    data = embedded(build_html(incidents, taxonomy, config))
-    assert data["compact"] is True and "layers" not in data
-    slim = unpack(data["packed"])["layers"]["airstrike_shelling"]["features"][0]["properties"]
-    assert set(slim) == {"id", "p", "s", "d", "t"}  # popup-only properties come later
-    assert set(features(data)) == {i.incident_id for i in incidents}
-    plain = embedded(build_html(incidents, taxonomy, RenderConfig()))
-    assert plain["compact"] is False
-    assert body_of(data)["layers"] == plain["layers"]
+    html = build_html(incidents, taxonomy, RenderConfig(cluster_threshold=3))
+    data = embedded(html)
+    assert data["compact"] is True and "details" not in data
+    # Only what drawing and filtering need is parsed before the first frame.
+    assert set(data["layers"]["airstrike_shelling"]) == {"p", "s", "day"}
+    assert set(data["layers"]["military_cooperation"]) == {"p", "s", "day", "o", "x"}
+    assert set(rows(html)) == {i.incident_id for i in incidents}
+    plain = build_html(incidents, taxonomy, RenderConfig())
+    assert embedded(plain)["compact"] is False
+    assert rows(html) == rows(plain)
+    assert '<script type="text/plain" id="mapper-details"></script>' in plain
+
+
+def test_compact_mode_cuts_long_evidence(incidents, taxonomy):
+    long = replace(incidents[0], evidence="word " * 200)
+    compact = rows(build_html([long], taxonomy, RenderConfig(cluster_threshold=0)))
+    assert len(compact["inc-kyiv"]["e"]) <= COMPACT_EVIDENCE_CHARS + 1
+    assert compact["inc-kyiv"]["e"].endswith("…")
+    rich = rows(build_html([long], taxonomy, RenderConfig()))
+    assert rich["inc-kyiv"]["e"] == long.evidence
 
 
 def test_empty_map_still_renders(tmp_path, taxonomy):

@@ -49,12 +49,12 @@
       function show(rec) {
         var layer = ctx.layers[rec.c];
         if (!map.hasLayer(layer)) map.addLayer(layer);
-        if (rec.marker && map.hasLayer(layer) && layer.shown.indexOf(rec.marker) >= 0) {
-          ctx.cluster.zoomToShowLayer(rec.marker, function () {
-            ctx.openAt(rec.marker.getLatLng(), [rec]);
+        if (!rec.area && layer.shown.indexOf(rec) >= 0) {
+          ctx.reveal(rec, function () {
+            ctx.openAt(rec.marker ? rec.marker.getLatLng() : [rec.lat, rec.lon], [rec]);
           });
         } else {
-          var radius = rec.area ? ctx.radiusKm(ctx.places[rec.props.p]) * 1000 : 20000;
+          var radius = rec.area ? ctx.radiusKm(ctx.places[rec.p]) * 1000 : 20000;
           map.fitBounds(L.latLng(rec.lat, rec.lon).toBounds(radius * 2.2));
           ctx.openAt([rec.lat, rec.lon], [rec]);
         }
@@ -65,21 +65,24 @@
         found = [];
         if (!words.length || input.value.trim().length < 2) return;
         for (var i = 0; i < ctx.records.length && found.length < 12; i++) {
-          var r = ctx.records[i];
-          if (words.every(function (w) { return r.text.indexOf(w) >= 0; })) found.push(r);
+          var text = ctx.searchText(ctx.records[i]);
+          var hit = words.every(function (w) { return text.indexOf(w) >= 0; });
+          if (hit) found.push(ctx.records[i]);
         }
         if (!found.length) add(list, el("li", "mapper-noresult", "No match"));
         found.forEach(function (r) {
+          var p = ctx.props(r);
           var item = add(list, el("li"));
-          var button = add(item, el("button", null, (r.props.t || "Untitled") + " \u2014 " +
-            ctx.places[r.props.p][0] + (r.props.d ? " (" + r.props.d + ")" : "")));
+          var button = add(item, el("button", null, (p.t || "Untitled") + " \u2014 " +
+            ctx.places[r.p][0] + (p.d ? " (" + p.d + ")" : "")));
           button.type = "button";
           L.DomEvent.on(button, "click", function () { show(r); });
         });
       }
+      // Titles are details: a compact map may still be unpacking them.
       L.DomEvent.on(input, "input", function () {
         clearTimeout(timer);
-        timer = setTimeout(run, 150);
+        timer = setTimeout(function () { ctx.loadDetails().then(run); }, 150);
       });
       L.DomEvent.on(input, "keydown", function (e) {
         if (e.key === "Enter" && found.length) show(found[0]);

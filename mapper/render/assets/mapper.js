@@ -1,5 +1,9 @@
 /* mapper's incident map: draws the data embedded in #mapper-data with Leaflet.
  *
+ * The data holds, per category, columns to draw with (place, severity, day, flow ends) and
+ * details that only popups and search read (see mapper/render/data.py). In compact maps the
+ * details sit gzipped in #mapper-details and are unpacked after the first draw.
+ *
  * Every string from an article is put into the page with textContent (or as an attribute
  * through the DOM), never parsed as HTML. Links are made only for http(s) URLs.
  */
@@ -30,14 +34,6 @@
     return span.innerHTML;
   }
 
-  function dayOf(date) {
-    if (typeof date !== "string") return null;
-    var m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?/.exec(date);
-    if (!m) return null;
-    var t = Date.UTC(+m[1], m[2] ? +m[2] - 1 : 0, m[3] ? +m[3] : 1);
-    return isNaN(t) ? null : Math.floor(t / DAY);
-  }
-
   function isoDay(day) {
     return new Date(day * DAY).toISOString().slice(0, 10);
   }
@@ -61,10 +57,33 @@
     document.head.appendChild(style);
   }
 
-  function start(data, body) {
+  // One record per incident: what drawing and filtering need, read from the columns once.
+  function makeRecords(data, areas) {
+    var places = data.places;
+    var all = [];
+    var byCat = data.categories.map(function (cat, ci) {
+      var cols = data.layers[cat.id];
+      var o = cols.o || [], x = cols.x || [];
+      var recs = new Array(cols.p.length);
+      for (var i = 0; i < recs.length; i++) {
+        var place = places[cols.p[i]];
+        var rec = {
+          c: ci, i: i, p: cols.p[i], s: cols.s[i] || 0, day: cols.day[i],
+          o: o[i] === undefined ? null : o[i], x: x[i] === undefined ? null : x[i],
+          lat: place[1], lon: place[2], area: areas.has(place[3]), marker: null, props: null,
+        };
+        recs[i] = rec;
+        all.push(rec);
+      }
+      return recs;
+    });
+    return { all: all, byCat: byCat };
+  }
+
+  function start(data) {
     timings.data = performance.now();
     var cats = data.categories;
-    var places = body.places;
+    var places = data.places;
     var compact = !!data.compact;
     var mapDiv = document.getElementById("mapper-map");
     if (data.size) {
@@ -96,20 +115,6 @@
 
     var areaRenderer = compact ? L.canvas({ padding: 0.3 }) : L.svg({ padding: 0.3 });
     var flowRenderer = L.svg({ pane: "mapper-flows" });
-    var cluster = L.markerClusterGroup({
-      maxClusterRadius: 45, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
-      animate: !compact, removeOutsideVisibleBounds: true, zoomToBoundsOnClick: false,
-    });
-    // Incidents at one spot never separate by zooming: spread them at once (no jitter).
-    cluster.on("clusterclick", function (e) {
-      var b = e.layer.getBounds();
-      if (b.getNorthEast().equals(b.getSouthWest()) || map.getZoom() >= map.getMaxZoom()) {
-        e.layer.spiderfy();
-      } else {
-        e.layer.zoomToBounds();
-      }
-    });
-    map.addLayer(cluster);
 
     var filter = { from: null, to: null, undated: true };
     function passes(rec) {
@@ -118,35 +123,53 @@
         (filter.to === null || rec.day <= filter.to);
     }
 
-    var popups = window.mapperUi.popups(data, body, radiusKm);
-    var popupBody = popups.one;
-    var listBody = popups.list;
-
-    // In compact maps popup-only properties arrive after the first draw (see data.py).
-    // Unpacked once, after the first draw or at the first popup, whichever comes first.
-    var details = null;
+    // ---- details: popups and search read them; compact maps unpack them after the draw -----
+    var details = data.details || null;
+    var detailsLoaded = null;
     function loadDetails() {
-      if (!details) {
-        details = data.details ? unpack(data.details).then(function (extra) {
-          layers.forEach(function (layer) {
-            var rows = extra[layer.cat.id] || [];
-            layer.recs.forEach(function (rec, i) { Object.assign(rec.props, rows[i]); });
-          });
-        }) : Promise.resolve();
+      if (!detailsLoaded) {
+        // Compact maps carry them gzipped in their own element, read only now.
+        detailsLoaded = details ? Promise.resolve() : unpack(
+          document.getElementById("mapper-details").textContent
+        ).then(function (d) {
+          details = d;
+          timings.details = performance.now();
+        });
       }
-      return details;
+      return detailsLoaded;
+    }
+
+    // A record's properties as popups read them: the drawing columns plus its details row.
+    function props(rec) {
+      if (!rec.props && details) {
+        var p = { p: rec.p, s: rec.s, o: rec.o, x: rec.x };
+        var cols = details.layers[cats[rec.c].id] || {};
+        Object.keys(cols).forEach(function (k) {
+          var v = cols[k][rec.i];
+          if (v !== null && v !== undefined) p[k] = v;
+        });
+        rec.props = p;
+      }
+      return rec.props || { p: rec.p, s: rec.s, o: rec.o, x: rec.x };
+    }
+
+    var popupUi = null;
+    function showAt(latlng, recs) {
+      if (!popupUi) {
+        popupUi = window.mapperUi.popups({
+          cats: cats, places: places, sources: details.sources, labels: data.factLabels,
+          props: props, radiusKm: radiusKm,
+        });
+      }
+      L.popup({ maxWidth: 380, minWidth: 260, maxHeight: 420, autoPanPadding: [30, 30] })
+        .setLatLng(latlng).setContent(popupUi.list(recs)).openOn(map);
     }
 
     function openAt(latlng, recs) {
       loadDetails().then(function () { showAt(latlng, recs); });
     }
 
-    function showAt(latlng, recs) {
-      L.popup({ maxWidth: 380, minWidth: 260, maxHeight: 420, autoPanPadding: [30, 30] })
-        .setLatLng(latlng).setContent(listBody(recs)).openOn(map);
-    }
-
-    // ---- records and per-category layers --------------------------------------------------
+    // ---- pins and clustering ----------------------------------------------------------------
     var icons = {};
     function iconFor(cat, s) {
       var key = cat.id + "/" + s;
@@ -163,29 +186,47 @@
       return icons[key];
     }
 
+    // Made when first drawn: a compact map never builds markers for pins nobody zooms to.
+    function pin(rec) {
+      if (!rec.marker) {
+        var title = (details && props(rec).t) || places[rec.p][0];
+        rec.marker = L.marker([rec.lat, rec.lon], {
+          icon: iconFor(cats[rec.c], rec.s), title: title,
+        });
+        rec.marker.rec = rec;
+      }
+      return rec.marker;
+    }
+
+    var engine = window.mapperUi[compact ? "gridCluster" : "markerCluster"](map, {
+      pin: pin,
+      pick: function (rec, latlng) { openAt(latlng, [rec]); },
+      list: function (recs, latlng) { openAt(latlng, recs); },
+      maxZoom: data.maxZoom,
+    });
+
     function radiusKm(place) {
       return Math.max(place[5] || 0, data.minAreaKm || 25);
     }
 
-    var AREAS = { admin1: 1, country: 1, region: 1 };
-    var records = [];
+    // ---- per-category layers ----------------------------------------------------------------
     var CategoryLayer = L.Layer.extend({
       initialize: function (cat, recs) {
         this.cat = cat;
         this.recs = recs;
-        this.shown = [];
+        this.shown = [];  // the records drawn as pins (or inside clusters) now
         this.areas = L.layerGroup();
+        this.areaGroups = [];  // {lat, lon, m, alpha, recs} per place with areas shown
         this.flows = L.layerGroup();
       },
       onAdd: function (m) {
-        if (initial) initial.push(this);
-        else this.refresh();
+        this.refresh();
         m.addLayer(this.areas);
         m.addLayer(this.flows);
       },
       onRemove: function (m) {
-        cluster.removeLayers(this.shown);
         this.shown = [];
+        engine.show(this.cat.id, this.shown);
         m.removeLayer(this.areas);
         m.removeLayer(this.flows);
       },
@@ -194,35 +235,48 @@
       },
       refresh: function () {
         var keep = this.visible();
-        var markers = keep.filter(function (r) { return r.marker; })
-          .map(function (r) { return r.marker; });
-        var want = new Set(markers);
-        var had = new Set(this.shown);
-        cluster.removeLayers(this.shown.filter(function (m) { return !want.has(m); }));
-        cluster.addLayers(markers.filter(function (m) { return !had.has(m); }));
-        this.shown = markers;
+        this.shown = keep.filter(function (r) { return !r.area; });
+        engine.show(this.cat.id, this.shown);
         this.drawAreas(keep);
         this.drawFlows(keep);
       },
+      // One circle per place, however many of the category's incidents it holds.
       drawAreas: function (keep) {
         var cat = this.cat;
-        var groups = new Map();
+        var byPlace = new Map();
         keep.forEach(function (r) {
           if (!r.area) return;
-          if (!groups.has(r.props.p)) groups.set(r.props.p, []);
-          groups.get(r.props.p).push(r);
+          if (!byPlace.has(r.p)) byPlace.set(r.p, []);
+          byPlace.get(r.p).push(r);
+        });
+        this.areaGroups = [];
+        var groups = this.areaGroups;
+        byPlace.forEach(function (recs, p) {
+          var place = places[p];
+          var top = recs.reduce(function (m, r) { return Math.max(m, r.s); }, 0);
+          groups.push({
+            lat: place[1], lon: place[2], m: radiusKm(place) * 1000, alpha: 0.08 + 0.05 * top,
+            recs: recs,
+          });
         });
         this.areas.clearLayers();
+        // Canvas strokes 1 px wide rasterise several times faster than 1.5 px ones: that
+        // alone is a third of the first frame of a 100,000-incident map.
+        var style = {
+          renderer: areaRenderer, color: cat.colour, weight: compact ? 1 : 1.5, dashArray: "6 4",
+          fillColor: cat.colour, className: "mapper-area mapper-c-" + cat.id,
+        };
+        if (compact) {
+          if (groups.length) {
+            var set = new window.mapperUi.CircleSet(groups, style);
+            this.areas.addLayer(set.on("click", areaClick));
+          }
+          return;
+        }
         var layer = this.areas;
-        groups.forEach(function (recs, p) {
-          var place = places[p];
-          var top = recs.reduce(function (m, r) { return Math.max(m, r.props.s || 0); }, 0);
-          var circle = L.circle([place[1], place[2]], {
-            radius: radiusKm(place) * 1000, renderer: areaRenderer, color: cat.colour,
-            weight: 1.5, dashArray: "6 4", fillColor: cat.colour, fillOpacity: 0.08 + 0.05 * top,
-            className: "mapper-area mapper-c-" + cat.id,
-          });
-          circle.recs = recs;
+        groups.forEach(function (g) {
+          var options = L.extend({ radius: g.m, fillOpacity: g.alpha }, style);
+          var circle = L.circle([g.lat, g.lon], options);
           circle.on("click", areaClick);
           layer.addLayer(circle);
         });
@@ -232,9 +286,9 @@
         this.flows.clearLayers();
         var layer = this.flows;
         keep.forEach(function (r) {
-          if (r.props.o == null || r.props.x == null) return;
-          var line = L.polyline(arc(places[r.props.o], places[r.props.x]), {
-            renderer: flowRenderer, color: cat.colour, weight: 2 + 0.5 * (r.props.s || 0),
+          if (r.o === null || r.x === null) return;
+          var line = L.polyline(arc(places[r.o], places[r.x]), {
+            renderer: flowRenderer, color: cat.colour, weight: 2 + 0.5 * r.s,
             opacity: 0.9, className: "mapper-flow mapper-c-" + cat.id,
           });
           line.on("add", function () { arrowHead(line, cat); });
@@ -281,30 +335,11 @@
       line._path.setAttribute("marker-end", "url(#" + id + ")");
     }
 
+    var records = makeRecords(data, new Set(data.areaPrecisions || []));
     var layers = [];
     var overlays = {};
-    // While the map is first drawn, layers are collected and clustered in one batch: one
-    // addLayers call over all markers is far faster than one per category.
-    var initial = [];
     cats.forEach(function (cat, ci) {
-      var recs = body.layers[cat.id].features.map(function (f) {
-        var place = places[f.properties.p];
-        var rec = {
-          c: ci, props: f.properties, lat: f.geometry.coordinates[1],
-          lon: f.geometry.coordinates[0], day: dayOf(f.properties.d),
-          area: !!AREAS[place[3]], marker: null,
-          text: ((f.properties.t || "") + " " + place[0] + " " + place[4]).toLowerCase(),
-        };
-        if (!rec.area) {
-          rec.marker = L.marker([rec.lat, rec.lon], {
-            icon: iconFor(cat, f.properties.s || 0), title: f.properties.t || place[0],
-          });
-          rec.marker.rec = rec;
-        }
-        records.push(rec);
-        return rec;
-      });
-      var layer = new CategoryLayer(cat, recs);
+      var layer = new CategoryLayer(cat, records.byCat[ci]);
       layers.push(layer);
       var name = '<span class="mapper-swatch mapper-c-' + cat.id + '"></span>' +
         '<span class="mapper-label">' + asHtml(cat.label) + "</span>" +
@@ -312,19 +347,14 @@
       overlays[name] = layer;
     });
 
-    cluster.on("click", function (e) {
-      if (e.layer && e.layer.rec) openAt(e.layer.getLatLng(), [e.layer.rec]);
-    });
-
+    // Every shown area under the click, of every category, in one popup.
     function areaClick(e) {
       L.DomEvent.stop(e);
       var hits = [];
       layers.forEach(function (layer) {
         if (!map.hasLayer(layer)) return;
-        layer.areas.eachLayer(function (c) {
-          if (map.distance(c.getLatLng(), e.latlng) <= c.getRadius()) {
-            hits = hits.concat(c.recs);
-          }
+        layer.areaGroups.forEach(function (g) {
+          if (map.distance([g.lat, g.lon], e.latlng) <= g.m) hits = hits.concat(g.recs);
         });
       });
       if (hits.length) openAt(e.latlng, hits);
@@ -336,9 +366,7 @@
       var pts = [];
       layers.forEach(function (layer) {
         if (!map.hasLayer(layer)) return;
-        layer.visible().forEach(function (r) {
-          pts.push([r.lat, r.lon, 0.3 + 0.14 * (r.props.s || 0)]);
-        });
+        layer.visible().forEach(function (r) { pts.push([r.lat, r.lon, 0.3 + 0.14 * r.s]); });
       });
       heat.setLatLngs(pts);
     }
@@ -346,25 +374,45 @@
     map.on("overlayadd overlayremove", refreshHeat);
 
     function applyFilter() {
-      layers.forEach(function (layer) { if (map.hasLayer(layer)) layer.refresh(); });
+      engine.batch(function () {
+        layers.forEach(function (layer) { if (map.hasLayer(layer)) layer.refresh(); });
+      });
       refreshHeat();
     }
 
+    // Search text, built at the first search: titles are details.
+    function searchText(rec) {
+      if (rec.text === undefined) {
+        var place = places[rec.p];
+        rec.text = ((props(rec).t || "") + " " + place[0] + " " + place[4]).toLowerCase();
+      }
+      return rec.text;
+    }
+
     window.mapperUi.controls(map, data, {
-      el: el, add: add, isoDay: isoDay, records: records, layers: layers, cats: cats,
+      el: el, add: add, isoDay: isoDay, records: records.all, layers: layers, cats: cats,
       places: places, filter: filter, applyFilter: applyFilter, openAt: openAt,
-      cluster: cluster, radiusKm: radiusKm, baseLayers: baseLayers, overlays: overlays,
+      reveal: engine.reveal, loadDetails: loadDetails, props: props, searchText: searchText,
+      radiusKm: radiusKm, baseLayers: baseLayers, overlays: overlays,
     });
 
-    var bounds = L.latLngBounds([]);
-    records.forEach(function (r) {
-      bounds.extend([r.lat, r.lon]);
-      if (r.props.o != null) bounds.extend([places[r.props.o][1], places[r.props.o][2]]);
+    // Plain min/max: 100,000 LatLngBounds.extend calls would each allocate a LatLng.
+    var south = 90, north = -90, west = 180, east = -180;
+    function extend(lat, lon) {
+      if (lat < south) south = lat;
+      if (lat > north) north = lat;
+      if (lon < west) west = lon;
+      if (lon > east) east = lon;
+    }
+    records.all.forEach(function (r) {
+      extend(r.lat, r.lon);
+      if (r.o !== null) extend(places[r.o][1], places[r.o][2]);
     });
+    var bounds = records.all.length ? L.latLngBounds([south, west], [north, east]) : null;
     // Keep incidents clear of the panels at the corners, within reason on small maps.
     var size = map.getSize();
     var padX = Math.min(260, size.x * 0.2), padY = Math.min(120, size.y * 0.2);
-    if (bounds.isValid()) {
+    if (bounds) {
       map.fitBounds(bounds, {
         paddingTopLeft: [padX, 40], paddingBottomRight: [padX, padY], maxZoom: 7,
       });
@@ -372,23 +420,18 @@
     else map.setView([20, 0], 2);
 
     timings.records = performance.now();
-    layers.forEach(function (layer) { map.addLayer(layer); });
-    var all = [];
-    initial.forEach(function (layer) {
-      var keep = layer.visible();
-      layer.shown = keep.filter(function (r) { return r.marker; })
-        .map(function (r) { return r.marker; });
-      for (var i = 0; i < layer.shown.length; i++) all.push(layer.shown[i]);
-      layer.drawAreas(keep);
-      layer.drawFlows(keep);
+    // Clustered in one batch: one pass over all markers rather than one per category.
+    engine.batch(function () {
+      layers.forEach(function (layer) { map.addLayer(layer); });
     });
-    initial = null;
-    cluster.addLayers(all);
     timings.clustered = performance.now();
 
+    // For tests and the bench: the map, its layers and what a record shows in its popup.
     window.mapper = {
-      map: map, layers: layers, cluster: cluster, heat: heat, ready: false, timings: timings,
+      map: map, layers: layers, engine: engine, cluster: engine.layer, heat: heat, ready: false,
+      timings: timings, loadDetails: loadDetails, props: props,
     };
+    // Ready once the browser has painted the markers: two frames after they were added.
     requestAnimationFrame(function () {
       requestAnimationFrame(function () {
         timings.ready = performance.now();
@@ -401,10 +444,5 @@
 
   // Milliseconds since navigation at each stage, read by bench/bench_map.py.
   var timings = { script: performance.now() };
-  var data = JSON.parse(document.getElementById("mapper-data").textContent);
-  if (data.packed) {
-    unpack(data.packed).then(function (body) { start(data, body); });
-  } else {
-    start(data, data);
-  }
+  start(JSON.parse(document.getElementById("mapper-data").textContent));
 })();

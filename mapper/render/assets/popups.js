@@ -1,6 +1,8 @@
 /* mapper's popups: an incident's details as DOM nodes, all text set with textContent.
  *
- * Loaded before mapper.js, which calls window.mapperUi.popups(data, body, radiusKm).
+ * Loaded before mapper.js, which calls window.mapperUi.popups(ctx) once the details are loaded:
+ * ctx gives the categories, places, sources, fact labels, props(rec) (a record's merged
+ * columns) and radiusKm(place).
  */
 (function () {
   "use strict";
@@ -47,98 +49,100 @@
     return parent;
   }
 
-  function popups(data, body, radiusKm) {
-    var cats = data.categories;
-    var places = body.places;
-    var sources = body.sources;
-    var labels = data.factLabels;
+  function popups(ctx) {
+    var cats = ctx.cats;
+    var places = ctx.places;
+    var sources = ctx.sources;
+    var labels = ctx.labels;
+    var radiusKm = ctx.radiusKm;
 
-  function fmt(v) {
-    return typeof v === "number" ? v.toLocaleString("en-US") : String(v);
-  }
+    function fmt(v) {
+      return typeof v === "number" ? v.toLocaleString("en-US") : String(v);
+    }
 
-  function popupBody(rec) {
-    var p = rec.props;
-    var cat = cats[rec.c];
-    var place = places[p.p];
-    var root = el("div", "mapper-popup");
-    add(root, el("h3", "mapper-popup-title", p.t || "Untitled incident"));
-    var meta = add(root, el("p", "mapper-meta"));
-    add(meta, el("span", "mapper-badge mapper-c-" + cat.id, cat.label));
-    add(meta, " " + (p.d || "date not reported"));
-    if (p.n) add(meta, el("span", "mapper-new", "new"));
-    var sev = add(root, el("p", "mapper-severity"));
-    add(sev, el("strong", null, "Severity: "));
-    add(sev, p.s ? p.s + "/5" : "unknown");
-    if (p.r) add(sev, " \u2014 " + p.r);
-    var facts = p.f || {};
-    var keys = Object.keys(labels).filter(function (k) { return facts[k] != null; });
-    if (keys.length) {
-      var table = add(root, el("table", "mapper-facts"));
-      keys.forEach(function (k) {
-        var row = add(table, el("tr"));
-        add(row, el("th", null, labels[k]));
-        add(row, el("td", null, fmt(facts[k])));
+    function popupBody(rec) {
+      var p = ctx.props(rec);
+      var cat = cats[rec.c];
+      var place = places[p.p];
+      var root = el("div", "mapper-popup");
+      add(root, el("h3", "mapper-popup-title", p.t || "Untitled incident"));
+      var meta = add(root, el("p", "mapper-meta"));
+      add(meta, el("span", "mapper-badge mapper-c-" + cat.id, cat.label));
+      add(meta, " " + (p.d || "date not reported"));
+      if (p.n) add(meta, el("span", "mapper-new", "new"));
+      var sev = add(root, el("p", "mapper-severity"));
+      add(sev, el("strong", null, "Severity: "));
+      add(sev, p.s ? p.s + "/5" : "unknown");
+      if (p.r) add(sev, " \u2014 " + p.r);
+      var facts = p.f || {};
+      var keys = Object.keys(labels).filter(function (k) { return facts[k] != null; });
+      if (keys.length) {
+        var table = add(root, el("table", "mapper-facts"));
+        keys.forEach(function (k) {
+          var row = add(table, el("tr"));
+          add(row, el("th", null, labels[k]));
+          add(row, el("td", null, fmt(facts[k])));
+        });
+      } else {
+        add(root, el("p", "mapper-nofacts", "No figures reported."));
+      }
+      if (p.e) highlighted(add(root, el("blockquote", "mapper-evidence")), p.e, place[0]);
+      var where = add(root, el("p", "mapper-place"));
+      add(where, el("strong", null, "Place: "));
+      add(where, place[0] + (place[4] ? " (" + place[4] + ")" : ""));
+      var how = " \u00b7 precision: " + place[3];
+      if (rec.area) how += ", drawn as an area of radius " + Math.round(radiusKm(place)) + " km";
+      add(where, how);
+      if (p.w) {
+        add(where, el("br"));
+        add(where, "Why this place: " + p.w);
+      }
+      if (p.o != null && p.x != null) {
+        add(root, el("p", "mapper-flowtext", "Flow: " + places[p.o][0] + " \u2192 " +
+          places[p.x][0]));
+      }
+      if (p.fs && p.ls && p.fs !== p.ls) {
+        add(root, el("p", "mapper-seen", "Reported from " + p.fs + " to " + p.ls));
+      }
+      var srcs = p.src || [];
+      if (srcs.length) {
+        add(root, el("h4", null, srcs.length === 1 ? "Source" : "Sources (" + srcs.length + ")"));
+        var list = add(root, el("ul", "mapper-sources"));
+        srcs.forEach(function (i) {
+          var s = sources[i];
+          var item = add(list, el("li"));
+          var text = s[0] || s[2] || s[1] || "untitled";
+          var href = safeHref(s[1]);
+          if (href) {
+            var a = add(item, el("a", null, text));
+            a.href = href;
+            a.target = "_blank";
+            a.rel = "noopener noreferrer";
+          } else {
+            add(item, el("span", null, text));
+          }
+          var extra = [s[0] ? s[2] : "", s[3]].filter(Boolean).join(", ");
+          if (extra) add(item, " \u2014 " + extra);
+        });
+      }
+      add(root, el("p", "mapper-id", "id " + p.id));
+      return root;
+    }
+
+    function listBody(recs) {
+      if (recs.length === 1) return popupBody(recs[0]);
+      var root = el("div", "mapper-popup mapper-popup-list");
+      add(root, el("h3", "mapper-popup-title", recs.length + " incidents here"));
+      recs.slice(0, 100).forEach(function (rec) {
+        var item = add(root, el("details"));
+        var p = ctx.props(rec);
+        var label = (p.t || "Untitled incident") + (p.d ? " (" + p.d + ")" : "");
+        add(item, el("summary", null, label));
+        add(item, popupBody(rec));
       });
-    } else {
-      add(root, el("p", "mapper-nofacts", "No figures reported."));
+      if (recs.length > 100) add(root, el("p", null, "and " + (recs.length - 100) + " more"));
+      return root;
     }
-    if (p.e) highlighted(add(root, el("blockquote", "mapper-evidence")), p.e, place[0]);
-    var where = add(root, el("p", "mapper-place"));
-    add(where, el("strong", null, "Place: "));
-    add(where, place[0] + (place[4] ? " (" + place[4] + ")" : ""));
-    var how = " \u00b7 precision: " + place[3];
-    if (rec.area) how += ", drawn as an area of radius " + Math.round(radiusKm(place)) + " km";
-    add(where, how);
-    if (p.w) {
-      add(where, el("br"));
-      add(where, "Why this place: " + p.w);
-    }
-    if (p.o != null && p.x != null) {
-      add(root, el("p", "mapper-flowtext", "Flow: " + places[p.o][0] + " \u2192 " +
-        places[p.x][0]));
-    }
-    if (p.fs && p.ls && p.fs !== p.ls) {
-      add(root, el("p", "mapper-seen", "Reported from " + p.fs + " to " + p.ls));
-    }
-    var srcs = p.src || [];
-    if (srcs.length) {
-      add(root, el("h4", null, srcs.length === 1 ? "Source" : "Sources (" + srcs.length + ")"));
-      var list = add(root, el("ul", "mapper-sources"));
-      srcs.forEach(function (i) {
-        var s = sources[i];
-        var item = add(list, el("li"));
-        var text = s[0] || s[2] || s[1] || "untitled";
-        var href = safeHref(s[1]);
-        if (href) {
-          var a = add(item, el("a", null, text));
-          a.href = href;
-          a.target = "_blank";
-          a.rel = "noopener noreferrer";
-        } else {
-          add(item, el("span", null, text));
-        }
-        var extra = [s[0] ? s[2] : "", s[3]].filter(Boolean).join(", ");
-        if (extra) add(item, " \u2014 " + extra);
-      });
-    }
-    add(root, el("p", "mapper-id", "id " + p.id));
-    return root;
-  }
-
-  function listBody(recs) {
-    if (recs.length === 1) return popupBody(recs[0]);
-    var root = el("div", "mapper-popup mapper-popup-list");
-    add(root, el("h3", "mapper-popup-title", recs.length + " incidents here"));
-    recs.slice(0, 100).forEach(function (rec) {
-      var item = add(root, el("details"));
-      add(item, el("summary", null, (rec.props.t || "Untitled incident") +
-        (rec.props.d ? " (" + rec.props.d + ")" : "")));
-      add(item, popupBody(rec));
-    });
-    if (recs.length > 100) add(root, el("p", null, "and " + (recs.length - 100) + " more"));
-    return root;
-  }
 
     return { one: popupBody, list: listBody };
   }

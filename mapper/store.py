@@ -1,0 +1,934 @@
+"""The store: what every run has read and concluded, kept in one SQLite file across runs.
+
+Tables: ``articles`` (text, metadata, content hash, and the hash of the settings that
+processed them), ``events`` (one per article), ``mentions`` and ``places`` (each place name and
+what it resolved to), ``incidents`` and ``incident_reports`` (which article reports which
+incident), ``runs`` (the runs that changed something), ``meta``, ``geocode`` (laid out like the
+remote geocoder's cache) and ``migrations`` (the numbered schema migrations applied).
+
+A batch is one transaction (``Store.batch()``): however it ends, a crash or SIGKILL included,
+the store holds either the whole batch or none of it. Merging across batches follows the rules
+of mapper/incidents.py: a report joins the oldest stored incident whose anchor it matches, and
+an incident keeps its id however many reports join it later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mapper.config import IncidentsConfig
+from mapper.errors import StoreError
+from mapper.incidents import (
+    Anchor,
+    Report,
+    anchor_for,
+    date_window,
+    incident_changes,
+    incident_from_reports,
+    match,
+    report_for,
+)
+from mapper.models import (
+    Article,
+    Event,
+    EventLocation,
+    Facts,
+    GeoparsedArticle,
+    Incident,
+    Place,
+    Source,
+)
+
+log = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+# Seconds a run waits for another run that is writing the same store before giving up.
+BUSY_TIMEOUT = 30.0
+_MERGE_KEY = "merge_settings"
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Migration]] = []  # version N is MIGRATIONS[N - 1]
+
+
+def _migration(name: str) -> Callable[[Migration], Migration]:
+    def register(func: Migration) -> Migration:
+        MIGRATIONS.append((name, func))
+        return func
+
+    return register
+
+
+@_migration("initial")
+def _initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE articles (article_id TEXT PRIMARY KEY, content_hash TEXT NOT NULL, "
+        "config_hash TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', date TEXT, url TEXT, "
+        "source TEXT, origin TEXT NOT NULL DEFAULT '', text TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX articles_content ON articles (content_hash)")
+    db.execute("CREATE INDEX articles_config ON articles (config_hash)")
+    db.execute(
+        "CREATE TABLE events (article_id TEXT PRIMARY KEY, category TEXT NOT NULL, "
+        "data TEXT NOT NULL)"
+    )
+    db.execute("CREATE TABLE places (place_id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+    # The anchor columns (category, date, place) are what reports are matched against.
+    db.execute(
+        "CREATE TABLE incidents (incident_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, "
+        "category TEXT NOT NULL, date TEXT, place_id TEXT NOT NULL, lat REAL NOT NULL, "
+        "lon REAL NOT NULL, extent_km REAL NOT NULL, anchor_article_id TEXT NOT NULL, data TEXT)"
+    )
+    db.execute("CREATE INDEX incidents_match ON incidents (category, date)")
+    db.execute(
+        "CREATE TABLE incident_reports (article_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX incident_reports_incident ON incident_reports (incident_id)")
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@_migration("runs")
+def _runs(db: sqlite3.Connection) -> None:
+    """Runs, and which run created or last changed each incident (the map's `new` flag)."""
+    db.execute(
+        "CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, "
+        "finished_at TEXT NOT NULL, summary TEXT NOT NULL)"
+    )
+    db.execute("ALTER TABLE articles ADD COLUMN first_run INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE incidents ADD COLUMN created_run INTEGER")
+    db.execute("ALTER TABLE incidents ADD COLUMN changed_run INTEGER")
+    db.execute("ALTER TABLE incidents ADD COLUMN latest_date TEXT")
+    rows = db.execute("SELECT incident_id, date, data FROM incidents").fetchall()
+    for incident_id, day, data in rows:
+        last_seen = json.loads(data).get("last_seen") if data else None
+        db.execute(
+            "UPDATE incidents SET latest_date = ? WHERE incident_id = ?",
+            (_latest(day, last_seen), incident_id),
+        )
+    db.execute("CREATE INDEX incidents_latest ON incidents (latest_date)")
+
+
+@_migration("mentions and geocode cache")
+def _mentions(db: sqlite3.Connection) -> None:
+    """Every place mention (for the unresolved-names report) and the geocoding cache."""
+    db.execute(
+        "CREATE TABLE mentions (article_id TEXT NOT NULL, start_char INTEGER NOT NULL, "
+        "end_char INTEGER NOT NULL, name TEXT NOT NULL, place_id TEXT, score REAL NOT NULL, "
+        "PRIMARY KEY (article_id, start_char, end_char))"
+    )
+    db.execute("CREATE INDEX mentions_unresolved ON mentions (name) WHERE place_id IS NULL")
+    # Same layout as mapper.geocoders.remote.GeocodeCache, so that cache can live here too.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS geocode (provider TEXT, query TEXT, answer TEXT, "
+        "PRIMARY KEY (provider, query))"
+    )
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _latest(*dates: str | None) -> str | None:
+    present = [d for d in dates if d]
+    return max(present) if present else None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_hash(article: Article) -> str:
+    """What "the same article" means: same title, text, date, url and source."""
+    blob = json.dumps(
+        [article.title, article.text, article.date, article.url, article.source],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+# --- (de)serialisation: frozen dataclasses <-> JSON ----------------------------------------
+# Written by hand: dataclasses.asdict deep-copies every value and was most of a batch's time.
+# Loading keeps the fields this version knows: JSON written by another version may lack some
+# (their defaults apply) or carry some this version dropped (ignored).
+
+
+def _names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
+_PLACE, _FACTS, _SOURCE = _names(Place), _names(Facts), _names(Source)
+
+
+def _flat(value: Any, names: frozenset[str]) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in names}
+
+
+def _known(data: dict[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _dump_place(place: Place | None) -> dict[str, Any] | None:
+    return None if place is None else _flat(place, _PLACE)
+
+
+def _load_place(data: dict[str, Any] | None) -> Place | None:
+    return Place(**_known(data, _PLACE)) if data else None
+
+
+def _dump_event(event: Event) -> str:
+    return _json(
+        {
+            "article_id": event.article_id,
+            "category": event.category,
+            "facts": _flat(event.facts, _FACTS),
+            "severity": event.severity,
+            "severity_reason": event.severity_reason,
+            "event_date": event.event_date,
+            "evidence": event.evidence,
+            "confidence": event.confidence,
+            "locations": [
+                {
+                    "name": loc.name,
+                    "role": loc.role,
+                    "place": _dump_place(loc.place),
+                    "start": loc.start,
+                    "end": loc.end,
+                    "reason": loc.reason,
+                }
+                for loc in event.locations
+            ],
+        }
+    )
+
+
+def _load_event(text: str) -> Event:
+    data = json.loads(text)
+    locations = tuple(
+        EventLocation(
+            name=loc["name"],
+            role=loc["role"],
+            place=_load_place(loc.get("place")),
+            start=loc.get("start"),
+            end=loc.get("end"),
+            reason=loc.get("reason", ""),
+        )
+        for loc in data.get("locations", ())
+    )
+    return Event(
+        article_id=data["article_id"],
+        category=data["category"],
+        facts=Facts(**_known(data.get("facts", {}), _FACTS)),
+        severity=data.get("severity", 0),
+        severity_reason=data.get("severity_reason", ""),
+        event_date=data.get("event_date"),
+        evidence=data.get("evidence", ""),
+        locations=locations,
+        confidence=data.get("confidence", 0.0),
+    )
+
+
+def _dump_incident(incident: Incident) -> str:
+    # `new` is left out: it belongs to the latest run, not to the incident.
+    return _json(
+        {
+            "incident_id": incident.incident_id,
+            "category": incident.category,
+            "place": _dump_place(incident.place),
+            "facts": _flat(incident.facts, _FACTS),
+            "severity": incident.severity,
+            "severity_reason": incident.severity_reason,
+            "date": incident.date,
+            "title": incident.title,
+            "evidence": incident.evidence,
+            "place_reason": incident.place_reason,
+            "article_ids": list(incident.article_ids),
+            "sources": [_flat(source, _SOURCE) for source in incident.sources],
+            "origin": _dump_place(incident.origin),
+            "destination": _dump_place(incident.destination),
+            "first_seen": incident.first_seen,
+            "last_seen": incident.last_seen,
+        }
+    )
+
+
+def _load_incident(text: str, new: bool) -> Incident:
+    data = json.loads(text)
+    place = _load_place(data["place"])
+    if place is None:
+        raise StoreError(f"incident {data.get('incident_id')!r} is stored without a place")
+    return Incident(
+        incident_id=data["incident_id"],
+        category=data["category"],
+        place=place,
+        facts=Facts(**_known(data.get("facts", {}), _FACTS)),
+        severity=data.get("severity", 0),
+        severity_reason=data.get("severity_reason", ""),
+        date=data.get("date"),
+        title=data.get("title", ""),
+        evidence=data.get("evidence", ""),
+        place_reason=data.get("place_reason", ""),
+        article_ids=tuple(data.get("article_ids", ())),
+        sources=tuple(Source(**_known(s, _SOURCE)) for s in data.get("sources", ())),
+        origin=_load_place(data.get("origin")),
+        destination=_load_place(data.get("destination")),
+        first_seen=data.get("first_seen"),
+        last_seen=data.get("last_seen"),
+        new=new,
+    )
+
+
+# --- migrations -----------------------------------------------------------------------------
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    """The highest migration applied (0 for an empty database)."""
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone()
+    if not exists:
+        return 0
+    return db.execute("SELECT coalesce(max(version), 0) FROM migrations").fetchone()[0]
+
+
+def pending(db: sqlite3.Connection) -> list[tuple[int, str]]:
+    """The migrations not applied yet, as (version, name). Only reads."""
+    current = schema_version(db)
+    return [(v, name) for v, (name, _) in enumerate(MIGRATIONS, 1) if v > current]
+
+
+@contextmanager
+def _write(db: sqlite3.Connection, path: str) -> Iterator[None]:
+    """One write transaction; the lock is taken up front so two runs cannot interleave."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(
+            f"{path}: store is busy, another mapper run is writing it ({exc})"
+        ) from exc
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:  # some errors end the transaction themselves
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def migrate(db: sqlite3.Connection, target: int | None = None, *, path: str = MEMORY) -> list[int]:
+    """Apply pending migrations up to ``target`` (default: all), each in its own transaction.
+
+    Every applied migration is recorded in the ``migrations`` table. Returns the versions applied.
+    """
+    target = SCHEMA_VERSION if target is None else target
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: store schema version {current} is newer than this mapper knows "
+            f"({SCHEMA_VERSION}); upgrade mapper"
+        )
+    applied = []
+    for version, (name, func) in enumerate(MIGRATIONS, 1):
+        if version > target or version <= current:
+            continue
+        with _write(db, path):
+            if version <= schema_version(db):  # another process got there first
+                continue
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, "
+                "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            func(db)
+            db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (version, name, _now()))
+        log.info("%s: applied store migration %d (%s)", path, version, name)
+        applied.append(version)
+    return applied
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """What a batch needs: which of its articles are new, which to process again, which to skip."""
+
+    new: list[Article] = field(default_factory=list)
+    # Stored articles of this batch whose content changed, or that were processed under other
+    # result-affecting settings.
+    again: list[Article] = field(default_factory=list)
+    # Stored articles outside this batch processed under other result-affecting settings.
+    stale_ids: list[str] = field(default_factory=list)
+    skipped: int = 0
+    duplicates: int = 0  # skipped because another stored article has the same content
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def reprocessed(self) -> int:
+        return len(self.again) + len(self.stale_ids)
+
+    @property
+    def total(self) -> int:
+        return len(self.new) + self.reprocessed
+
+
+@dataclass
+class IncidentChanges:
+    """What a batch did to the stored incidents."""
+
+    created: list[str] = field(default_factory=list)
+    updated: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+@dataclass
+class _Kept:
+    """A stored incident as it was before the batch touched it."""
+
+    data: str | None
+    seq: int
+    created_run: int | None
+    changed_run: int | None
+
+
+class Store:
+    """An open store. ``Store.open(path)`` creates or migrates it; use it as a context manager."""
+
+    def __init__(self, db: sqlite3.Connection, path: str):
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None) -> Store:
+        """Open (and migrate) the store at ``path``; ``:memory:`` keeps nothing after close."""
+        name = str(path)
+        if name != MEMORY:
+            file = Path(path)
+            if not file.exists() and not create:
+                raise StoreError(f"{file}: no store here yet; `mapper run` creates it")
+            file.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
+        db = sqlite3.connect(name, timeout=BUSY_TIMEOUT, isolation_level=None)
+        try:
+            migrate(db, migrate_to, path=name)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(f"{name}: not a mapper store ({exc})") from exc
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, name)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reads --
+
+    @property
+    def version(self) -> int:
+        return schema_version(self.db)
+
+    def latest_run(self) -> int | None:
+        """The last run that changed the store, or None."""
+        return self.db.execute("SELECT max(run_id) FROM runs").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        tables = (
+            "articles",
+            "events",
+            "mentions",
+            "places",
+            "incidents",
+            "incident_reports",
+            "runs",
+        )
+        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+    def digest(self) -> str:
+        """A hash of every row of every table: equal digests mean equal stores."""
+        digest = hashlib.sha256()
+        tables = self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+        for (table,) in tables:
+            digest.update(table.encode())
+            width = len(self.db.execute(f"SELECT * FROM {table} LIMIT 0").description)
+            order = ", ".join(str(i) for i in range(1, width + 1))
+            for row in self.db.execute(f"SELECT * FROM {table} ORDER BY {order}"):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+
+    def incidents(self, since: str | None = None) -> list[Incident]:
+        """Stored incidents, by id; with ``since`` only those dated or reported on or after it.
+
+        ``new`` is true for the incidents the latest run that changed the store created or
+        updated, so a rerun that changes nothing leaves every output as it was.
+        """
+        latest = self.latest_run()
+        sql = "SELECT data, changed_run FROM incidents WHERE data IS NOT NULL"
+        args: tuple[Any, ...] = ()
+        if since:
+            sql += " AND latest_date >= ?"
+            args = (since,)
+        rows = self.db.execute(sql + " ORDER BY incident_id", args)
+        return [_load_incident(data, latest is not None and run == latest) for data, run in rows]
+
+    def article_count(self, since: str | None = None) -> int:
+        if since:
+            return self.db.execute(
+                "SELECT count(*) FROM articles WHERE date >= ?", (since,)
+            ).fetchone()[0]
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def unresolved_places(self, limit: int = 50) -> dict[str, int]:
+        """Names the geoparser could not resolve, over all stored articles, most frequent first."""
+        rows = self.db.execute(
+            "SELECT name, count(*) AS n FROM mentions WHERE place_id IS NULL "
+            "GROUP BY name ORDER BY n DESC, name LIMIT ?",
+            (limit,),
+        )
+        return dict(rows.fetchall())
+
+    def load_article(self, article_id: str) -> Article:
+        row = self.db.execute(
+            "SELECT article_id, text, title, date, url, source, origin FROM articles "
+            "WHERE article_id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no stored article {article_id!r}")
+        return Article(*row)
+
+    # -- writes --
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One batch, one transaction: committed when the block ends, rolled back if it raises."""
+        with _write(self.db, self.path):
+            batch = Batch(self)
+            yield batch
+            batch.finish()
+
+
+class Batch:
+    """The writes of one run, inside the store's transaction (see Store.batch)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.db = store.db
+        self.run_id = (store.latest_run() or 0) + 1
+        self.started_at = _now()
+        self.written = 0
+        self.changes = IncidentChanges()
+        self.notes: dict[str, Any] = {}  # recorded with the run
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS batch_articles (article_id TEXT PRIMARY KEY)"
+        )
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS batch_incidents (incident_id TEXT PRIMARY KEY)"
+        )
+        self.db.execute("DELETE FROM temp.batch_articles")
+        self.db.execute("DELETE FROM temp.batch_incidents")
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.changes)
+
+    def plan(self, articles: Sequence[Article], config_hash: str) -> Plan:
+        """Sort the batch into new, to-process-again and skipped; find stale stored articles."""
+        plan = Plan()
+        reasons: dict[str, int] = {}
+        seen_content: set[str] = set()
+        for article in articles:
+            digest = content_hash(article)
+            row = self.db.execute(
+                "SELECT content_hash, config_hash FROM articles WHERE article_id = ?",
+                (article.article_id,),
+            ).fetchone()
+            if row is not None:
+                if row[0] != digest:
+                    reason = "content changed"
+                elif row[1] != config_hash:
+                    reason = "settings changed"
+                else:
+                    plan.skipped += 1
+                    continue
+                reasons[reason] = reasons.get(reason, 0) + 1
+                plan.again.append(article)
+            elif (
+                digest in seen_content
+                or self.db.execute(
+                    "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
+                ).fetchone()
+            ):
+                plan.skipped += 1
+                plan.duplicates += 1
+            else:
+                plan.new.append(article)
+            seen_content.add(digest)
+        in_batch = {a.article_id for a in articles}
+        stale = self.db.execute(
+            "SELECT article_id FROM articles WHERE config_hash != ? ORDER BY article_id",
+            (config_hash,),
+        )
+        plan.stale_ids = [aid for (aid,) in stale if aid not in in_batch]
+        if plan.stale_ids:
+            reasons["settings changed"] = reasons.get("settings changed", 0) + len(plan.stale_ids)
+        plan.reasons = dict(sorted(reasons.items()))
+        return plan
+
+    def articles(self, plan: Plan) -> Iterator[Article]:
+        """The articles the plan processes: this batch's, then stale stored ones (read lazily)."""
+        yield from plan.new
+        yield from plan.again
+        for article_id in plan.stale_ids:
+            yield self.store.load_article(article_id)
+
+    def put(self, doc: GeoparsedArticle, event: Event, config_hash: str) -> None:
+        """Store one processed article: its text, event, mentions and places."""
+        article = doc.article
+        aid = article.article_id
+        row = self.db.execute(
+            "SELECT first_run FROM articles WHERE article_id = ?", (aid,)
+        ).fetchone()
+        first_run = row[0] if row else self.run_id
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles (article_id, content_hash, config_hash, title, date, "
+            "url, source, origin, text, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                aid,
+                content_hash(article),
+                config_hash,
+                article.title,
+                article.date,
+                article.url,
+                article.source,
+                article.origin,
+                article.text,
+                first_run,
+            ),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO events VALUES (?, ?, ?)",
+            (aid, event.category, _dump_event(event)),
+        )
+        self.db.execute("DELETE FROM mentions WHERE article_id = ?", (aid,))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO mentions VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (aid, t.start, t.end, t.name, t.place.place_id if t.place else None, t.score)
+                for t in doc.toponyms
+            ],
+        )
+        places = {t.place.place_id: t.place for t in doc.toponyms if t.place is not None}
+        places.update({loc.place.place_id: loc.place for loc in event.locations if loc.place})
+        self.db.executemany(
+            "INSERT OR REPLACE INTO places VALUES (?, ?)",
+            [(pid, _json(_dump_place(place))) for pid, place in sorted(places.items())],
+        )
+        self.db.execute("INSERT OR IGNORE INTO temp.batch_articles VALUES (?)", (aid,))
+        self.written += 1
+
+    # -- incidents --
+
+    def update_incidents(self, config: IncidentsConfig, toll_policy: str) -> IncidentChanges:
+        """Merge this batch's reports into the stored incidents and recompute what they touch.
+
+        When the merge settings changed since the last run, every stored report is merged
+        again from scratch, in the order the store first saw them.
+        """
+        merge_key = _json({"incidents": asdict(config), "toll_policy": toll_policy})
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (_MERGE_KEY,)).fetchone()
+        if row is None or row[0] != merge_key:
+            before, to_place = self._unmerge_all()
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_MERGE_KEY, merge_key))
+        else:
+            before, to_place = self._unmerge_batch()
+        reused = {iid: kept for iid, kept in before.items() if not self._exists(iid)}
+        self._place(self._reports(to_place), config, before, reused)
+        self.changes = self._recompute(before, reused, toll_policy)
+        return self.changes
+
+    def _exists(self, incident_id: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM incidents WHERE incident_id = ?", (incident_id,)
+            ).fetchone()
+            is not None
+        )
+
+    def _kept(self, where: str = "", args: tuple[Any, ...] = ()) -> dict[str, _Kept]:
+        rows = self.db.execute(
+            f"SELECT incident_id, data, seq, created_run, changed_run FROM incidents {where}", args
+        )
+        return {
+            iid: _Kept(data, seq, created, changed) for iid, data, seq, created, changed in rows
+        }
+
+    def _unmerge_all(self) -> tuple[dict[str, _Kept], list[str]]:
+        before = self._kept()
+        self.db.execute("DELETE FROM incident_reports")
+        self.db.execute("DELETE FROM incidents")
+        to_place = [aid for (aid,) in self.db.execute("SELECT article_id FROM events")]
+        return before, to_place
+
+    def _unmerge_batch(self) -> tuple[dict[str, _Kept], list[str]]:
+        """Take this batch's articles out of their incidents.
+
+        An incident whose founding report is taken out is dissolved and its other reports
+        merged again: its place and date came from that report. One left with no report goes.
+        """
+        before = self._kept(
+            "WHERE incident_id IN (SELECT incident_id FROM incident_reports WHERE article_id IN "
+            "(SELECT article_id FROM temp.batch_articles))"
+        )
+        self.db.execute(
+            "DELETE FROM incident_reports WHERE article_id IN "
+            "(SELECT article_id FROM temp.batch_articles)"
+        )
+        to_place = [aid for (aid,) in self.db.execute("SELECT article_id FROM temp.batch_articles")]
+        for incident_id in sorted(before):
+            anchor_id = self.db.execute(
+                "SELECT anchor_article_id FROM incidents WHERE incident_id = ?", (incident_id,)
+            ).fetchone()[0]
+            members = [
+                aid
+                for (aid,) in self.db.execute(
+                    "SELECT article_id FROM incident_reports WHERE incident_id = ?", (incident_id,)
+                )
+            ]
+            founder_gone = self.db.execute(
+                "SELECT 1 FROM temp.batch_articles WHERE article_id = ?", (anchor_id,)
+            ).fetchone()
+            if founder_gone or not members:
+                self.db.execute(
+                    "DELETE FROM incident_reports WHERE incident_id = ?", (incident_id,)
+                )
+                self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (incident_id,))
+                to_place.extend(members)
+            else:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO temp.batch_incidents VALUES (?)", (incident_id,)
+                )
+        return before, to_place
+
+    def _reports(self, article_ids: Iterable[str]) -> list[Report]:
+        """The mergeable reports of these articles, in the order the store first saw them."""
+        reports = []
+        for aid in article_ids:
+            row = self.db.execute(
+                "SELECT e.data, a.title, a.date, a.url, a.source, a.first_run FROM events e "
+                "JOIN articles a ON a.article_id = e.article_id WHERE e.article_id = ?",
+                (aid,),
+            ).fetchone()
+            if row is None:
+                continue
+            report = _report(aid, *row)
+            if report is not None:
+                reports.append(report)
+        return sorted(reports, key=lambda r: (r.batch, r.article.date or "", r.article.article_id))
+
+    def _place(
+        self,
+        reports: Sequence[Report],
+        config: IncidentsConfig,
+        before: dict[str, _Kept],
+        reused: dict[str, _Kept],
+    ) -> None:
+        """Greedy merge: each report joins the oldest matching incident or founds one.
+
+        ``before`` gains the prior state of each stored incident a report joins.
+        """
+        founded: set[str] = set()
+        next_seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM incidents").fetchone()[0]
+        next_seq = max([next_seq, *(k.seq + 1 for k in reused.values())])
+        for report in reports:
+            anchor = None
+            window = date_window(report, config)
+            if window is not None:
+                # The latitude test is a necessary condition of same_event (a degree of
+                # latitude is at least 111 km of great circle); it spares Python most rows.
+                place = report.place
+                rows = self.db.execute(
+                    "SELECT incident_id, category, date, place_id, lat, lon, extent_km "
+                    "FROM incidents WHERE category = ? AND date BETWEEN ? AND ? "
+                    "AND (place_id = ? OR abs(lat - ?) * 111.0 <= ? + max(extent_km, ?)) "
+                    "ORDER BY seq",
+                    (
+                        report.event.category,
+                        *window,
+                        place.place_id,
+                        place.lat,
+                        config.merge_distance_km,
+                        place.extent_km,
+                    ),
+                )
+                anchor = match(report, (_anchor(*row) for row in rows), config)
+            joined = anchor.incident_id if anchor is not None else None
+            if joined is not None and joined not in founded and joined not in before:
+                before.update(self._kept("WHERE incident_id = ?", (joined,)))
+            if anchor is None:
+                anchor = anchor_for(report, taken=self._exists)
+                founded.add(anchor.incident_id)
+                kept = reused.get(anchor.incident_id)
+                # A dissolved incident founded again keeps its place in the merge order.
+                seq = kept.seq if kept is not None else next_seq
+                next_seq += kept is None
+                place = anchor.place
+                self.db.execute(
+                    "INSERT INTO incidents (incident_id, seq, category, date, place_id, lat, lon, "
+                    "extent_km, anchor_article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        anchor.incident_id,
+                        seq,
+                        anchor.category,
+                        anchor.event_date,
+                        place.place_id,
+                        place.lat,
+                        place.lon,
+                        place.extent_km,
+                        report.article.article_id,
+                    ),
+                )
+            self.db.execute(
+                "INSERT INTO incident_reports VALUES (?, ?)",
+                (report.article.article_id, anchor.incident_id),
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO temp.batch_incidents VALUES (?)", (anchor.incident_id,)
+            )
+
+    def _members(self) -> Iterator[tuple[str, list[Report]]]:
+        """Each touched incident with its reports, the founding report first."""
+        rows = self.db.execute(
+            "SELECT i.incident_id, i.anchor_article_id, r.article_id, e.data, a.title, a.date, "
+            "a.url, a.source, a.first_run FROM temp.batch_incidents t "
+            "JOIN incidents i ON i.incident_id = t.incident_id "
+            "JOIN incident_reports r ON r.incident_id = i.incident_id "
+            "JOIN events e ON e.article_id = r.article_id "
+            "JOIN articles a ON a.article_id = r.article_id ORDER BY i.incident_id"
+        )
+        current: str | None = None
+        founder: Report | None = None
+        others: list[Report] = []
+        for incident_id, anchor_id, aid, *rest in rows:
+            if incident_id != current:
+                if current is not None and founder is not None:
+                    yield current, [founder, *_in_order(others)]
+                current, founder, others = incident_id, None, []
+            report = _report(aid, *rest)
+            if report is None:
+                continue
+            if aid == anchor_id:
+                founder = report
+            else:
+                others.append(report)
+        if current is not None and founder is not None:
+            yield current, [founder, *_in_order(others)]
+
+    def _recompute(
+        self, before: dict[str, _Kept], reused: dict[str, _Kept], toll_policy: str
+    ) -> IncidentChanges:
+        changes = IncidentChanges()
+        for incident_id, reports in self._members():
+            incident = incident_from_reports(incident_id, reports, toll_policy)
+            data = _dump_incident(incident)
+            old = before.get(incident_id)
+            kept = reused.get(incident_id) or old
+            created_run = kept.created_run if kept else self.run_id
+            changed_run = kept.changed_run if kept else self.run_id
+            if old is None or old.data is None:
+                changes.created.append(incident_id)
+                changed_run = self.run_id
+            elif old.data != data:
+                changes.updated[incident_id] = incident_changes(
+                    _load_incident(old.data, False), incident
+                )
+                changed_run = self.run_id
+            self.db.execute(
+                "UPDATE incidents SET data = ?, latest_date = ?, created_run = ?, changed_run = ? "
+                "WHERE incident_id = ?",
+                (
+                    data,
+                    _latest(incident.date, incident.last_seen),
+                    created_run,
+                    changed_run,
+                    incident_id,
+                ),
+            )
+        changes.removed = sorted(iid for iid in before if not self._exists(iid))
+        changes.created.sort()
+        changes.updated = dict(sorted(changes.updated.items()))
+        return changes
+
+    def note(self, **values: Any) -> None:
+        """Facts about the run to keep with it in the runs table."""
+        self.notes.update(values)
+
+    def finish(self) -> None:
+        """Record the run if it changed anything; called just before the commit."""
+        if self.changed:
+            summary = {
+                "articles_written": self.written,
+                "incidents_created": len(self.changes.created),
+                "incidents_updated": len(self.changes.updated),
+                "incidents_removed": len(self.changes.removed),
+                **self.notes,
+            }
+            self.db.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?)",
+                (self.run_id, self.started_at, _now(), _json(summary)),
+            )
+        self.db.execute("DELETE FROM temp.batch_articles")
+        self.db.execute("DELETE FROM temp.batch_incidents")
+
+
+def _anchor(
+    incident_id: str,
+    category: str,
+    day: str | None,
+    place_id: str,
+    lat: float,
+    lon: float,
+    extent: float,
+) -> Anchor:
+    # Only the place's id, point and extent take part in matching.
+    place = Place(place_id, "", lat, lon, "", "point", extent_km=extent)
+    return Anchor(incident_id, category, day, place)
+
+
+def _report(
+    article_id: str,
+    event_data: str,
+    title: str,
+    day: str | None,
+    url: str | None,
+    source: str | None,
+    first_run: int,
+) -> Report | None:
+    article = Article(article_id, "", title=title, date=day, url=url, source=source)
+    return report_for(_load_event(event_data), article, first_run)
+
+
+def _in_order(reports: list[Report]) -> list[Report]:
+    return sorted(reports, key=lambda r: (r.batch, r.article.date or "", r.article.article_id))
