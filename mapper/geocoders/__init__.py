@@ -8,14 +8,17 @@ the offline gazetteer when the service fails.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from geopy.location import Location
+
 from mapper.config import GeocoderConfig
-from mapper.errors import GeocodingError
 from mapper.gazetteer import Gazetteer
 from mapper.geocoders.offline import OfflineGeocoder
+from mapper.models import Place
 
-__all__ = ["OfflineGeocoder", "get_geocoder"]
+__all__ = ["OfflineGeocoder", "fallback_for", "get_geocoder"]
 
 
 def get_geocoder(config: GeocoderConfig, gazetteer: Gazetteer, *, cache_dir: Path | None = None):
@@ -24,7 +27,37 @@ def get_geocoder(config: GeocoderConfig, gazetteer: Gazetteer, *, cache_dir: Pat
         return OfflineGeocoder(gazetteer)
     from mapper.geocoders.remote import RemoteGeocoder
 
-    try:
-        return RemoteGeocoder(config, fallback=OfflineGeocoder(gazetteer), cache_dir=cache_dir)
-    except GeocodingError:
-        raise
+    return RemoteGeocoder(config, fallback=OfflineGeocoder(gazetteer), cache_dir=cache_dir)
+
+
+def fallback_for(geocoder: object, provider: str) -> Callable[[str], Place | None]:
+    """A geoparser fallback that asks ``geocoder`` for names the gazetteer could not place.
+
+    Answers are remembered per name for the life of the process, on top of the geocoder's own
+    persistent cache, because the same unresolved name recurs throughout a batch.
+    """
+    seen: dict[str, Place | None] = {}
+
+    def ask(name: str) -> Place | None:
+        if name not in seen:
+            location = geocoder.geocode(name, exactly_one=True)  # type: ignore[attr-defined]
+            # An answer from the offline fallback (the service failed) would only repeat the
+            # gazetteer's guess that the resolver already declined.
+            offline = location is not None and "feature_class" in (location.raw or {})
+            seen[name] = None if location is None or offline else location_to_place(location, provider)
+        return seen[name]
+
+    return ask
+
+
+def location_to_place(location: Location, provider: str) -> Place:
+    """A geopy Location from a remote provider as a point Place."""
+    key = f"{location.latitude:.5f},{location.longitude:.5f}"
+    return Place(
+        place_id=f"{provider}:{key}",
+        name=(location.address or "").split(",")[0] or key,
+        lat=round(location.latitude, 5),
+        lon=round(location.longitude, 5),
+        feature_class="point",
+        precision="point",
+    )

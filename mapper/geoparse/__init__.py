@@ -6,7 +6,8 @@ per process and call parse()/parse_many() on batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from mapper.config import GeoparseConfig
 from mapper.errors import ConfigError
@@ -14,7 +15,10 @@ from mapper.gazetteer import Gazetteer
 from mapper.geoparse.recognize import Recognizer
 from mapper.geoparse.relative import add_relative_places
 from mapper.geoparse.resolve import Resolver, ResolverSettings
-from mapper.models import Article, GeoparsedArticle, Toponym
+from mapper.models import Article, GeoparsedArticle, Place, Toponym
+
+# Asked for the names the offline gazetteer could not place: name -> Place or None.
+Fallback = Callable[[str], Place | None]
 
 __all__ = ["Geoparser"]
 
@@ -22,9 +26,16 @@ __all__ = ["Geoparser"]
 class Geoparser:
     """Recognise and resolve place mentions with an offline Gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, config: GeoparseConfig | None = None):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        config: GeoparseConfig | None = None,
+        *,
+        fallback: Fallback | None = None,
+    ):
         config = config or GeoparseConfig()
         self.gazetteer = gazetteer
+        self.fallback = fallback
         self.recognizer = Recognizer(gazetteer)
         bbox = config.bbox_hint
         if bbox and len(bbox) != 4:
@@ -43,7 +54,18 @@ class Geoparser:
         mentions = self.recognizer.recognize(text)
         source_country = self.gazetteer.country_of_url(url) if url else ""
         toponyms = self.resolver.resolve(text, mentions, source_country=source_country)
+        if self.fallback is not None:
+            toponyms = [self._ask_fallback(t) for t in toponyms]
         return add_relative_places(text, toponyms)
+
+    def _ask_fallback(self, toponym: Toponym) -> Toponym:
+        if toponym.place is not None or toponym.demonym or self.fallback is None:
+            return toponym
+        place = self.fallback(toponym.name)
+        if place is None:
+            return toponym
+        reason = f"{toponym.reason}; placed by {place.place_id.split(':', 1)[0]}"
+        return replace(toponym, place=place, score=0.5, reason=reason)
 
     def parse(self, article: Article) -> GeoparsedArticle:
         toponyms = self.parse_text(article.text, url=article.url)

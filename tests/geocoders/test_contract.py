@@ -14,7 +14,7 @@ from mapper.errors import GeocodingError
 from mapper.gazetteer import haversine_km
 from mapper.geocoders import get_geocoder
 
-ANSWERS = {"Bangor, Maine": (44.8012, -68.7778), "Tbilisi": (41.6941, 44.8337)}
+ANSWERS = {"Bangor, Maine": (44.8012, -68.7778), "Tbilisi": (41.6941, 44.8337), "Bāghān": (36.52, 68.71)}
 
 
 class NominatimHandler(BaseHTTPRequestHandler):
@@ -125,3 +125,31 @@ def test_remote_geocoder_requires_user_agent(gazetteer):
 def test_unknown_provider_lists_names(gazetteer):
     with pytest.raises(GeocodingError, match="nominatim"):
         get_geocoder(GeocoderConfig(provider="nosuch", user_agent="x-tests"), gazetteer)
+
+
+def test_remote_geocoder_places_what_the_gazetteer_abstains_on(server, gazetteer, tmp_path):
+    from mapper.geocoders import fallback_for
+    from mapper.geoparse import Geoparser
+
+    remote = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    geoparser = Geoparser(gazetteer, fallback=fallback_for(remote, "nominatim"))
+    text = "The meeting took place in Bāghān yesterday, not in Tbilisi."
+    toponyms = {t.name: t for t in geoparser.parse_text(text)}
+    assert toponyms["Bāghān"].place is not None
+    assert toponyms["Bāghān"].place.place_id.startswith("nominatim:")
+    assert "placed by nominatim" in toponyms["Bāghān"].reason
+    assert toponyms["Tbilisi"].place.country == "GE"  # resolved offline, never asked remotely
+    assert NominatimHandler.calls == 1
+    geoparser.parse_text(text)
+    assert NominatimHandler.calls == 1  # the same name is asked once
+
+
+def test_remote_failure_keeps_the_abstention(server, gazetteer, tmp_path):
+    from mapper.geocoders import fallback_for
+    from mapper.geoparse import Geoparser
+
+    NominatimHandler.mode = "500"
+    remote = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    geoparser = Geoparser(gazetteer, fallback=fallback_for(remote, "nominatim"))
+    [baghan] = [t for t in geoparser.parse_text("We met in Bāghān.") if t.name == "Bāghān"]
+    assert baghan.place is None
