@@ -63,59 +63,131 @@ def properties() -> list[tuple[str, dict[str, Any], Callable[..., None]]]:
     geoparser = Geoparser(load_gazetteer())
     suffixes = st.sampled_from([".jsonl", ".json", ".csv", ".txt", ".md"])
     return [
-        ("ingest: any bytes", {"data": st.binary(max_size=4000), "suffix": suffixes},
-         ing.check_any_bytes),
-        ("ingest: any text",
-         {"data": st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
-          "suffix": suffixes}, ing.check_any_bytes),
-        ("ingest: jsonl lines", {"lines": ing.jsonl_lines, "end": ing.line_ends,
-                                 "bom": st.booleans()}, ing.check_jsonl),
-        ("ingest: csv round trip",
-         {"header": st.permutations(["id", "title", "text", "date", "url", "source"]).map(list),
-          "rows": st.lists(ing.csv_cells, max_size=12),
-          "quoting": st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])}, ing.check_csv),
-        ("ingest: json array, truncated",
-         {"items": ing.good_items, "indent": st.sampled_from([None, 0, 2]),
-          "cut": st.none() | st.floats(0, 1, exclude_max=True)}, ing.check_json_array),
-        ("ingest: encodings",
-         {"lines": st.lists(st.text(max_size=40).map(
-             lambda t: ing._LINE_SPLIT.sub(" ", t).replace("\x00", "")), min_size=1, max_size=10),
-          "encoding": st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
-                                       "latin-1", "cp1252"])}, ing.check_encoding),
-        ("ingest: duplicates",
-         {"rows": st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]),
-                                     st.sampled_from(["Floods.", "Fire.", "Quake.", "Rain."])),
-                           min_size=1, max_size=20)}, ing.check_duplicates),
-        ("ingest: limits",
-         {"texts": st.lists(st.text(alphabet="ab ", min_size=1, max_size=20).filter(str.strip),
-                            min_size=1, max_size=12),
-          "max_chars": st.integers(1, 20), "max_articles": st.integers(1, 12),
-          "max_batch_chars": st.integers(1, 120)}, ing.check_limits),
-        ("extract: any text",
-         {"text": ex.any_text, "title": st.text(max_size=80) | ex.news_text,
-          "article_date": ex.article_dates},
-         lambda **kw: ex.check_extract(**kw, taxonomy=ex.TAXONOMY)),
-        ("geoparse: any text", {"text": ex.any_text},
-         lambda **kw: ex.check_geoparse(**kw, geoparser=geoparser)),
-        ("geoparse + extract", {"text": ex.news_text},
-         lambda **kw: ex.check_geoparse_then_extract(**kw, geoparser=geoparser,
-                                                     taxonomy=ex.TAXONOMY)),
+        (
+            "ingest: any bytes",
+            {"data": st.binary(max_size=4000), "suffix": suffixes},
+            ing.check_any_bytes,
+        ),
+        (
+            "ingest: any text",
+            {
+                "data": st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                "suffix": suffixes,
+            },
+            ing.check_any_bytes,
+        ),
+        (
+            "ingest: jsonl lines",
+            {"lines": ing.jsonl_lines, "end": ing.line_ends, "bom": st.booleans()},
+            ing.check_jsonl,
+        ),
+        (
+            "ingest: csv round trip",
+            {
+                "header": st.permutations(["id", "title", "text", "date", "url", "source"]).map(
+                    list
+                ),
+                "rows": st.lists(ing.csv_cells, max_size=12),
+                "quoting": st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+            },
+            ing.check_csv,
+        ),
+        (
+            "ingest: json array, truncated",
+            {
+                "items": ing.good_items,
+                "indent": st.sampled_from([None, 0, 2]),
+                "cut": st.none() | st.floats(0, 1, exclude_max=True),
+            },
+            ing.check_json_array,
+        ),
+        (
+            "ingest: encodings",
+            {
+                "lines": st.lists(
+                    st.text(max_size=40).map(
+                        lambda t: ing._LINE_SPLIT.sub(" ", t).replace("\x00", "")
+                    ),
+                    min_size=1,
+                    max_size=10,
+                ),
+                "encoding": st.sampled_from(
+                    ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "latin-1", "cp1252"]
+                ),
+            },
+            ing.check_encoding,
+        ),
+        (
+            "ingest: duplicates",
+            {
+                "rows": st.lists(
+                    st.tuples(
+                        st.sampled_from(["a", "b", "c", None]),
+                        st.sampled_from(["Floods.", "Fire.", "Quake.", "Rain."]),
+                    ),
+                    min_size=1,
+                    max_size=20,
+                )
+            },
+            ing.check_duplicates,
+        ),
+        (
+            "ingest: limits",
+            {
+                "texts": st.lists(
+                    st.text(alphabet="ab ", min_size=1, max_size=20).filter(str.strip),
+                    min_size=1,
+                    max_size=12,
+                ),
+                "max_chars": st.integers(1, 20),
+                "max_articles": st.integers(1, 12),
+                "max_batch_chars": st.integers(1, 120),
+            },
+            ing.check_limits,
+        ),
+        (
+            "extract: any text",
+            {
+                "text": ex.any_text,
+                "title": st.text(max_size=80) | ex.news_text,
+                "article_date": ex.article_dates,
+            },
+            lambda **kw: ex.check_extract(**kw, taxonomy=ex.TAXONOMY),
+        ),
+        (
+            "geoparse: any text",
+            {"text": ex.any_text},
+            lambda **kw: ex.check_geoparse(**kw, geoparser=geoparser),
+        ),
+        (
+            "geoparse + extract",
+            {"text": ex.news_text},
+            lambda **kw: ex.check_geoparse_then_extract(
+                **kw, geoparser=geoparser, taxonomy=ex.TAXONOMY
+            ),
+        ),
         ("config: any mapping", {"data": cfg.config_data}, cfg.check_config_mapping),
         ("config: any --set", {"overrides": cfg.overrides}, cfg.check_overrides),
         ("taxonomy: any file", {"data": cfg.taxonomy_data}, cfg.check_taxonomy_data),
     ]
 
 
-def run_property(name: str, strategies: dict[str, Any], check: Callable[..., None],
-                 examples: int, run_seed: int) -> Tally:
+def run_property(
+    name: str, strategies: dict[str, Any], check: Callable[..., None], examples: int, run_seed: int
+) -> Tally:
     """Run one property for ``examples`` cases, counting instead of stopping at a failure."""
     from mapper.errors import MapperError
 
     tally = Tally(name)
 
     @seed(run_seed)
-    @settings(max_examples=examples, deadline=None, database=None,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(**strategies)
     def case(**kwargs: Any) -> None:
         tally.tried += 1
@@ -133,8 +205,12 @@ def run_property(name: str, strategies: dict[str, Any], check: Callable[..., Non
         except Exception as exc:
             tally.crashes += 1
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            note(tally, f"crash {type(exc).__name__}: {exc!s:.160} at "
-                        f"{Path(where.filename).name}:{where.lineno}", kwargs)
+            note(
+                tally,
+                f"crash {type(exc).__name__}: {exc!s:.160} at "
+                f"{Path(where.filename).name}:{where.lineno}",
+                kwargs,
+            )
 
     case()
     return tally
@@ -149,7 +225,18 @@ def note(tally: Tally, what: str, kwargs: dict[str, Any]) -> None:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak resident memory in MB.
+
+    /proc's VmHWM starts afresh at exec; ru_maxrss (the fallback) is inherited from the
+    parent on Linux, which would hide a child's own peak under the fuzz run's.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _read(paths: list[Path], **settings_: Any) -> dict[str, Any]:
@@ -184,8 +271,9 @@ def size_case(name: str, folder: Path, mentions: int) -> dict[str, Any]:
     result: dict[str, Any]
     if name == "line_10mb":
         path = folder / "line.jsonl"
-        _write_repeated(path, '{"text": "Floods hit Dhaka."}\n{"text": "', "Floods hit Dhaka. ",
-                        10 * MB, '"}\n')
+        _write_repeated(
+            path, '{"text": "Floods hit Dhaka."}\n{"text": "', "Floods hit Dhaka. ", 10 * MB, '"}\n'
+        )
         result = _read([path])
         result["skip"] = _read([path], on_bad_record="skip")["outcome"]
     elif name == "line_10mb_limit_raised":
@@ -218,39 +306,57 @@ def size_case(name: str, folder: Path, mentions: int) -> dict[str, Any]:
     return result
 
 
-PLACES = ["Gaza", "Kyiv", "Paris", "Lima", "Dhaka", "Tbilisi", "Kharkiv", "Rafah", "Beirut",
-          "Aleppo", "Tokyo", "Manila", "Nairobi", "Bogota", "Cairo", "Kabul", "Lagos", "Quito"]
-
-
 def _mentions_run(folder: Path, mentions: int) -> dict[str, Any]:
-    """A batch with about ``mentions`` place mentions through the whole run (store included)."""
+    """A batch with about ``mentions`` place mentions through the whole run (store included).
+
+    Each article has 40 sentences naming 40 different cities, so each sentence is one mention
+    (the geoparser reports a repeated name once per article).
+    """
     from mapper.config import load_config
+    from mapper.gazetteer import load_gazetteer
     from mapper.pipeline import run
 
+    gazetteer = load_gazetteer()
+    cities = sorted(
+        {
+            gazetteer.names[i]
+            for i in range(len(gazetteer))
+            if gazetteer.kinds[i] == "city"
+            and gazetteer.populations[i] > 200_000
+            and gazetteer.names[i].isascii()
+            and " " not in gazetteer.names[i]
+        }
+    )
+    del gazetteer
     rng = random.Random(8)
     path = folder / "mentions.jsonl"
-    per_article = 40  # sentences, each naming one place
+    per_article = 40
     articles = 0
     with path.open("w", encoding="utf-8") as handle:
         while articles * per_article < mentions:
             text = " ".join(
-                f"Shelling hit {rng.choice(PLACES)} on Monday, killing {rng.randint(1, 50)} people."
-                for _ in range(per_article)
+                f"Shelling hit {city} on Monday, killing {rng.randint(1, 50)} people."
+                for city in rng.sample(cities, per_article)
             )
             handle.write(json.dumps({"id": f"m{articles}", "text": text}) + "\n")
             articles += 1
     started = time.perf_counter()
-    config = load_config(None)
-    summary = run(config, inputs=[path], output_dir=folder / "out")
+    summary = run(load_config(None), inputs=[path], output_dir=folder / "out")
     return {
         "outcome": f"{summary.articles_read:,} articles, {summary.places_found:,} mentions, "
-                   f"{summary.incidents:,} incidents",
+        f"{summary.incidents:,} incidents",
         "seconds": round(time.perf_counter() - started, 1),
     }
 
 
-SIZE_CASES = ["line_10mb", "line_10mb_limit_raised", "article_50mb", "file_over_max_file_bytes",
-              "batch_over_max_batch_articles", "mentions"]
+SIZE_CASES = [
+    "line_10mb",
+    "line_10mb_limit_raised",
+    "article_50mb",
+    "file_over_max_file_bytes",
+    "batch_over_max_batch_articles",
+    "mentions",
+]
 
 
 def run_sizes(mentions: int, only: str | None) -> list[tuple[str, dict[str, Any]]]:
@@ -260,7 +366,9 @@ def run_sizes(mentions: int, only: str | None) -> list[tuple[str, dict[str, Any]
             continue
         child = subprocess.run(
             [sys.executable, __file__, "--size-case", name, "--mentions", str(mentions)],
-            capture_output=True, text=True, cwd=REPO,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
         )
         if child.returncode != 0:
             results.append((name, {"outcome": "CRASHED", "stderr": child.stderr[-2000:]}))
@@ -274,8 +382,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=2000, help="cases per property")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
-    parser.add_argument("--mentions", type=int, default=1_000_000,
-                        help="place mentions in the whole-run size case")
+    parser.add_argument(
+        "--mentions", type=int, default=1_000_000, help="place mentions in the whole-run size case"
+    )
     parser.add_argument("--no-sizes", action="store_true", help="skip the size cases")
     parser.add_argument("--no-fuzz", action="store_true", help="skip the properties")
     parser.add_argument("--only", default=None, help="run only cases whose name contains this")
@@ -303,13 +412,17 @@ def main() -> int:
             total_tried += tally.tried
             total_crashes += tally.crashes
             total_failures += tally.failures
-            print(f"  {name:<32} tried {tally.tried:>6}  crashed {tally.crashes:>3}  "
-                  f"failed {tally.failures:>3}  {time.perf_counter() - started:6.1f} s",
-                  flush=True)
+            print(
+                f"  {name:<32} tried {tally.tried:>6}  crashed {tally.crashes:>3}  "
+                f"failed {tally.failures:>3}  {time.perf_counter() - started:6.1f} s",
+                flush=True,
+            )
             for example in tally.examples:
                 print(f"      {example}")
-        print(f"total: {total_tried} cases tried, {total_crashes} crashed, "
-              f"{total_failures} failed a property")
+        print(
+            f"total: {total_tried} cases tried, {total_crashes} crashed, "
+            f"{total_failures} failed a property"
+        )
     sizes: list[tuple[str, dict[str, Any]]] = []
     if not args.no_sizes:
         print(f"sizes (each in its own process; whole run with {args.mentions:,} mentions):")

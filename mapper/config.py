@@ -131,6 +131,18 @@ class StoreConfig:
 
 
 @dataclass(frozen=True)
+class EngineConfig:
+    # Where articles are geoparsed and extracted: "local" (this machine) or "dask" (a cluster).
+    kind: str = "local"
+    # Worker processes: the local pool (1 = in this process), or the Dask LocalCluster's size.
+    workers: int = 1
+    # Dask scheduler to use (tcp://host:8786); "" starts a LocalCluster on this machine.
+    scheduler: str = ""
+    # Articles read, planned and stored per chunk: what a run holds in memory at once.
+    chunk_size: int = 2000
+
+
+@dataclass(frozen=True)
 class Config:
     # Input files or directories read by `mapper run` when --input is not given.
     input: list[str] = field(default_factory=lambda: ["examples/articles.jsonl"])
@@ -144,6 +156,7 @@ class Config:
     incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     # Directory relative paths in this config resolve against (set by load_config).
     base_dir: str = field(default=".", metadata={"internal": True})
 
@@ -155,6 +168,7 @@ class Config:
 _CHOICES = {
     ("ingest", "on_bad_record"): ("fail", "skip"),
     ("events", "toll_policy"): ("latest", "highest"),
+    ("engine", "kind"): ("local", "dask"),
 }
 
 
@@ -197,6 +211,8 @@ _RANGES = {
     ("render", "max_zoom"): _Range(1, 30),
     ("render", "embed_width"): _Range(1, 100_000),
     ("render", "embed_height"): _Range(1, 100_000),
+    ("engine", "workers"): _Range(1, 1024),
+    ("engine", "chunk_size"): _Range(1, 1_000_000),
 }
 
 # Settings whose text has a fixed form: (pattern, description of the valid values).
@@ -241,9 +257,7 @@ def _check_type(value: Any, hint: Any, key: str) -> Any:
     args = typing.get_args(hint)
     if origin in (list, tuple):
         if not isinstance(value, list):
-            raise ConfigError(
-                f"{key}: expected a list, got {type(value).__name__} {_show(value)}"
-            )
+            raise ConfigError(f"{key}: expected a list, got {type(value).__name__} {_show(value)}")
         item = args[0] if args else Any
         return [_check_scalar(v, item, f"{key}[{i}]") for i, v in enumerate(value)]
     if origin is dict:
@@ -279,9 +293,7 @@ def _check_severity(bands: dict[str, Any], key: str) -> None:
     for name, band in bands.items():
         where = f"{key}.{name}"
         if name not in facts:
-            raise ConfigError(
-                f"{key}: unknown fact {_show(name)}; valid facts: {', '.join(facts)}"
-            )
+            raise ConfigError(f"{key}: unknown fact {_show(name)}; valid facts: {', '.join(facts)}")
         if not isinstance(band, dict):
             raise ConfigError(
                 f"{where}: expected a mapping with keys {', '.join(_SEVERITY_BAND_KEYS)}, "

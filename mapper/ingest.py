@@ -7,6 +7,10 @@ InputError naming the file and line, or, with ``on_bad_record: skip``, a counted
 Limits (``ingest.*``) bound memory: files over ``max_file_bytes`` are refused before they are
 read, articles over ``max_article_chars`` are bad records, and a batch over ``max_batch_articles``
 or ``max_batch_chars`` is refused with a message that says how to split it.
+
+``iter_articles(..., stream=True)`` (what ``mapper run`` uses) reads .jsonl, .ndjson, .csv and
+.txt files line by line from the open file instead: memory stays bounded however large the file
+is, and ``max_file_bytes`` then bounds each line rather than the file.
 """
 
 from __future__ import annotations
@@ -19,12 +23,12 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mapper.config import IngestConfig
 from mapper.errors import InputError
@@ -90,8 +94,12 @@ def printable(value: str, limit: int = 200) -> str:
     """A value made safe for a one-line message: control characters escaped, length capped."""
     if len(value) > limit:
         value = value[:limit] + "..."
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                            else f"\\u{ord(m.group()):04x}", value)
+    return _UNPRINTABLE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        value,
+    )
 
 
 def _where(path: Path) -> str:
@@ -192,8 +200,9 @@ def _decode(raw: bytes, path: Path, lenient: bool) -> str:
                 path=where,
                 line=line,
             )
-        raise InputError(f"binary data (NUL byte at offset {offset}), not text", path=where,
-                         line=line)
+        raise InputError(
+            f"binary data (NUL byte at offset {offset}), not text", path=where, line=line
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -384,7 +393,12 @@ def _json_error(exc: ValueError | RecursionError) -> str:
 
 
 def _read_jsonl(reader: _Reader, text: str) -> Iterator[Article]:
-    for number, line in _lines(text):
+    yield from _jsonl_articles(reader, _lines(text))
+
+
+def _jsonl_articles(reader: _Reader, lines: Iterable[tuple[int, str]]) -> Iterator[Article]:
+    """One article per numbered JSONL line (from a whole text or a streamed file)."""
+    for number, line in lines:
         if not line.strip():
             continue
         problem = _escaped_byte(line)
@@ -504,12 +518,17 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
 
 
 def _read_csv(reader: _Reader, text: str) -> Iterator[Article]:
+    yield from _csv_articles(reader, io.StringIO(text, newline=""))
+
+
+def _csv_articles(reader: _Reader, lines: Iterable[str]) -> Iterator[Article]:
+    """Articles from CSV lines that keep their line ends (a text read with newline="")."""
     columns = {**{k: k for k in ARTICLE_FIELDS}, **reader.config.csv_columns}
     limit = reader.config.max_article_chars
     with _csv_field_limit(limit):
         # strict: a quoted field still open at the end of the file (a truncated batch) is an
         # error, not a field that silently swallows every following row.
-        rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows = csv.reader(lines, strict=True)
         try:
             header = next(rows)
         except StopIteration:
@@ -570,19 +589,38 @@ def _read_lines(reader: _Reader, text: str) -> Iterator[Article]:
     for number, start, end in _line_spans(text):
         if end - start > limit:
             # Refused before slicing: a 50 MB line is not copied just to be measured.
-            reader.bad(f"text has {end - start:,} characters, over ingest.max_article_chars "
-                       f"({limit:,})", number)
+            reader.bad(
+                f"text has {end - start:,} characters, over ingest.max_article_chars ({limit:,})",
+                number,
+            )
             continue
-        line = text[start:end]
-        if not line.strip():
+        yield from _line_article(reader, number, text[start:end])
+
+
+def _text_line_articles(reader: _Reader, lines: Iterable[tuple[int, str]]) -> Iterator[Article]:
+    """One article per numbered non-empty line of a streamed .txt file."""
+    limit = reader.config.max_article_chars
+    for number, line in lines:
+        if len(line) > limit:
+            reader.bad(
+                f"text has {len(line):,} characters, over ingest.max_article_chars ({limit:,})",
+                number,
+            )
             continue
-        problem = _escaped_byte(line)
-        if problem:
-            reader.bad(problem, number)
-            continue
-        article = reader.article({"text": line}, number)
-        if article is not None:
-            yield article
+        yield from _line_article(reader, number, line)
+
+
+def _line_article(reader: _Reader, number: int, line: str) -> Iterator[Article]:
+    """The article of one .txt line, if the line holds one."""
+    if not line.strip():
+        return
+    problem = _escaped_byte(line)
+    if problem:
+        reader.bad(problem, number)
+        return
+    article = reader.article({"text": line}, number)
+    if article is not None:
+        yield article
 
 
 def _read_document(reader: _Reader, text: str) -> Iterator[Article]:
@@ -628,6 +666,106 @@ def _read_file(
     yield from read(reader, text)
 
 
+# Bytes sniffed at the start of a streamed file: _decode looks for a NUL byte in as many.
+_SNIFF_BYTES = 4096
+# Characters read at a time when checking that a streamed file is not all whitespace.
+_BLANK_BLOCK = 1 << 20
+
+
+def _open_text(path: Path) -> TextIO:
+    """A file as text the way _decode reads it: UTF-8, BOM dropped, bad bytes kept as escapes.
+
+    newline="": lines end at CR, LF or CRLF, and keep their ends (csv needs them).
+    """
+    return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="", buffering=1 << 20)
+
+
+def _is_blank(path: Path) -> bool:
+    """True when the decoded file is only whitespace (what _read_file calls empty)."""
+    with _open_text(path) as stream:
+        while block := stream.read(_BLANK_BLOCK):
+            if not block.isspace():
+                return False
+    return True
+
+
+def _raw_lines(reader: _Reader, stream: TextIO) -> Iterator[str]:
+    """A streamed file's lines with their ends; a line over max_file_bytes is refused."""
+    limit = reader.config.max_file_bytes
+    number = 0
+    pending = ""
+    while True:
+        line = pending or stream.readline(limit + 1)
+        pending = ""
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            reader.refuse(
+                f"line has more than {limit:,} characters, over ingest.max_file_bytes; "
+                "split the record or raise the limit",
+                number,
+            )
+        if line.endswith("\r") and len(line) > limit:
+            # The read stopped at the size limit, maybe between the CR and LF of one line end.
+            pending = stream.readline(limit + 1)
+            if pending == "\n":
+                line, pending = line + "\n", ""
+        yield line
+
+
+def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(number, line without its end) for raw lines, numbered as _lines numbers a text."""
+    for number, line in enumerate(lines, 1):
+        if line.endswith("\r\n"):
+            yield number, line[:-2]
+        elif line.endswith(("\n", "\r")):
+            yield number, line[:-1]
+        else:
+            yield number, line
+
+
+# Formats that iter_articles(stream=True) reads line by line, each from its raw lines.
+_LINE_READERS: dict[str, Callable[[_Reader, Iterator[str]], Iterator[Article]]] = {
+    ".jsonl": lambda reader, lines: _jsonl_articles(reader, _numbered(lines)),
+    ".ndjson": lambda reader, lines: _jsonl_articles(reader, _numbered(lines)),
+    ".csv": _csv_articles,
+    ".txt": lambda reader, lines: _text_line_articles(reader, _numbered(lines)),
+}
+
+
+def _stream_file(reader: _Reader, suffix: str) -> Iterator[Article]:
+    """One file's articles read line by line: the same articles, messages and line numbers as
+    _read_file, with memory bounded by the longest line rather than the file.
+
+    UTF-16 files (rare, and their decoder has to see the whole file to name a broken
+    character's line) are read whole, under max_file_bytes as before.
+    """
+    path, where = reader.path, reader.where
+    try:
+        if not path.is_file():
+            raise InputError("not a regular file", path=where)
+        with path.open("rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+        utf32 = head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+        if not utf32 and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            yield from _read_file(reader, _FILE_READERS[suffix])
+            return
+        if utf32 or _binary_offset(head) is not None:
+            try:
+                _decode(head, path, lenient=True)  # raises what reading it whole would
+            except InputError as exc:
+                reader.bad(exc.reason, exc.line)
+                return
+        if _is_blank(path):
+            reader.bad("file is empty", None)
+            return
+        with _open_text(path) as stream:
+            yield from _LINE_READERS[suffix](reader, _raw_lines(reader, stream))
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", path=where) from exc
+
+
 def _directory_files(path: Path) -> list[Path]:
     where = _where(path)
     try:
@@ -642,9 +780,17 @@ def _directory_files(path: Path) -> list[Path]:
 
 
 def iter_articles(
-    paths: Iterable[str | Path], config: IngestConfig, report: IngestReport | None = None
+    paths: Iterable[str | Path],
+    config: IngestConfig,
+    report: IngestReport | None = None,
+    *,
+    stream: bool = False,
 ) -> Iterator[Article]:
-    """Yield the articles of each file or directory, in order."""
+    """Yield the articles of each file or directory, in order.
+
+    With ``stream``, .jsonl, .ndjson, .csv and .txt files are read line by line (see
+    _stream_file): the same articles and messages, in memory bounded by the longest line.
+    """
     report = report if report is not None else IngestReport()
     for raw_path in paths:
         path = Path(raw_path)
@@ -666,7 +812,10 @@ def iter_articles(
                 f"use one of {', '.join(SUPPORTED_SUFFIXES)} or a directory",
                 path=where,
             )
-        yield from _read_file(_Reader(path, config, report), _FILE_READERS[suffix])
+        if stream and suffix in _LINE_READERS:
+            yield from _stream_file(_Reader(path, config, report), suffix)
+        else:
+            yield from _read_file(_Reader(path, config, report), _FILE_READERS[suffix])
 
 
 def read_articles(
@@ -674,13 +823,28 @@ def read_articles(
 ) -> list[Article]:
     """All articles of the given files, duplicates (same id and text) dropped and counted."""
     report = report if report is not None else IngestReport()
-    seen: dict[str, Article] = {}
-    for article in iter_articles(paths, config, report):
+    return list(unique_articles(iter_articles(paths, config, report), report))
+
+
+def unique_articles(
+    articles: Iterable[Article],
+    report: IngestReport,
+    seen: MutableMapping[str, tuple[bytes, str]] | None = None,
+) -> Iterator[Article]:
+    """The articles, less duplicates (same id and text), which are dropped and counted.
+
+    An id that repeats with other text is replaced by a content id. ``seen`` maps each id
+    yielded to a digest of its text and its origin; pass a mapping kept on disk to read a
+    batch whose ids do not fit in memory.
+    """
+    seen = {} if seen is None else seen
+    for article in articles:
+        key = _text_key(article.text)
         previous = seen.get(article.article_id)
         if previous is not None:
-            if previous.text == article.text:
+            if previous[0] == key:
                 report.duplicates += 1
-                log.info("%s: duplicate of %s, dropped", article.origin, previous.origin)
+                log.info("%s: duplicate of %s, dropped", article.origin, previous[1])
                 continue
             report.warn(
                 f"{article.origin}: id {printable(article.article_id, 60)!r} repeats with "
@@ -690,8 +854,13 @@ def read_articles(
             if article.article_id in seen:
                 report.duplicates += 1
                 continue
-        seen[article.article_id] = article
-    return list(seen.values())
+        seen[article.article_id] = (key, article.origin)
+        yield article
+
+
+def _text_key(text: str) -> bytes:
+    """What two texts are compared by: a digest, so that a batch's ids need not keep texts."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _with_id(article: Article, article_id: str) -> Article:

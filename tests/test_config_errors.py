@@ -103,16 +103,24 @@ def test_wrong_type_names_the_key_and_the_type(tmp_path, section, key, value):
         ({"input": [1]}, "input[0]: expected str, got int 1"),
         ({"render": {"online_tiles": ["OpenStreetMap.Mapnik", 2]}}, "render.online_tiles[1]"),
         ({"render": {"tile_keys": {"CartoDB.Positron": 5}}}, "render.tile_keys.CartoDB.Positron"),
-        ({"ingest": {"csv_columns": {"body": "text"}}},
-         "ingest.csv_columns: unknown article field 'body'; valid fields: date, id, source, "
-         "text, title, url"),
+        (
+            {"ingest": {"csv_columns": {"body": "text"}}},
+            "ingest.csv_columns: unknown article field 'body'; valid fields: date, id, source, "
+            "text, title, url",
+        ),
         ({"ingest": {"csv_columns": {"text": ["a"]}}}, "ingest.csv_columns.text: expected str"),
-        ({"ingest": {"on_bad_record": "ignore"}},
-         "ingest.on_bad_record: 'ignore' is not one of fail, skip"),
-        ({"events": {"toll_policy": "max"}},
-         "events.toll_policy: 'max' is not one of latest, highest"),
-        ({"ingest": {"max_article_chars": 0}},
-         "ingest.max_article_chars: must be at least 1, got 0"),
+        (
+            {"ingest": {"on_bad_record": "ignore"}},
+            "ingest.on_bad_record: 'ignore' is not one of fail, skip",
+        ),
+        (
+            {"events": {"toll_policy": "max"}},
+            "events.toll_policy: 'max' is not one of latest, highest",
+        ),
+        (
+            {"ingest": {"max_article_chars": 0}},
+            "ingest.max_article_chars: must be at least 1, got 0",
+        ),
         ({"ingest": {"max_batch_articles": -5}}, "ingest.max_batch_articles: must be at least 1"),
         ({"geocoder": {"timeout": 0}}, "geocoder.timeout: must be between 0 and 3600, got 0.0"),
         ({"geocoder": {"max_retries": 99}}, "geocoder.max_retries: must be between 0 and 10"),
@@ -120,11 +128,15 @@ def test_wrong_type_names_the_key_and_the_type(tmp_path, section, key, value):
         ({"geoparse": {"min_score": float("nan")}}, "geoparse.min_score: must be at least 0"),
         ({"incidents": {"merge_distance_km": -1}}, "incidents.merge_distance_km: must be between"),
         ({"render": {"max_zoom": 0}}, "render.max_zoom: must be between 1 and 30"),
-        ({"geoparse": {"country_hint": "USA"}},
-         "geoparse.country_hint: expected an ISO 3166-1 alpha-2 country code such as US"),
+        (
+            {"geoparse": {"country_hint": "USA"}},
+            "geoparse.country_hint: expected an ISO 3166-1 alpha-2 country code such as US",
+        ),
         ({"render": {"online": "yes please"}}, "render.online: expected bool, got str"),
-        ({"incidents": {"merge_window_days": True}},
-         "incidents.merge_window_days: expected int, got bool"),
+        (
+            {"incidents": {"merge_window_days": True}},
+            "incidents.merge_window_days: expected int, got bool",
+        ),
         ({"output_dir": "x" * 500}, None),  # fine: long values are allowed
     ],
 )
@@ -145,19 +157,29 @@ def _write(tmp_path: Path, data: Any) -> Path:
 @pytest.mark.parametrize(
     ("severity", "expected"),
     [
-        ({"deaths": {"thresholds": [1], "levels": [2]}},
-         "events.severity: unknown fact 'deaths'; valid facts: killed, injured"),
+        (
+            {"deaths": {"thresholds": [1], "levels": [2]}},
+            "events.severity: unknown fact 'deaths'; valid facts: killed, injured",
+        ),
         ({"killed": 5}, "events.severity.killed: expected a mapping with keys cap, label"),
         ({"killed": {"thresholds": [1, 10]}}, "events.severity.killed: missing key 'levels'"),
-        ({"killed": {"thresholds": [1, 10], "levels": [2]}},
-         "thresholds and levels differ in length (2 and 1)"),
+        (
+            {"killed": {"thresholds": [1, 10], "levels": [2]}},
+            "thresholds and levels differ in length (2 and 1)",
+        ),
         ({"killed": {"thresholds": [10, 1], "levels": [2, 3]}}, "expected ascending numbers"),
-        ({"killed": {"thresholds": [1], "levels": [9]}},
-         "events.severity.killed.levels[0]: severity levels are 0-5, got 9"),
-        ({"killed": {"thresholds": ["one"], "levels": [2]}},
-         "events.severity.killed.thresholds[0]: expected float, got str"),
-        ({"killed": {"thresholds": [1], "levels": [2], "colour": "red"}},
-         "unknown config key events.severity.killed.colour; valid keys: cap, label, levels"),
+        (
+            {"killed": {"thresholds": [1], "levels": [9]}},
+            "events.severity.killed.levels[0]: severity levels are 0-5, got 9",
+        ),
+        (
+            {"killed": {"thresholds": ["one"], "levels": [2]}},
+            "events.severity.killed.thresholds[0]: expected float, got str",
+        ),
+        (
+            {"killed": {"thresholds": [1], "levels": [2], "colour": "red"}},
+            "unknown config key events.severity.killed.colour; valid keys: cap, label, levels",
+        ),
     ],
 )
 def test_severity_bands_are_checked_before_the_run(tmp_path, severity, expected):
@@ -232,34 +254,66 @@ def taxonomy_error(tmp_path: Path, content: Any, *, raw: bytes | None = None) ->
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ({"categoris": []}, "a taxonomy needs a 'categories' list (valid keys: categories, "
-                            "extends, fallback)"),
-        ({"categories": [GOOD_CATEGORY], "fallback": "flood", "colours": 1},
-         "unknown key 'colours'; valid keys: categories, extends, fallback"),
-        ({"categories": [{**GOOD_CATEGORY, "color": "#000000"}], "fallback": "flood"},
-         "unknown key 'color'; valid keys: id, label, colour, icon, description, "
-         "casualty_free, cues"),
-        ({"categories": [{"id": "flood", "label": "F"}], "fallback": "flood"},
-         "category lacks colour, icon (required: id, label, colour, icon)"),
+        (
+            {"categoris": []},
+            "a taxonomy needs a 'categories' list (valid keys: categories, extends, fallback)",
+        ),
+        (
+            {"categories": [GOOD_CATEGORY], "fallback": "flood", "colours": 1},
+            "unknown key 'colours'; valid keys: categories, extends, fallback",
+        ),
+        (
+            {"categories": [{**GOOD_CATEGORY, "color": "#000000"}], "fallback": "flood"},
+            "unknown key 'color'; valid keys: id, label, colour, icon, description, "
+            "casualty_free, cues",
+        ),
+        (
+            {"categories": [{"id": "flood", "label": "F"}], "fallback": "flood"},
+            "category lacks colour, icon (required: id, label, colour, icon)",
+        ),
         ({"categories": ["flood"], "fallback": "flood"}, "each category must be a mapping"),
-        ({"categories": [{**GOOD_CATEGORY, "colour": "blue"}], "fallback": "flood"},
-         "colour 'blue' must be #rrggbb"),
-        ({"categories": [{**GOOD_CATEGORY, "id": "Flood Event"}], "fallback": "flood"},
-         "id 'Flood Event' must be snake_case"),
-        ({"categories": [{**GOOD_CATEGORY, "cues": "flood"}], "fallback": "flood"},
-         "cues must be a list of patterns"),
-        ({"categories": [{**GOOD_CATEGORY, "cues": [{"pattern": "x", "weight": "heavy"}]}],
-          "fallback": "flood"}, "cue 0 weight 'heavy' must be a number"),
-        ({"categories": [{**GOOD_CATEGORY, "cues": [{"pattern": 5}]}], "fallback": "flood"},
-         "cue 0 must be a string or a mapping with keys pattern (a string) and weight"),
-        ({"categories": [{**GOOD_CATEGORY, "cues": [{"pattern": "x", "weigth": 2}]}],
-          "fallback": "flood"}, "unknown key 'weigth'; valid keys: pattern, weight"),
-        ({"categories": [{**GOOD_CATEGORY, "cues": ["(unclosed"]}], "fallback": "flood"},
-         "cue '(unclosed' is not a valid regex"),
-        ({"categories": [GOOD_CATEGORY], "fallback": "other"},
-         "fallback category 'other' is not defined; defined categories: flood"),
-        ({"categories": [GOOD_CATEGORY], "extends": "nosuch", "fallback": "flood"},
-         "is neither a built-in taxonomy (default) nor an existing file"),
+        (
+            {"categories": [{**GOOD_CATEGORY, "colour": "blue"}], "fallback": "flood"},
+            "colour 'blue' must be #rrggbb",
+        ),
+        (
+            {"categories": [{**GOOD_CATEGORY, "id": "Flood Event"}], "fallback": "flood"},
+            "id 'Flood Event' must be snake_case",
+        ),
+        (
+            {"categories": [{**GOOD_CATEGORY, "cues": "flood"}], "fallback": "flood"},
+            "cues must be a list of patterns",
+        ),
+        (
+            {
+                "categories": [{**GOOD_CATEGORY, "cues": [{"pattern": "x", "weight": "heavy"}]}],
+                "fallback": "flood",
+            },
+            "cue 0 weight 'heavy' must be a number",
+        ),
+        (
+            {"categories": [{**GOOD_CATEGORY, "cues": [{"pattern": 5}]}], "fallback": "flood"},
+            "cue 0 must be a string or a mapping with keys pattern (a string) and weight",
+        ),
+        (
+            {
+                "categories": [{**GOOD_CATEGORY, "cues": [{"pattern": "x", "weigth": 2}]}],
+                "fallback": "flood",
+            },
+            "unknown key 'weigth'; valid keys: pattern, weight",
+        ),
+        (
+            {"categories": [{**GOOD_CATEGORY, "cues": ["(unclosed"]}], "fallback": "flood"},
+            "cue '(unclosed' is not a valid regex",
+        ),
+        (
+            {"categories": [GOOD_CATEGORY], "fallback": "other"},
+            "fallback category 'other' is not defined; defined categories: flood",
+        ),
+        (
+            {"categories": [GOOD_CATEGORY], "extends": "nosuch", "fallback": "flood"},
+            "is neither a built-in taxonomy (default) nor an existing file",
+        ),
     ],
 )
 def test_bad_taxonomy_names_the_key_and_valid_values(tmp_path, content, expected):
@@ -304,8 +358,15 @@ def test_cli_bad_taxonomy_exit_2_one_line_no_outputs(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main,
-        ["run", "--input", str(batch), "--output-dir", str(out),
-         "--set", f"events.taxonomy={taxonomy}"],
+        [
+            "run",
+            "--input",
+            str(batch),
+            "--output-dir",
+            str(out),
+            "--set",
+            f"events.taxonomy={taxonomy}",
+        ],
     )
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
@@ -329,13 +390,19 @@ KEYS = sorted(
     | {f.name for cls in SECTIONS.values() for f in dataclasses.fields(cls)}
 )
 scalars = (
-    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats()
-    | st.text(max_size=20) | st.sampled_from(["fail", "skip", "US", "#ffffff", "default"])
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats()
+    | st.text(max_size=20)
+    | st.sampled_from(["fail", "skip", "US", "#ffffff", "default"])
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 config_data = st.dictionaries(
@@ -403,10 +470,12 @@ category_data = st.fixed_dictionaries(
         "icon": st.text(max_size=8),
         "cues": st.lists(
             st.text(max_size=6)
-            | st.fixed_dictionaries({"pattern": st.text(max_size=6) | st.integers()},
-                                    optional={"weight": scalars}),
+            | st.fixed_dictionaries(
+                {"pattern": st.text(max_size=6) | st.integers()}, optional={"weight": scalars}
+            ),
             max_size=3,
-        ) | scalars,
+        )
+        | scalars,
         "casualty_free": scalars,
         "colr": scalars,
     },

@@ -194,9 +194,10 @@ class RemoteGeocoder:
             params = inspect.signature(provider_class.__init__).parameters
             valid = sorted(p for p in params if p not in ("self", "user_agent", "timeout"))
             unknown = sorted(set(config.options) - set(params))
-            name = unknown[0] if unknown else "?"
+            if not unknown:  # a known option with a value the provider cannot use
+                raise GeocodingError(f"geocoder.options: {' '.join(str(exc).split())}") from exc
             raise GeocodingError(
-                f"geocoder.options: {config.provider} does not accept {name!r}; "
+                f"geocoder.options: {config.provider} does not accept {unknown[0]!r}; "
                 f"valid options: {', '.join(valid)}"
             ) from exc
         except GeopyError as exc:  # e.g. a missing api_key

@@ -186,7 +186,10 @@ def test_long_retry_after_pauses_the_service_and_answers_offline(server, gazette
     assert second.raw["country"] == "US"
     assert script(server).hits == 1  # nothing asked while the server said to wait
     assert counts(geocoder) == {
-        "requests": 1, "rate_limited": 1, "fallbacks": 2, "skipped_remote": 1,
+        "requests": 1,
+        "rate_limited": 1,
+        "fallbacks": 2,
+        "skipped_remote": 1,
     }
     script(server).default = "ok"
     time.sleep(0.6)  # the rest of the wait is now within max_wait_seconds
@@ -203,7 +206,10 @@ def test_5xx_retried_with_backoff(server, gazetteer, tmp_path, code):
     gaps = script(server).gaps()
     assert gaps[0] >= 0.06 - SLACK and gaps[1] >= 0.12 - SLACK  # exponential backoff
     assert counts(geocoder) == {
-        "requests": 3, "server_errors": 2, "retries": 2, "answered": 1,
+        "requests": 3,
+        "server_errors": 2,
+        "retries": 2,
+        "answered": 1,
     }
 
 
