@@ -20,6 +20,7 @@ from typing import Any
 
 from mapper.errors import ConfigError, InputError, MapperError
 from mapper.models import Facts, Incident, Place, Source
+from mapper.urls import safe_url
 
 FACT_FIELDS = tuple(f.name for f in fields(Facts))
 PROPERTY_ORDER = (
@@ -78,12 +79,12 @@ def incident_properties(incident: Incident) -> dict[str, Any]:
         "last_seen": incident.last_seen,
         "article_ids": list(incident.article_ids),
         "sources": len(set(incident.article_ids)),
-        "urls": sorted({s.url for s in incident.sources if s.url}),
+        "urls": sorted({url for s in incident.sources if (url := safe_url(s.url))}),
         "references": [
             {
                 "article_id": s.article_id,
                 "title": s.title,
-                "url": s.url,
+                "url": safe_url(s.url),
                 "source": s.source,
                 "date": s.date,
             }
@@ -170,16 +171,25 @@ def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:
     return write_atomic(Path(path), f'{{"type":"FeatureCollection","features":[{body}]}}\n')
 
 
+# A text cell starting with these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)  # numbers may be negative: never quoted
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        return ";".join(str(v) for v in value)
-    return str(value)
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        else:
+            text = ";".join(str(v) for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_csv(incidents: Sequence[Incident], path: str | Path) -> Path:

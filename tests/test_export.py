@@ -149,3 +149,20 @@ def test_export_geojson_has_one_feature_per_line(tmp_path):
     assert len(lines) == 4 and lines[-1] == "]}"
     assert json.loads(lines[1].rstrip(","))["id"] == "i1"
     assert json.loads(write_geojson([], tmp_path / "b.geojson").read_text())["features"] == []
+
+
+def test_export_drops_unsafe_urls_and_guards_formulas(tmp_path):
+    hostile = Incident(
+        "i9", "other", GAZA, title="=HYPERLINK(\"http://evil\")", evidence="@SUM(A1)",
+        article_ids=("a9",),
+        sources=(Source("a9", "-2+3", "javascript:alert(1)"), Source("a8", "ok", "https://example.org/8")),
+    )
+    data = json.loads(write_geojson([hostile], tmp_path / "h.geojson").read_text())
+    props = data["features"][0]["properties"]
+    assert props["urls"] == ["https://example.org/8"]
+    assert [r["url"] for r in props["references"]] == [None, "https://example.org/8"]
+    row = next(csv.DictReader(io.StringIO(write_csv([hostile], tmp_path / "h.csv").read_text())))
+    assert row["title"].startswith("'=HYPERLINK")
+    assert row["evidence"] == "'@SUM(A1)"
+    assert "javascript:" not in row["references"]
+    assert row["lon"] == "34.33333" and row["severity"] == "0"

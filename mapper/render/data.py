@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from mapper.events.taxonomy import Taxonomy
 from mapper.models import Facts, Incident, Place, Source
 from mapper.render.assets import icon_name
+from mapper.urls import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -87,29 +87,6 @@ def pack(value: Any) -> str:
     """Gzip (fixed mtime, so output is deterministic) and base64 a JSON value."""
     raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return base64.b64encode(gzip.compress(raw.encode("utf-8"), 6, mtime=0)).decode("ascii")
-
-
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20]")
-_HTTP_NETLOC = re.compile(r"https?://([^/?#]+)", re.I)
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is a plain http(s) link, else None (javascript:, data:, garbage)."""
-    if not url:
-        return None
-    url = url.strip()
-    # Regexes rather than urlsplit on every URL: this runs once per source of 100,000s.
-    if _CONTROL_OR_SPACE.search(url):
-        return None
-    match = _HTTP_NETLOC.match(url)
-    if match is None:
-        return None
-    if "[" in match.group(1) or "]" in match.group(1):
-        try:  # an IPv6 literal: let the standard parser judge its brackets
-            urlsplit(url)
-        except ValueError:
-            return None
-    return url
 
 
 def _r(value: float) -> float:
