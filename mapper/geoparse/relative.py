@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from geopy.distance import distance as geodesic
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
@@ -188,7 +188,7 @@ def _country_edge(base: Place, shape: BaseGeometry, bearing: float, label: str, 
     else:
         return None
     middle = chosen[len(chosen) // 2]
-    strip = unary_union([p.buffer(0.5) for p in chosen]).intersection(shape)
+    strip = MultiPoint(chosen).buffer(0.5, quad_segs=2).intersection(shape)
     place = _area_place(base, strip if not strip.is_empty else middle.buffer(0.5), label, f"edge{int(bearing)}")
     return replace(place, lat=round(middle.y, 5), lon=round(middle.x, 5))
 
@@ -272,6 +272,11 @@ def _other_country(toponyms: list[Toponym], index: int) -> Place | None:
     return None
 
 
+def _named(place: Place, phrase: str) -> Place:
+    """Cached geometry under the text's own words ("northern Gaza")."""
+    return replace(place, name=phrase)
+
+
 def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
     result = []
@@ -295,8 +300,8 @@ def _match(before: str, after: str, toponym: Toponym, toponyms: list[Toponym], i
         if match:
             phrase = f"{toponym.name}{match.group(0)}"
             if kind == "own_edge":
-                return _edge(place, _bearing(match.group(1)), phrase, match.group(2))
-            return _border_with(place, _other_country(toponyms, index), phrase)
+                return _named(_edge(place, _bearing(match.group(1)), "", match.group(2)), phrase)
+            return _named(_border_with(place, _other_country(toponyms, index), ""), phrase)
     for kind, pattern in _BEFORE:
         match = pattern.search(before)
         if not match:
@@ -304,19 +309,19 @@ def _match(before: str, after: str, toponym: Toponym, toponyms: list[Toponym], i
         phrase = f"{match.group(0)}{toponym.name}".strip()
         if kind == "offset":
             km = float(match.group(1).replace(",", ".")) * _UNITS[match.group(2).lower()]
-            return _offset(place, km, _bearing(match.group(3)), phrase)
+            return _named(_offset(place, km, _bearing(match.group(3)), ""), phrase)
         if kind == "edge_of":
-            return _edge(place, _bearing(match.group(1)), phrase, match.group(2))
+            return _named(_edge(place, _bearing(match.group(1)), "", match.group(2)), phrase)
         if kind == "border_with":
             other = _other_country(toponyms, index)
             if other is not None:
-                return _border_with(other, place, phrase)
-            return _edge(place, None, phrase)
+                return _named(_border_with(other, place, ""), phrase)
+            return _named(_edge(place, None, ""), phrase)
         if kind == "foothills":
             bearing = _bearing(match.group(1)) if match.group(1) else None
             if bearing is None:
                 return replace(place, place_id=f"rel:{place.place_id}:foothills", name=phrase, feature_class="relative", precision="region")
-            return _part(place, bearing, phrase)
+            return _named(_part(place, bearing, ""), phrase)
         if kind == "part":
-            return _part(place, _bearing(match.group(1)), phrase)
+            return _named(_part(place, _bearing(match.group(1)), ""), phrase)
     return None

@@ -41,6 +41,13 @@ ALTERNATE_NAME = -1.5  # a city matched only by one of its alternate names
 BROAD_NAME_DAMPING = 0.3
 
 
+_CELL = 1.5  # degrees: grid cell of the anchor index
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(lat // _CELL), int(lon // _CELL)
+
+
 @dataclass(frozen=True, slots=True)
 class ResolverSettings:
     country_hint: str = ""
@@ -65,8 +72,16 @@ class _Context:
     by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     source_country: str = ""
 
+    # Anchor cities by 1.5-degree cell, and by country: long articles name thousands of
+    # places, and "is a named place near this candidate?" must not scan them all.
+    cells: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+    cities_by_country: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
     def add(self, entry: int, key: str, g: Gazetteer) -> None:
         self.anchors.append((entry, key))
+        if g.kinds[entry] == "city":
+            self.cells[_cell(g.lats[entry], g.lons[entry])].append(entry)
+            self.cities_by_country[g.countries[entry]].append(entry)
         if g.countries[entry]:
             self.countries[g.countries[entry]] += 1
             self.by_key[key][g.countries[entry]] += 1
@@ -277,22 +292,28 @@ class Resolver:
         return distance <= 1.5 * max(g.extents[admin1_entry], 50.0)
 
     def _near_anchor(self, entry: int, context: _Context) -> str:
+        """The first named city within 150 km, looked up in the neighbouring grid cells."""
         g = self.gazetteer
         lat, lon = g.lats[entry], g.lons[entry]
-        for anchor, _ in context.anchors:
-            if anchor == entry or g.kinds[anchor] != "city":
-                continue
-            # 150 km is under 1.4 degrees of latitude: skip the trigonometry for most pairs.
-            if abs(g.lats[anchor] - lat) > 1.4:
-                continue
-            if haversine_km(lat, lon, g.lats[anchor], g.lons[anchor]) < 150:
-                return g.names[anchor]
-        return ""
+        row, col = _cell(lat, lon)
+        # A cell is 1.5 degrees: 150 km spans one row, and more columns toward the poles.
+        span = 1 + int(150 / (111.32 * _CELL * max(math.cos(math.radians(lat)), 0.05)))
+        best: int | None = None
+        for r in (row - 1, row, row + 1):
+            for c in range(col - span, col + span + 1):
+                for anchor in context.cells.get((r, c), ()):
+                    if anchor == entry or (best is not None and anchor > best):
+                        continue
+                    if haversine_km(lat, lon, g.lats[anchor], g.lons[anchor]) < 150:
+                        best = anchor
+        return g.names[best] if best is not None else ""
 
     def _contains_anchors(self, entry: int, context: _Context) -> list[str]:
         g = self.gazetteer
-        names = []
-        for anchor, _ in context.anchors:
-            if g.kinds[anchor] == "city" and self._in_admin1(anchor, entry):
-                names.append(g.names[anchor])
-        return sorted(set(names))
+        names: set[str] = set()
+        for anchor in context.cities_by_country.get(g.countries[entry], ()):
+            if self._in_admin1(anchor, entry):
+                names.add(g.names[anchor])
+                if len(names) >= 3:  # the evidence counts three at most
+                    break
+        return sorted(names)
