@@ -46,6 +46,21 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 log.exception("failed")
             click.echo(f"mapper: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("mapper: interrupted; nothing of this batch was stored", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: still one line, the traceback with -v
+            if ctx.obj and ctx.obj.get("verbose"):
+                log.exception("internal error")
+            first_line = (str(exc).splitlines() or [""])[0][:200]
+            click.echo(
+                f"mapper: error: internal error: {type(exc).__name__}: {first_line} "
+                "(rerun with -v for details)",
+                err=True,
+            )
+            ctx.exit(1)
 
     return wrapper
 

@@ -146,3 +146,17 @@ def test_cli_config_error_lists_valid_keys(tmp_path):
 def test_cli_entry_point_runs():
     result = subprocess.run([sys.executable, "-m", "mapper", "--version"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0 and "version" in result.stdout
+
+
+def test_cli_internal_error_is_one_line(tmp_path, monkeypatch):
+    import mapper.pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(mapper.pipeline, "run", broken)
+    result = CliRunner().invoke(main, ["run", "--output-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "mapper: error: internal error: RuntimeError: boom (rerun with -v for details)"
+    )
