@@ -23,7 +23,9 @@ SCORER = REPO.parent / "shared" / "eval" / "score_geoparse.py"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--scorer", type=Path, default=SCORER)
     parser.add_argument("--docs", type=int, default=10_000)
@@ -50,7 +52,9 @@ def main() -> int:
                 out.write(json.dumps(record) + "\n")
         result = subprocess.run(
             [sys.executable, str(args.scorer), str(args.gold), str(pred)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     scores = json.loads(result.stdout)
 
@@ -64,13 +68,18 @@ def main() -> int:
 
     rec = scores["recognition"]["overlap"]
     res = scores["resolution"]
-    print(f"recognition (overlap)  P {rec['precision']:.3f}  R {rec['recall']:.3f}  F1 {rec['f1']:.3f}")
-    print(f"resolution             A@161 {res['accuracy_at_161km']:.3f}  "
-          f"placed within 161 km of all gold {res['acc_at_161km_over_all_gold_with_coords']:.3f}  "
-          f"AUC {res['auc']:.3f}  median error {res['median_error_km']:.0f} km")
+    p, r, f1 = rec["precision"], rec["recall"], rec["f1"]
+    print(f"recognition (overlap)  P {p:.3f}  R {r:.3f}  F1 {f1:.3f}")
+    print(
+        f"resolution             A@161 {res['accuracy_at_161km']:.3f}  "
+        f"placed within 161 km of all gold {res['acc_at_161km_over_all_gold_with_coords']:.3f}  "
+        f"AUC {res['auc']:.3f}  median error {res['median_error_km']:.0f} km"
+    )
     avg_chars = sum(map(len, repeated)) / len(repeated)
-    print(f"speed                  {len(repeated) / elapsed:,.0f} docs/s on one core "
-          f"({len(repeated):,} docs, {avg_chars:,.0f} chars on average)")
+    print(
+        f"speed                  {len(repeated) / elapsed:,.0f} docs/s on one core "
+        f"({len(repeated):,} docs, {avg_chars:,.0f} chars on average)"
+    )
     print(f"start-up (built index) {startup:.2f} s;  peak memory {peak_mb:,.0f} MB")
     return 0
 

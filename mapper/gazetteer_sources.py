@@ -69,7 +69,9 @@ def add_countries(gazetteer: Gazetteer, names: Names) -> None:
     }
     shapes: dict[str, CountryShape] = {}
     for shape in load_countries():
-        if shape.iso2 and (shape.iso2 not in shapes or shape.population > shapes[shape.iso2].population):
+        if shape.iso2 and (
+            shape.iso2 not in shapes or shape.population > shapes[shape.iso2].population
+        ):
             shapes[shape.iso2] = shape
     import pycountry  # late: only needed while building
 
@@ -94,7 +96,20 @@ def add_countries(gazetteer: Gazetteer, names: Names) -> None:
         gazetteer.country_entries[iso2] = entry
         tld = str(info.get("tld") or "").lower()
         # .tv, .me, .io ... are sold worldwide: they say nothing about an outlet's country.
-        if tld and tld not in {".tv", ".me", ".io", ".co", ".fm", ".ai", ".ly", ".cc", ".ws", ".to", ".nu", ".am"}:
+        if tld and tld not in {
+            ".tv",
+            ".me",
+            ".io",
+            ".co",
+            ".fm",
+            ".ai",
+            ".ly",
+            ".cc",
+            ".ws",
+            ".to",
+            ".nu",
+            ".am",
+        }:
             gazetteer.country_tlds[tld] = iso2
         _add_name(names, entry, info["name"])
         if shape is not None:
@@ -113,7 +128,9 @@ def add_admin1(gazetteer: Gazetteer, names: Names) -> None:
         states_file = country_dir / "states.json"
         if not states_file.is_file():
             continue
-        states = read_json_resource("countrystatecity_countries", "data", "by-country", iso2, "states.json")
+        states = read_json_resource(
+            "countrystatecity_countries", "data", "by-country", iso2, "states.json"
+        )
         country_entry = gazetteer.country_entries.get(iso2)
         country_extent = gazetteer.extents[country_entry] if country_entry is not None else 300.0
         extent = max(15.0, min(800.0, country_extent / math.sqrt(max(len(states), 1))))
@@ -191,9 +208,9 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
             extent_km=_city_extent(population),
             fame=len(city.get("alternatenames") or ()),
         )
-        if capital_names.get(country) and capital_names[country] in (city["name"], *alternates):
-            if population > capitals.get(country, (-1, -1))[0]:
-                capitals[country] = (population, entry)
+        is_capital = capital_names.get(country) in (city["name"], *alternates)
+        if is_capital and population > capitals.get(country, (-1, -1))[0]:
+            capitals[country] = (population, entry)
         _add_name(names, entry, city["name"])
         for alternate in alternates:
             if not alternate.isupper():
@@ -215,7 +232,11 @@ def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:
             gazetteer.admin1_abbreviations[alias] = entry
         else:
             _add_name(names, entry, alias)
-    regions = {gazetteer.place_ids[i][7:]: i for i in range(len(gazetteer)) if gazetteer.place_ids[i].startswith("region:")}
+    regions = {
+        gazetteer.place_ids[i][7:]: i
+        for i in range(len(gazetteer))
+        if gazetteer.place_ids[i].startswith("region:")
+    }
     largest_city: dict[str, int] = {}
     for entry, kind in enumerate(gazetteer.kinds):
         if kind == "city":

@@ -105,7 +105,9 @@ def test_cli_bad_input_exit_2_one_line(tmp_path, content, message):
 def test_cli_geoparse_contract(tmp_path):
     docs = tmp_path / "docs.jsonl"
     texts = ["Strikes hit Gaza and Rafah.", "No places here at all."]
-    docs.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    docs.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    )
     out = tmp_path / "places.jsonl"
     assert invoke("geoparse", docs, "-o", out).exit_code == 0
     lines = [json.loads(line) for line in out.read_text().splitlines()]
@@ -119,8 +121,16 @@ def test_cli_geoparse_contract(tmp_path):
 
 def test_cli_extract_contract(tmp_path):
     docs = tmp_path / "docs.jsonl"
-    docs.write_text(json.dumps({"id": "q", "text": "A magnitude 6.1 earthquake struck Peru, killing 12 people.",
-                                "date": "2025-03-02"}) + "\n")
+    docs.write_text(
+        json.dumps(
+            {
+                "id": "q",
+                "text": "A magnitude 6.1 earthquake struck Peru, killing 12 people.",
+                "date": "2025-03-02",
+            }
+        )
+        + "\n"
+    )
     result = invoke("extract", docs)
     line = json.loads(result.output.strip().splitlines()[-1])
     assert line["id"] == "q" and line["event_type"] == "earthquake"
@@ -144,7 +154,9 @@ def test_cli_config_error_lists_valid_keys(tmp_path):
 
 
 def test_cli_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "mapper", "--version"], capture_output=True, text=True, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "mapper", "--version"], capture_output=True, text=True, cwd=REPO
+    )
     assert result.returncode == 0 and "version" in result.stdout
 
 

@@ -31,9 +31,18 @@ def test_config_set_overrides():
     ("text", "message"),
     [
         ("outptu_dir: x\n", "unknown config key 'outptu_dir'; valid keys: "),
-        ("geoparse:\n  hint: US\n", "unknown config key 'geoparse.hint'; valid keys: bbox_hint, country_hint, min_score"),
-        ("incidents:\n  merge_window_days: soon\n", "incidents.merge_window_days: expected int, got str"),
-        ("ingest:\n  on_bad_record: ignore\n", "ingest.on_bad_record: 'ignore' is not one of fail, skip"),
+        (
+            "geoparse:\n  hint: US\n",
+            "unknown config key 'geoparse.hint'; valid keys: bbox_hint, country_hint, min_score",
+        ),
+        (
+            "incidents:\n  merge_window_days: soon\n",
+            "incidents.merge_window_days: expected int, got str",
+        ),
+        (
+            "ingest:\n  on_bad_record: ignore\n",
+            "ingest.on_bad_record: 'ignore' is not one of fail, skip",
+        ),
         ("- a\n- b\n", "expected a mapping of settings"),
         ("a: [\n", "not valid YAML"),
     ],

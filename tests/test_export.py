@@ -153,9 +153,16 @@ def test_export_geojson_has_one_feature_per_line(tmp_path):
 
 def test_export_drops_unsafe_urls_and_guards_formulas(tmp_path):
     hostile = Incident(
-        "i9", "other", GAZA, title="=HYPERLINK(\"http://evil\")", evidence="@SUM(A1)",
+        "i9",
+        "other",
+        GAZA,
+        title='=HYPERLINK("http://evil")',
+        evidence="@SUM(A1)",
         article_ids=("a9",),
-        sources=(Source("a9", "-2+3", "javascript:alert(1)"), Source("a8", "ok", "https://example.org/8")),
+        sources=(
+            Source("a9", "-2+3", "javascript:alert(1)"),
+            Source("a8", "ok", "https://example.org/8"),
+        ),
     )
     data = json.loads(write_geojson([hostile], tmp_path / "h.geojson").read_text())
     props = data["features"][0]["properties"]

@@ -14,12 +14,22 @@ def write(path, text, encoding="utf-8"):
 
 
 def test_ingest_jsonl_reads_all_fields(tmp_path):
-    record = {"id": "a1", "title": "T", "text": "Floods hit Dhaka.", "date": "2024-07-01",
-              "url": "https://example.org/a1", "source": "Wire"}
+    record = {
+        "id": "a1",
+        "title": "T",
+        "text": "Floods hit Dhaka.",
+        "date": "2024-07-01",
+        "url": "https://example.org/a1",
+        "source": "Wire",
+    }
     path = write(tmp_path / "b.jsonl", json.dumps(record) + "\n\n")
     [article] = read_articles([path], IngestConfig())
     assert (article.article_id, article.title, article.text) == ("a1", "T", "Floods hit Dhaka.")
-    assert (article.date, article.url, article.source) == ("2024-07-01", "https://example.org/a1", "Wire")
+    assert (article.date, article.url, article.source) == (
+        "2024-07-01",
+        "https://example.org/a1",
+        "Wire",
+    )
     assert article.origin == "b.jsonl:1"
 
 
@@ -112,7 +122,7 @@ def test_ingest_keeps_text_length_for_offsets(tmp_path):
     path = write(tmp_path / "b.jsonl", json.dumps({"text": text}))
     [article] = read_articles([path], IngestConfig())
     assert len(article.text) == len(text)
-    assert article.text[article.text.index("Lima"):][:4] == "Lima"
+    assert article.text[article.text.index("Lima") :][:4] == "Lima"
 
 
 def test_ingest_missing_file(tmp_path):

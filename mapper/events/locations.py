@@ -44,7 +44,9 @@ _TO_BEFORE = re.compile(
     re.I,
 )
 # A preposition right before the name: then it is not the subject that sends.
-_IMMEDIATE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|to|into|of|on|across)\s+(?:the\s+)?$", re.I)
+_IMMEDIATE_PREPOSITION = re.compile(
+    r"\b(?:in|at|near|from|to|into|of|on|across)\s+(?:the\s+)?$", re.I
+)
 TRANSFER = re.compile(
     r"\b(?:ship(?:s|ped|ping|ments?)|sen[dt]s?|sending|deliver\w*|suppl(?:y|ies|ied|ying)|s[eo]ll(?:s|ing)?"
     r"|sold|export\w*|transfer\w*|provid\w*|donat\w*|deport\w*|extradit\w*|repatriat\w*|airlift\w*"

@@ -44,7 +44,9 @@ def fallback_for(geocoder: object, provider: str) -> Callable[[str], Place | Non
             # An answer from the offline fallback (the service failed) would only repeat the
             # gazetteer's guess that the resolver already declined.
             offline = location is not None and "feature_class" in (location.raw or {})
-            seen[name] = None if location is None or offline else location_to_place(location, provider)
+            seen[name] = (
+                None if location is None or offline else location_to_place(location, provider)
+            )
         return seen[name]
 
     return ask

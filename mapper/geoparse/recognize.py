@@ -7,6 +7,7 @@ linear in the text. Filters drop common words, person names and other false hits
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,23 +20,143 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
 _CONNECTORS = frozenset(
-    "of de la le les del della di da do dos das du des and on upon am an al el en y sur "
-    "van von der den bin".split()
+    (
+        "of",
+        "de",
+        "la",
+        "le",
+        "les",
+        "del",
+        "della",
+        "di",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "du",
+        "des",
+        "and",
+        "on",
+        "upon",
+        "am",
+        "an",
+        "al",
+        "el",
+        "en",
+        "y",
+        "sur",
+        "van",
+        "von",
+        "der",
+        "den",
+        "bin",
+    )
 )
 # Words that, right before a name, make it part of a person's name or title.
 _PERSON_TITLES = frozenset(
-    "mr mrs ms dr sir lady lord president senator sen rep gov governor minister mayor "
-    "general gen colonel col captain capt judge justice pope king queen prince princess "
-    "saint st".split()
+    (
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "lady",
+        "lord",
+        "president",
+        "senator",
+        "sen",
+        "rep",
+        "gov",
+        "governor",
+        "minister",
+        "mayor",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "judge",
+        "justice",
+        "pope",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "saint",
+        "st",
+    )
 )
 # Words that, right after a name, make the name part of an organisation ("Paris Police").
 _ORG_WORDS = frozenset(
-    "police department university college school times post journal herald tribune news "
-    "airport station council ministry county city state street road avenue park bridge "
-    "hospital club fc united bank company corp corporation inc group institute academy "
-    "museum hotel church cathedral stadium port harbor harbour river lake valley "
-    "mountains airlines airways railway party army navy court".split()
+    (
+        "police",
+        "department",
+        "university",
+        "college",
+        "school",
+        "times",
+        "post",
+        "journal",
+        "herald",
+        "tribune",
+        "news",
+        "airport",
+        "station",
+        "council",
+        "ministry",
+        "county",
+        "city",
+        "state",
+        "street",
+        "road",
+        "avenue",
+        "park",
+        "bridge",
+        "hospital",
+        "club",
+        "fc",
+        "united",
+        "bank",
+        "company",
+        "corp",
+        "corporation",
+        "inc",
+        "group",
+        "institute",
+        "academy",
+        "museum",
+        "hotel",
+        "church",
+        "cathedral",
+        "stadium",
+        "port",
+        "harbor",
+        "harbour",
+        "river",
+        "lake",
+        "valley",
+        "mountains",
+        "airlines",
+        "airways",
+        "railway",
+        "party",
+        "army",
+        "navy",
+        "court",
+    )
 )
+
+
+_SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|wrote|argued|claimed)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _DocumentWords:
+    """What the whole text says about its words, computed once per text."""
+
+    lowercase: frozenset[str]  # words the text writes in lower case somewhere
+    name_parts: frozenset[str]  # words it uses inside longer proper names
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +197,10 @@ class Recognizer:
 
     def recognize(self, text: str) -> list[Mention]:
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        lowercase_words = {text[s:e] for s, e in tokens if text[s].islower()}
-        name_parts = self._name_parts(text, tokens)
+        doc = _DocumentWords(
+            lowercase=frozenset(text[s:e] for s, e in tokens if text[s].islower()),
+            name_parts=self._name_parts(text, tokens),
+        )
         mentions: list[Mention] = []
         i = 0
         while i < len(tokens):
@@ -86,7 +209,7 @@ class Recognizer:
                 i += 1
                 continue
             mention, next_i = match
-            if self._keep(text, tokens, i, next_i, mention, lowercase_words, name_parts):
+            if self._keep(text, tokens, i, next_i, mention, doc):
                 mentions.append(mention)
             i = next_i
         return mentions
@@ -150,7 +273,7 @@ class Recognizer:
         the towns called Kelly.
         """
         parts: set[str] = set()
-        for (s1, e1), (s2, e2) in zip(tokens, tokens[1:], strict=False):
+        for (s1, e1), (s2, e2) in itertools.pairwise(tokens):
             if e1 + 1 != s2 or text[e1] != " ":
                 continue
             first, second = text[s1:e1], text[s2:e2]
@@ -164,56 +287,69 @@ class Recognizer:
         return frozenset(parts)
 
     def _keep(
-        self, text, tokens, i, next_i, mention: Mention, lowercase_words, name_parts=frozenset()
+        self,
+        text: str,
+        tokens: list[tuple[int, int]],
+        i: int,
+        next_i: int,
+        mention: Mention,
+        doc: _DocumentWords,
     ) -> bool:
-        """Precision filters for one candidate span."""
-        gazetteer = self.gazetteer
-        strong = any(gazetteer.kinds[e] != "city" for e in mention.entries) or mention.demonym
-        single = next_i - i == 1
+        """Precision filters for one candidate span (tokens i..next_i)."""
         word = mention.name
         if name_key(word) in self.stopwords and not word.isupper():
             return False
-        if single and not strong:
-            folded = word.casefold()
-            if folded in self.stopwords or len(word) < 3:
-                return False
-            if word.lower() in lowercase_words:  # the text uses it as a common word
-                return False
-            if word.isupper() and len(word) <= 4:  # acronyms: NATO, CNN, ...
-                return False
-            if word in name_parts and all(
-                gazetteer.populations[e] < 100_000 for e in mention.entries
+        if next_i - i == 1 and self._common_word(text, mention, doc):
+            return False
+        # "BA", "MoD", "CNN": capitals that no place name is written as (datelines aside).
+        acronym = word.isupper() and len(word) <= 4 and word not in self.gazetteer.acronyms
+        if acronym and mention.start > 0 and text[mention.start - 1] != "\n":
+            return False
+        return not self._part_of_person_name(text, tokens, i, next_i, mention)
+
+    def _common_word(self, text: str, mention: Mention, doc: _DocumentWords) -> bool:
+        """A one-word minor place that the text uses as an ordinary word or a name."""
+        g = self.gazetteer
+        if mention.demonym or any(g.kinds[e] != "city" for e in mention.entries):
+            return False
+        word = mention.name
+        minor = all(g.populations[e] < 100_000 for e in mention.entries)
+        return (
+            word.casefold() in self.stopwords
+            or len(word) < 3
+            or word.lower() in doc.lowercase  # the text uses it as a common word
+            or (word.isupper() and len(word) <= 4)  # acronyms: NATO, CNN, ...
+            or (word in doc.name_parts and minor)  # "John Kelly ... Kelly said"
+            or _SPEECH_AFTER.match(text, mention.end) is not None
+        )
+
+    def _part_of_person_name(
+        self, text: str, tokens: list[tuple[int, int]], i: int, next_i: int, mention: Mention
+    ) -> bool:
+        """ "John Kirby", "Kim Jong Un", "Nelson Mandela": the place name is part of a person's."""
+        g = self.gazetteer
+        if any(g.kinds[e] in ("country", "continent", "region") for e in mention.entries):
+            return False
+        if i > 0 and text[tokens[i - 1][1] : tokens[i][0]] == " ":
+            previous = text[tokens[i - 1][0] : tokens[i - 1][1]]
+            folded = previous.casefold().rstrip(".")
+            if previous[0].isupper() and (
+                folded in _PERSON_TITLES
+                or (folded not in self.stopwords and not self._is_place_word(previous))
             ):
-                return False
-            if re.match(r"\s+(said|says|told|added|wrote|argued|claimed)\b", text[mention.end :]):
-                return False
-        previous = text[tokens[i - 1][0] : tokens[i - 1][1]] if i > 0 else ""
-        following = text[tokens[next_i][0] : tokens[next_i][1]] if next_i < len(tokens) else ""
-        gap_before = text[tokens[i - 1][1] : tokens[i][0]] if i > 0 else ""
-        gap_after = text[mention.end : tokens[next_i][0]] if next_i < len(tokens) else ""
-        if word.isupper() and len(word) <= 4 and word not in gazetteer.acronyms:
-            # "BA", "MoD", "CNN": capitals that no place name is written as.
-            if mention.start > 0 and text[mention.start - 1] != "\n":
-                return False
-        if not any(gazetteer.kinds[e] in ("country", "continent", "region") for e in mention.entries):
-            # "John Kirby", "Kim Jong Un": a capitalised word right before makes it a person.
-            if previous and previous[0].isupper() and gap_before == " ":
-                folded = previous.casefold().rstrip(".")
-                if folded in _PERSON_TITLES or (
-                    folded not in self.stopwords and not self._is_place_word(previous)
-                ):
-                    return False
-            # "Nelson Mandela": a capitalised non-place word right after, unless an org word.
-            # Only for minor places: "Cambridge Analytica" still names Cambridge.
-            weak = all(
-                gazetteer.kinds[e] == "city" and gazetteer.populations[e] < 100_000
-                for e in mention.entries
-            )
-            person_like = weak or name_key(word) in self.first_names
-            if person_like and following and following[0].isupper() and gap_after == " ":
-                if following.casefold() not in _ORG_WORDS and not self._is_place_word(following):
-                    return False
-        return True
+                return True
+        if next_i >= len(tokens) or text[mention.end : tokens[next_i][0]] != " ":
+            return False
+        following = text[tokens[next_i][0] : tokens[next_i][1]]
+        # Only minor places or first names: "Cambridge Analytica" still names Cambridge.
+        weak = all(g.kinds[e] == "city" and g.populations[e] < 100_000 for e in mention.entries)
+        person_like = weak or name_key(mention.name) in self.first_names
+        return (
+            person_like
+            and following[0].isupper()
+            and following.casefold() not in _ORG_WORDS
+            and not self._is_place_word(following)
+        )
 
     def _is_place_word(self, word: str) -> bool:
         """Whether a neighbouring word is itself a prominent place (so not a person's name)."""

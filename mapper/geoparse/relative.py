@@ -34,12 +34,36 @@ _UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "ki
 
 # Patterns that end right before the toponym ...
 _BEFORE = [
-    ("offset", re.compile(
-        r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\s+"
-        + r"(?:to the\s+)?" + _DIRECTION + r"\s+of\s+(?:the\s+)?$", re.I)),
-    ("edge_of", re.compile(r"\b(?:the\s+)?" + _DIRECTION + r"\s+" + _EDGE + r"\s+of\s+(?:the\s+)?$", re.I)),
-    ("border_with", re.compile(r"\b(?:near|on|along|at|across|close to)\s+(?:the\s+)?border\s+with\s+(?:the\s+)?$", re.I)),
-    ("foothills", re.compile(r"\b(?:the\s+)?(?:" + _DIRECTION + r"\s+)?(?:foothills|slopes|edge|fringes?)\s+of\s+(?:the\s+)?$", re.I)),
+    (
+        "offset",
+        re.compile(
+            r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\s+"
+            + r"(?:to the\s+)?"
+            + _DIRECTION
+            + r"\s+of\s+(?:the\s+)?$",
+            re.I,
+        ),
+    ),
+    (
+        "edge_of",
+        re.compile(r"\b(?:the\s+)?" + _DIRECTION + r"\s+" + _EDGE + r"\s+of\s+(?:the\s+)?$", re.I),
+    ),
+    (
+        "border_with",
+        re.compile(
+            r"\b(?:near|on|along|at|across|close to)\s+(?:the\s+)?border\s+with\s+(?:the\s+)?$",
+            re.I,
+        ),
+    ),
+    (
+        "foothills",
+        re.compile(
+            r"\b(?:the\s+)?(?:"
+            + _DIRECTION
+            + r"\s+)?(?:foothills|slopes|edge|fringes?)\s+of\s+(?:the\s+)?$",
+            re.I,
+        ),
+    ),
     ("part", re.compile(r"\b" + _DIRECTION + r"\s+$", re.I)),
 ]
 # ... and patterns that start right after it.
@@ -51,7 +75,9 @@ _WINDOW = 60
 
 
 def _bearing(word: str) -> float:
-    return float(BEARINGS[word.lower().replace("ern", "") if word.lower().endswith("ern") else word.lower()])
+    return float(
+        BEARINGS[word.lower().replace("ern", "") if word.lower().endswith("ern") else word.lower()]
+    )
 
 
 def _unit_vector(bearing: float) -> tuple[float, float]:
@@ -127,7 +153,11 @@ def _third_toward(shape: BaseGeometry, bearing: float) -> BaseGeometry:
 
 
 def _area_place(base: Place, geometry: BaseGeometry, label: str, suffix: str) -> Place:
-    point = geometry.centroid if geometry.contains(geometry.centroid) else geometry.representative_point()
+    point = (
+        geometry.centroid
+        if geometry.contains(geometry.centroid)
+        else geometry.representative_point()
+    )
     lat_scale = max(math.cos(math.radians(point.y)), 0.05)
     area_km2 = geometry.area * 111.32 * 111.32 * lat_scale
     return Place(
@@ -158,13 +188,20 @@ def _sample(line: BaseGeometry, step: float = 0.25) -> list[Point]:
     return points
 
 
+def _angle_between(a: float, b: float) -> float:
+    """The smaller angle between two compass bearings, in degrees."""
+    return abs((a - b + 180) % 360 - 180)
+
+
 def _compass_bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dy = lat2 - lat1
     dx = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
     return math.degrees(math.atan2(dx, dy)) % 360
 
 
-def _country_edge(base: Place, shape: BaseGeometry, bearing: float, label: str, coast: bool) -> Place | None:
+def _country_edge(
+    base: Place, shape: BaseGeometry, bearing: float, label: str, coast: bool
+) -> Place | None:
     """A point on a country's land border (or coast) in a compass direction from its centre.
 
     The direction is judged from the country's label point, which sits in the populated core
@@ -178,18 +215,20 @@ def _country_edge(base: Place, shape: BaseGeometry, bearing: float, label: str, 
     if line is None or line.is_empty:
         line = shape.boundary
     points = _sample(line)
+    bearings = {
+        id(p): _compass_bearing(country.label_lat, country.label_lon, p.y, p.x) for p in points
+    }
     for tolerance in (30.0, 60.0, 90.0):
-        chosen = [
-            p for p in points
-            if abs((_compass_bearing(country.label_lat, country.label_lon, p.y, p.x) - bearing + 180) % 360 - 180) <= tolerance
-        ]  # fmt: skip
+        chosen = [p for p in points if _angle_between(bearings[id(p)], bearing) <= tolerance]
         if chosen:
             break
     else:
         return None
     middle = chosen[len(chosen) // 2]
     strip = MultiPoint(chosen).buffer(0.5, quad_segs=2).intersection(shape)
-    place = _area_place(base, strip if not strip.is_empty else middle.buffer(0.5), label, f"edge{int(bearing)}")
+    place = _area_place(
+        base, strip if not strip.is_empty else middle.buffer(0.5), label, f"edge{int(bearing)}"
+    )
     return replace(place, lat=round(middle.y, 5), lon=round(middle.x, 5))
 
 
@@ -205,7 +244,9 @@ def _edge(base: Place, bearing: float | None, label: str, word: str = "border") 
     if bearing is None:
         # "Russia's border" with no direction and no neighbour named: the stretch of border
         # nearest the country's core, as a circle of half the country's size.
-        line = (_land_border_of(base.country) if country_shape is not None and base.country else None) or shape.boundary
+        line = (
+            _land_border_of(base.country) if country_shape is not None and base.country else None
+        ) or shape.boundary
         anchor = nearest_points(line, Point(base.lon, base.lat))[0]
         return _point_place(base, anchor.y, anchor.x, max(base.extent_km / 2, 5.0), label, "edge")
     region = _third_toward(shape, bearing)
@@ -214,10 +255,17 @@ def _edge(base: Place, bearing: float | None, label: str, word: str = "border") 
         boundary = region.boundary
     anchor = nearest_points(boundary, region.centroid)[0]
     place = _area_place(base, region, label, f"edge{bearing}")
-    return replace(place, lat=round(anchor.y, 5), lon=round(anchor.x, 5), extent_km=round(place.extent_km / 2, 1))
+    return replace(
+        place,
+        lat=round(anchor.y, 5),
+        lon=round(anchor.x, 5),
+        extent_km=round(place.extent_km / 2, 1),
+    )
 
 
-def _point_place(base: Place, lat: float, lon: float, extent_km: float, label: str, suffix: str) -> Place:
+def _point_place(
+    base: Place, lat: float, lon: float, extent_km: float, label: str, suffix: str
+) -> Place:
     return Place(
         place_id=f"rel:{base.place_id}:{suffix}",
         name=label,
@@ -253,7 +301,11 @@ def _border_with(base: Place, other: Place | None, label: str) -> Place:
         shared = shape.boundary.intersection(other_shape.buffer(0.05, quad_segs=2))
         if not shared.is_empty and shared.length > 0:
             parts = getattr(shared, "geoms", [shared])
-            line = max((p for p in parts if isinstance(p, LineString)), key=lambda g: g.length, default=None)
+            line = max(
+                (p for p in parts if isinstance(p, LineString)),
+                key=lambda g: g.length,
+                default=None,
+            )
             if line is not None:
                 mid = line.interpolate(0.5, normalized=True)
                 extent = max(shared.length * 111.32 / 2, 10.0)
@@ -267,7 +319,13 @@ def _other_country(toponyms: list[Toponym], index: int) -> Place | None:
     order = sorted(range(len(toponyms)), key=lambda i: (abs(i - index), i))
     for i in order:
         place = toponyms[i].place
-        if i != index and place is not None and place.feature_class == "country" and base is not None and place.country != base.country:
+        if (
+            i != index
+            and place is not None
+            and place.feature_class == "country"
+            and base is not None
+            and place.country != base.country
+        ):
             return place
     return None
 
@@ -292,7 +350,9 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     return result
 
 
-def _match(before: str, after: str, toponym: Toponym, toponyms: list[Toponym], index: int) -> Place | None:
+def _match(
+    before: str, after: str, toponym: Toponym, toponyms: list[Toponym], index: int
+) -> Place | None:
     place = toponym.place
     assert place is not None
     for kind, pattern in _AFTER:
@@ -320,7 +380,13 @@ def _match(before: str, after: str, toponym: Toponym, toponyms: list[Toponym], i
         if kind == "foothills":
             bearing = _bearing(match.group(1)) if match.group(1) else None
             if bearing is None:
-                return replace(place, place_id=f"rel:{place.place_id}:foothills", name=phrase, feature_class="relative", precision="region")
+                return replace(
+                    place,
+                    place_id=f"rel:{place.place_id}:foothills",
+                    name=phrase,
+                    feature_class="relative",
+                    precision="region",
+                )
             return _named(_part(place, bearing, ""), phrase)
         if kind == "part":
             return _named(_part(place, _bearing(match.group(1)), ""), phrase)

@@ -14,14 +14,18 @@ from mapper.errors import GeocodingError
 from mapper.gazetteer import haversine_km
 from mapper.geocoders import get_geocoder
 
-ANSWERS = {"Bangor, Maine": (44.8012, -68.7778), "Tbilisi": (41.6941, 44.8337), "Bāghān": (36.52, 68.71)}
+ANSWERS = {
+    "Bangor, Maine": (44.8012, -68.7778),
+    "Tbilisi": (41.6941, 44.8337),
+    "Bāghān": (36.52, 68.71),
+}
 
 
 class NominatimHandler(BaseHTTPRequestHandler):
     mode = "ok"
     calls = 0
 
-    def do_GET(self):  # noqa: N802 (http.server API)
+    def do_GET(self):
         type(self).calls += 1
         query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
         if self.mode == "429":
@@ -51,7 +55,9 @@ class NominatimHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), NominatimHandler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     NominatimHandler.mode, NominatimHandler.calls = "ok", 0
     yield httpd
@@ -80,7 +86,9 @@ def geocoder(request, gazetteer, tmp_path):
     return get_geocoder(remote_config(server, tmp_path), gazetteer)
 
 
-@pytest.mark.parametrize(("query", "lat", "lon"), [("Bangor, Maine", 44.80, -68.77), ("Tbilisi", 41.69, 44.83)])
+@pytest.mark.parametrize(
+    ("query", "lat", "lon"), [("Bangor, Maine", 44.80, -68.77), ("Tbilisi", 41.69, 44.83)]
+)
 def test_geocoder_contract_finds_place(geocoder, query, lat, lon):
     location = geocoder.geocode(query, exactly_one=True)
     assert isinstance(location, Location)
@@ -118,7 +126,7 @@ def test_remote_geocoder_falls_back_offline(server, gazetteer, tmp_path, mode):
 
 
 def test_remote_geocoder_requires_user_agent(gazetteer):
-    with pytest.raises(GeocodingError, match="needs geocoder.user_agent"):
+    with pytest.raises(GeocodingError, match=r"needs geocoder\.user_agent"):
         get_geocoder(GeocoderConfig(provider="nominatim"), gazetteer)
 
 

@@ -4,17 +4,30 @@ import pytest
 
 from mapper.config import GeoparseConfig
 from mapper.errors import ConfigError
-from mapper.geoparse import Geoparser
-
 from mapper.gazetteer import haversine_km
+from mapper.geoparse import Geoparser
 
 # (text, mention, expected country, expected lat, lon, tolerance km)
 CASES = [
-    ("Wildfires spread near Spokane and Yakima in Washington state.", "Washington", "US", 47.4, -120.5, 300),
+    (
+        "Wildfires spread near Spokane and Yakima in Washington state.",
+        "Washington",
+        "US",
+        47.4,
+        -120.5,
+        300,
+    ),
     ("Lawmakers in Washington, D.C. debated the budget.", "Washington", "US", 38.9, -77.04, 50),
     ("Protesters gathered in Bangor, Maine, on Saturday.", "Bangor", "US", 44.80, -68.77, 30),
     ("Students in Bangor, Wales, marched to the pier.", "Bangor", "GB", 53.23, -4.13, 30),
-    ("Russian troops massed near Georgia's border as Tbilisi protested.", "Georgia", "GE", 42.2, 43.5, 250),
+    (
+        "Russian troops massed near Georgia's border as Tbilisi protested.",
+        "Georgia",
+        "GE",
+        42.2,
+        43.5,
+        250,
+    ),
     ("Storms hit Atlanta and Savannah, Georgia, overnight.", "Georgia", "US", 32.7, -83.4, 300),
     ("Floods swept through Valencia, Spain, killing dozens.", "Valencia", "ES", 39.47, -0.38, 100),
     ("Power cuts hit Valencia in Carabobo, Venezuela.", "Valencia", "VE", 10.16, -68.0, 50),
@@ -40,7 +53,10 @@ def test_geoparse_resolves_ambiguous_names(geoparser, text, mention, country, la
 @pytest.mark.parametrize(
     ("text", "not_places"),
     [
-        ("The White House said on Friday that talks would resume.", {"White House", "White", "House"}),
+        (
+            "The White House said on Friday that talks would resume.",
+            {"White House", "White", "House"},
+        ),
         ("National Security Council spokesman John Kirby said the deal was done.", {"Kirby"}),
         ("Police said the suspect fled.", {"Police"}),
         ("Aid groups warned of shortages.", {"Aid"}),

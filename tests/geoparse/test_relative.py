@@ -6,14 +6,38 @@ from mapper.gazetteer import haversine_km
 
 # (text, phrase, expected lat, lon, tolerance km)
 CASES = [
-    ("Cargo went by rail to a depot near Russia's southwestern border.", "Russia's southwestern border", 50.5, 37.0, 500),
+    (
+        "Cargo went by rail to a depot near Russia's southwestern border.",
+        "Russia's southwestern border",
+        50.5,
+        37.0,
+        500,
+    ),
     ("Strikes hit northern Gaza overnight.", "northern Gaza", 31.53, 34.47, 15),
     ("A blast hit a village 50 km south of Kyiv.", "50 km south of Kyiv", 50.0, 30.52, 10),
     ("A village 30 miles east of Denver flooded.", "30 miles east of Denver", 39.74, -104.42, 15),
-    ("Russia massed troops near the border with Ukraine.", "near the border with Ukraine", 50.0, 37.0, 400),
-    ("The quake hit the northern foothills of the Himalayas.", "the northern foothills of the Himalayas", 34.0, 84.0, 900),
+    (
+        "Russia massed troops near the border with Ukraine.",
+        "near the border with Ukraine",
+        50.0,
+        37.0,
+        400,
+    ),
+    (
+        "The quake hit the northern foothills of the Himalayas.",
+        "the northern foothills of the Himalayas",
+        34.0,
+        84.0,
+        900,
+    ),
     ("Storms lashed Spain's northern coast.", "Spain's northern coast", 43.4, -4.5, 250),
-    ("Fighting raged in the eastern part of Ukraine.", "the eastern part of Ukraine", 48.5, 38.5, 300),
+    (
+        "Fighting raged in the eastern part of Ukraine.",
+        "the eastern part of Ukraine",
+        48.5,
+        38.5,
+        300,
+    ),
 ]
 
 
