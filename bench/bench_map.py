@@ -35,17 +35,10 @@ from mapper.errors import MapperError
 from mapper.events.taxonomy import Category, Taxonomy, load_taxonomy
 from mapper.models import Facts, Incident, Place, Source
 from mapper.render.map import render_map
+from mapper.render.png import BROWSER_FLAGS
 
 SEED = 20240306
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = list(BROWSER_FLAGS)
 WORDS = [
     "officials",
     "said",

@@ -14,9 +14,9 @@ log = logging.getLogger(__name__)
 
 # Executable names tried on PATH, in order.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-# Flags that keep a headless run from touching the network or a user profile.
-CHROMIUM_FLAGS = (
-    "--headless",
+# Flags that keep a browser from touching the network or a user profile; also used by the
+# browser tests and the map benchmark, which drive the same Chromium through Playwright.
+BROWSER_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -24,8 +24,8 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
-    "--hide-scrollbars",
 )
+CHROMIUM_FLAGS = ("--headless", *BROWSER_FLAGS, "--hide-scrollbars")
 # Virtual milliseconds the page may run before the screenshot (lets the map finish drawing).
 RENDER_BUDGET_MS = 8000
 TIMEOUT_S = 120

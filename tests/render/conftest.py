@@ -13,17 +13,10 @@ import pytest
 
 from mapper.events.taxonomy import Category, Taxonomy
 from mapper.models import Facts, Incident, Place, Source
+from mapper.render.png import BROWSER_FLAGS
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = list(BROWSER_FLAGS)
 
 # Hostile strings: if any ran, it would set window.__xss or open a dialog.
 XSS_SCRIPT = "<script>window.__xss=1</script>"
