@@ -175,6 +175,35 @@ def _echo_run_summary(summary: RunSummary) -> None:
     "the store mapper.sqlite (default: output/).",
 )
 @_window_options
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Where articles are processed: local (this machine's processes) or dask (a Dask "
+    "cluster; needs the mapper[dask] extra). Default: engine.kind, local.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes: the local pool, or the Dask LocalCluster's size (default: "
+    "engine.workers, 1 = in this process).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="A running Dask scheduler (tcp://host:8786) to run on; implies --engine dask. "
+    "Without it, --engine dask starts a LocalCluster on 127.0.0.1.",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Articles read, processed and stored per chunk (default: engine.chunk_size, 2000).",
+)
 @_handle_errors
 def run(
     config_path: Path | None,
@@ -183,6 +212,10 @@ def run(
     output_dir: Path | None,
     since: str | None,
     last_days: int | None,
+    engine: str | None,
+    workers: int | None,
+    scheduler: str | None,
+    chunk_size: int | None,
 ) -> None:
     """Add a batch of articles to the store and write the incident map, GeoJSON and CSV.
 
@@ -194,15 +227,32 @@ def run(
     \b
     Inputs: .jsonl / .json (objects with id, title, text, date, url, source; only text is
     required), .csv (columns set by ingest.csv_columns), .txt (one article per line) or a
-    folder of .txt/.md files (one article each).
+    folder of .txt/.md files (one article each). Batches of any size stream through in
+    chunks; every engine writes the same outputs.
 
     \b
     Example:
       mapper run --input batch.jsonl --output-dir out/
       mapper run --input next-batch.jsonl --output-dir out/ --last-days 30
+      mapper run --input big.jsonl --workers 2
+      mapper run --input big.jsonl --engine dask --scheduler tcp://scheduler-host:8786
     """
     from mapper.pipeline import run as run_pipeline
 
+    if scheduler is not None and engine == "local":
+        raise click.UsageError("--scheduler is for --engine dask")
+    engine_options = {
+        "kind": "dask" if scheduler is not None else engine,
+        "workers": workers,
+        "scheduler": scheduler,
+        "chunk_size": chunk_size,
+    }
+    # As --set overrides (JSON is YAML): checked like the config file's values.
+    overrides += tuple(
+        f"engine.{key}={json.dumps(value)}"
+        for key, value in engine_options.items()
+        if value is not None
+    )
     config = _load(config_path, overrides)
     summary = run_pipeline(
         config,

@@ -4,6 +4,12 @@ run(config) -> RunSummary: ingest -> (store: skip what was seen) -> geoparse -> 
 incidents (merged into the store) -> render and export from the store. export_store() writes
 the stored incidents for `mapper export`. geoparse_file() and extract_file() run the first
 stages alone for `mapper geoparse|extract`.
+
+A batch streams through run() in chunks of ``engine.chunk_size`` articles, so its size is
+bounded by the disk, not by memory: the input is read once to check and count it (every input
+error is raised before the store is touched), then again chunk by chunk, each chunk planned
+against the store, processed by the engine (mapper/engines.py: in this process, a process pool
+or Dask) and stored, all in the batch's one transaction; incidents are merged at the end.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,14 +29,15 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from mapper.config import Config, config_hash
+from mapper.config import Config, IngestConfig, config_hash
+from mapper.engines import Engine, open_engine
 from mapper.errors import ConfigError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
-from mapper.ingest import IngestReport, iter_articles, read_articles
+from mapper.ingest import IngestReport, iter_articles, unique_articles
 from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
-from mapper.store import MEMORY, Batch, Plan, Store
+from mapper.store import MEMORY, Batch, Store, Tally
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +96,100 @@ def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
     return replace(event, locations=tuple(locations))
 
 
-def _progress(items: Iterable[Any], label: str, total: int | None = None) -> Iterator[Any]:
+def _bar(label: str, total: int | None = None) -> tqdm:
+    """A progress bar in articles: count, articles/s and, with a total, an ETA."""
     # disable=None: bars only on an interactive terminal, never in logs or CI.
-    yield from tqdm(items, desc=label, total=total, unit="article", disable=None, leave=False)
+    return tqdm(desc=label, total=total, unit="article", disable=None, leave=False)
+
+
+class _SeenIds(MutableMapping[str, tuple[bytes, str]]):
+    """The ids a batch has read (for ingest.unique_articles), kept on disk, not in memory.
+
+    A private temporary SQLite database: deleted when closed, and only its page cache in
+    memory, so a million ids cost a few MB.
+    """
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute(
+            "CREATE TABLE seen (id TEXT PRIMARY KEY, text_key BLOB NOT NULL, "
+            "origin TEXT NOT NULL) WITHOUT ROWID"
+        )
+        self.db.execute("BEGIN")  # never committed: one transaction, no commit per id
+
+    def __getitem__(self, key: str) -> tuple[bytes, str]:
+        row = self.db.execute("SELECT text_key, origin FROM seen WHERE id = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0], row[1]
+
+    def __setitem__(self, key: str, value: tuple[bytes, str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?, ?)", (key, *value))
+
+    def __delitem__(self, key: str) -> None:
+        if self.db.execute("DELETE FROM seen WHERE id = ?", (key,)).rowcount == 0:
+            raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for (key,) in self.db.execute("SELECT id FROM seen").fetchall())
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM seen").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _QuietReport(IngestReport):
+    """The report of the second reading: the first one already kept and logged its warnings."""
+
+    def warn(self, message: str) -> None:
+        pass
+
+
+class ArticleStream:
+    """A batch's articles in chunks, read from the files each time: never all in memory.
+
+    ``check()`` reads it once to count it and raise any input error before anything is
+    written; ``chunks()`` reads it again for processing. Both drop duplicates as read_articles
+    does, remembering ids on disk (_SeenIds). The ingest.max_batch_* limits bound what is
+    held at once, so they apply to each chunk.
+    """
+
+    def __init__(self, paths: Sequence[Path], config: IngestConfig, chunk_size: int):
+        self.paths = list(paths)
+        self.config = config
+        self.chunk_size = chunk_size
+
+    def check(self, report: IngestReport) -> int:
+        """Read the batch through once, keeping only counts; returns its number of articles."""
+        count = 0
+        with _bar("read") as bar:
+            for chunk in self._chunks(report):
+                count += len(chunk)
+                bar.update(len(chunk))
+        return count
+
+    def chunks(self) -> Iterator[list[Article]]:
+        """The articles again, ``chunk_size`` at a time, in input order."""
+        yield from self._chunks(_QuietReport())
+
+    def _chunks(self, report: IngestReport) -> Iterator[list[Article]]:
+        seen = _SeenIds()
+        try:
+            articles = iter_articles(self.paths, self.config, report, stream=True)
+            chunk: list[Article] = []
+            for article in unique_articles(articles, report, seen):
+                chunk.append(article)
+                if len(chunk) == self.chunk_size:
+                    yield chunk
+                    chunk = []
+                    report.articles = report.chars = 0  # the batch limits count per chunk
+            if chunk:
+                yield chunk
+        finally:
+            seen.close()
 
 
 def store_path_for(config: Config, out_dir: Path) -> str:
@@ -191,18 +290,56 @@ def _test_pause(written: int) -> None:
         time.sleep(600)
 
 
+def _split(articles: list[Article], size: int) -> Iterator[list[Article]]:
+    for start in range(0, len(articles), size):
+        yield articles[start : start + size]
+
+
 def _process(
-    batch: Batch, plan: Plan, stages: Stages, digest: str, summary: RunSummary
+    batch: Batch,
+    stream: ArticleStream,
+    engine: Engine,
+    digest: str,
+    tally: Tally,
+    summary: RunSummary,
 ) -> Counter[str]:
-    """Geoparse, extract and store the plan's articles; returns the unresolved place names."""
+    """Plan, process and store the batch chunk by chunk; returns the unresolved place names.
+
+    Each chunk is sorted against the store (Batch.sort) and what needs work goes to the
+    engine; the stored articles outside the batch that other settings processed follow. The
+    engine's results come back in input order and are stored here, one by one, as the local
+    engine always stored them.
+    """
     unresolved: Counter[str] = Counter()
-    for article in _progress(batch.articles(plan), "process", plan.total):
-        doc = stages.geoparser.parse(article)
-        batch.put(doc, stages.extract(doc), digest)
-        summary.places_found += len(doc.toponyms)
-        summary.places_resolved += sum(1 for t in doc.toponyms if t.place is not None)
-        unresolved.update(t.name for t in doc.toponyms if t.place is None)
-        _test_pause(batch.written)
+    total = summary.articles_read
+    size = 0  # articles per task, asked of the engine once there is work (it may start it)
+
+    with _bar("process", total) as bar:
+
+        def tasks() -> Iterator[list[Article]]:
+            nonlocal size
+            for chunk in stream.chunks():
+                todo = batch.sort(chunk, digest, tally)
+                bar.update(len(chunk) - len(todo))  # seen before: nothing to do
+                if todo:
+                    size = size or engine.task_size(total)
+                    yield from _split(todo, size)
+            tally.stale = batch.stale_count(digest)
+            if tally.stale:
+                tally.count("settings changed", tally.stale)
+                bar.total = total + tally.stale
+                size = size or engine.task_size(tally.stale)
+                for chunk in batch.stale_chunks(digest, stream.chunk_size):
+                    yield from _split(chunk, size)
+
+        for articles, results in engine.map(tasks()):
+            for article, (toponyms, event) in zip(articles, results, strict=True):
+                batch.put(GeoparsedArticle(article, toponyms), event, digest)
+                summary.places_found += len(toponyms)
+                summary.places_resolved += sum(1 for t in toponyms if t.place is not None)
+                unresolved.update(t.name for t in toponyms if t.place is None)
+                bar.update(1)
+                _test_pause(batch.written)
     return unresolved
 
 
@@ -223,6 +360,10 @@ def run(
     again. Reports of one event merge into one incident across batches. The batch is one
     transaction: killed midway, the store is as before and a rerun completes it.
 
+    The batch streams through in chunks (``engine.chunk_size``) and is processed by the engine
+    the settings name (``engine.*``); every engine writes the same outputs. ``stages``, when
+    given, serve the in-process engine; worker processes load their own.
+
     The outputs hold the whole store, or the incidents dated or reported since ``since`` (or in
     the ``last_days``). Their ``new`` flag marks the incidents created or updated by the latest
     run that changed the store: a rerun that changes nothing rewrites the same bytes.
@@ -240,35 +381,35 @@ def run(
     out_dir = Path(output_dir) if output_dir else config.resolve_path(config.output_dir)
     window = resolve_since(since, last_days, today)
     report = IngestReport()
-    articles = read_articles(paths, config.ingest, report)
+    stream = ArticleStream(paths, config.ingest, config.engine.chunk_size)
+    articles_read = stream.check(report)  # input errors end the run here, before any write
     taxonomy = stages.taxonomy if stages else load_taxonomy(config.events.taxonomy, config.base_dir)
     digest = processing_hash(config, taxonomy)
     store_path = store_path_for(config, out_dir)
     summary = RunSummary(
-        articles_read=len(articles),
+        articles_read=articles_read,
         articles_skipped_bad=report.skipped,
         warnings=list(report.warnings),
         store=store_path,
     )
     lap("read")
-    unresolved: Counter[str] = Counter()
+    plan = Tally()
     with Store.open(store_path) as store:
         with store.batch() as batch:
-            plan = batch.plan(articles, digest)
-            if plan.total:
-                # Loaded only when there is work: a rerun of a seen batch needs no gazetteer.
-                stages = stages or Stages.load(config)
-                unresolved = _process(batch, plan, stages, digest, summary)
+            # The workers are released (a LocalCluster closed) before merging, which is
+            # the driver's work alone.
+            with open_engine(config, digest, stages) as engine:
+                unresolved = _process(batch, stream, engine, digest, plan, summary)
             lap("process")
             changes = batch.update_incidents(config.incidents, config.events.toll_policy)
-            batch.note(articles_new=len(plan.new), articles_reprocessed=plan.reprocessed)
+            batch.note(articles_new=plan.new, articles_reprocessed=plan.reprocessed)
             lap("merge")
         incidents = store.incidents(since=window)
         article_count = store.article_count(since=window)
         summary.incidents_stored = store.counts()["incidents"]
         summary.unresolved_places_store = store.unresolved_places()
     lap("load")
-    summary.articles_new = len(plan.new)
+    summary.articles_new = plan.new
     summary.articles_skipped = plan.skipped
     summary.articles_reprocessed = plan.reprocessed
     summary.incidents_created = changes.created
@@ -290,7 +431,7 @@ def run(
     return summary
 
 
-def write_run_report(summary: RunSummary, plan: Plan, since: str | None, path: Path) -> Path:
+def write_run_report(summary: RunSummary, plan: Tally, since: str | None, path: Path) -> Path:
     """run.json: what the run did. Nothing time-dependent, so a rerun writes the same file."""
     from mapper.export import write_atomic
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mapper.config import IncidentsConfig
 from mapper.errors import StoreError
@@ -383,6 +383,30 @@ class Plan:
 
 
 @dataclass
+class Tally:
+    """A streamed batch's plan as counts: its articles pass through chunk by chunk (Batch.sort)."""
+
+    new: int = 0
+    again: int = 0  # stored articles of this batch processed again
+    stale: int = 0  # stored articles outside this batch processed again
+    skipped: int = 0
+    duplicates: int = 0  # skipped because another stored article has the same content
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def reprocessed(self) -> int:
+        return self.again + self.stale
+
+    @property
+    def total(self) -> int:
+        return self.new + self.reprocessed
+
+    def count(self, reason: str, n: int = 1) -> None:
+        self.reasons[reason] = self.reasons.get(reason, 0) + n
+        self.reasons = dict(sorted(self.reasons.items()))
+
+
+@dataclass
 class IncidentChanges:
     """What a batch did to the stored incidents."""
 
@@ -547,8 +571,25 @@ class Batch:
         self.db.execute(
             "CREATE TEMP TABLE IF NOT EXISTS batch_incidents (incident_id TEXT PRIMARY KEY)"
         )
-        self.db.execute("DELETE FROM temp.batch_articles")
-        self.db.execute("DELETE FROM temp.batch_incidents")
+        # What a streamed batch remembers on disk rather than in memory: the ids it read
+        # (batch_input), the contents it read or replaced (batch_content), and the articles
+        # whose reports are merged again (to_place).
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS batch_input (article_id TEXT PRIMARY KEY)")
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS batch_content (content_hash TEXT PRIMARY KEY)"
+        )
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS to_place (article_id TEXT PRIMARY KEY)")
+        self._clear_temp()
+
+    def _clear_temp(self) -> None:
+        for table in (
+            "batch_articles",
+            "batch_incidents",
+            "batch_input",
+            "batch_content",
+            "to_place",
+        ):
+            self.db.execute(f"DELETE FROM temp.{table}")
 
     @property
     def changed(self) -> bool:
@@ -560,27 +601,14 @@ class Batch:
         reasons: dict[str, int] = {}
         seen_content: set[str] = set()
         for article in articles:
-            digest = content_hash(article)
-            row = self.db.execute(
-                "SELECT content_hash, config_hash FROM articles WHERE article_id = ?",
-                (article.article_id,),
-            ).fetchone()
-            if row is not None:
-                if row[0] != digest:
-                    reason = "content changed"
-                elif row[1] != config_hash:
-                    reason = "settings changed"
-                else:
-                    plan.skipped += 1
-                    continue
+            kind, reason, digest, _ = self._classify(article, config_hash, seen_content)
+            if kind == "skip":
+                plan.skipped += 1
+                continue
+            if kind == "again":
                 reasons[reason] = reasons.get(reason, 0) + 1
                 plan.again.append(article)
-            elif (
-                digest in seen_content
-                or self.db.execute(
-                    "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
-                ).fetchone()
-            ):
+            elif kind == "duplicate":
                 plan.skipped += 1
                 plan.duplicates += 1
             else:
@@ -596,6 +624,94 @@ class Batch:
             reasons["settings changed"] = reasons.get("settings changed", 0) + len(plan.stale_ids)
         plan.reasons = dict(sorted(reasons.items()))
         return plan
+
+    def _classify(
+        self, article: Article, config_hash: str, seen: _ContentSet
+    ) -> tuple[str, str, str, str | None]:
+        """(kind, reason, content hash, stored content hash) of one article of the batch.
+
+        kind: "new", "again" (stored; content or settings changed, said by reason), "skip"
+        (stored as it is) or "duplicate" (another article has the same content: in ``seen``,
+        the contents the batch has read so far, or in the store).
+        """
+        digest = content_hash(article)
+        row = self.db.execute(
+            "SELECT content_hash, config_hash FROM articles WHERE article_id = ?",
+            (article.article_id,),
+        ).fetchone()
+        if row is not None:
+            if row[0] != digest:
+                return "again", "content changed", digest, row[0]
+            if row[1] != config_hash:
+                return "again", "settings changed", digest, row[0]
+            return "skip", "", digest, row[0]
+        if (
+            digest in seen
+            or self.db.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
+            ).fetchone()
+        ):
+            return "duplicate", "", digest, None
+        return "new", "", digest, None
+
+    def sort(self, articles: Iterable[Article], config_hash: str, tally: Tally) -> list[Article]:
+        """Plan one chunk of a streamed batch: the articles to process, in input order.
+
+        Chunk by chunk, this sorts the batch as plan() sorts it whole, whether or not the
+        chunks before were stored yet: what plan() keeps in memory (the batch's ids and
+        contents) is kept in temporary tables, and a stored content this batch replaces still
+        counts as seen. Stale articles outside the batch come after (stale_chunks()).
+        """
+        seen = _BatchContent(self.db)
+        todo = []
+        for article in articles:
+            self.db.execute(
+                "INSERT OR IGNORE INTO temp.batch_input VALUES (?)", (article.article_id,)
+            )
+            kind, reason, digest, stored = self._classify(article, config_hash, seen)
+            if kind == "skip":
+                tally.skipped += 1
+                continue
+            if kind == "again":
+                tally.again += 1
+                tally.count(reason)
+                todo.append(article)
+                if stored != digest:
+                    seen.add(stored)  # the store held it when the batch began
+            elif kind == "duplicate":
+                tally.skipped += 1
+                tally.duplicates += 1
+            else:
+                tally.new += 1
+                todo.append(article)
+            seen.add(digest)
+        return todo
+
+    def stale_count(self, config_hash: str) -> int:
+        """Stored articles outside this streamed batch processed under other settings."""
+        return self.db.execute(
+            "SELECT count(*) FROM articles WHERE config_hash != ? AND article_id NOT IN "
+            "(SELECT article_id FROM temp.batch_input)",
+            (config_hash,),
+        ).fetchone()[0]
+
+    def stale_chunks(self, config_hash: str, size: int) -> Iterator[list[Article]]:
+        """The stale articles of stale_count(), ``size`` at a time, by id.
+
+        Paged by id, so it is right whether or not the chunks already handed out are stored.
+        """
+        after = ""
+        while True:
+            rows = self.db.execute(
+                "SELECT article_id, text, title, date, url, source, origin FROM articles "
+                "WHERE config_hash != ? AND article_id > ? AND article_id NOT IN "
+                "(SELECT article_id FROM temp.batch_input) ORDER BY article_id LIMIT ?",
+                (config_hash, after, size),
+            ).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield [Article(*row) for row in rows]
 
     def articles(self, plan: Plan) -> Iterator[Article]:
         """The articles the plan processes: this batch's, then stale stored ones (read lazily)."""
@@ -660,12 +776,12 @@ class Batch:
         merge_key = _json({"incidents": asdict(config), "toll_policy": toll_policy})
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (_MERGE_KEY,)).fetchone()
         if row is None or row[0] != merge_key:
-            before, to_place = self._unmerge_all()
+            before = self._unmerge_all()
             self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_MERGE_KEY, merge_key))
         else:
-            before, to_place = self._unmerge_batch()
+            before = self._unmerge_batch()
         reused = {iid: kept for iid, kept in before.items() if not self._exists(iid)}
-        self._place(self._reports(to_place), config, before, reused)
+        self._place(self._reports(), config, before, reused)
         self.changes = self._recompute(before, reused, toll_policy)
         return self.changes
 
@@ -685,15 +801,16 @@ class Batch:
             iid: _Kept(data, seq, created, changed) for iid, data, seq, created, changed in rows
         }
 
-    def _unmerge_all(self) -> tuple[dict[str, _Kept], list[str]]:
+    def _unmerge_all(self) -> dict[str, _Kept]:
+        """Dissolve every incident; every stored report is placed again (temp.to_place)."""
         before = self._kept()
         self.db.execute("DELETE FROM incident_reports")
         self.db.execute("DELETE FROM incidents")
-        to_place = [aid for (aid,) in self.db.execute("SELECT article_id FROM events")]
-        return before, to_place
+        self.db.execute("INSERT OR IGNORE INTO temp.to_place SELECT article_id FROM events")
+        return before
 
-    def _unmerge_batch(self) -> tuple[dict[str, _Kept], list[str]]:
-        """Take this batch's articles out of their incidents.
+    def _unmerge_batch(self) -> dict[str, _Kept]:
+        """Take this batch's articles out of their incidents; they go to temp.to_place.
 
         An incident whose founding report is taken out is dissolved and its other reports
         merged again: its place and date came from that report. One left with no report goes.
@@ -706,7 +823,9 @@ class Batch:
             "DELETE FROM incident_reports WHERE article_id IN "
             "(SELECT article_id FROM temp.batch_articles)"
         )
-        to_place = [aid for (aid,) in self.db.execute("SELECT article_id FROM temp.batch_articles")]
+        self.db.execute(
+            "INSERT OR IGNORE INTO temp.to_place SELECT article_id FROM temp.batch_articles"
+        )
         for incident_id in sorted(before):
             anchor_id = self.db.execute(
                 "SELECT anchor_article_id FROM incidents WHERE incident_id = ?", (incident_id,)
@@ -725,17 +844,28 @@ class Batch:
                     "DELETE FROM incident_reports WHERE incident_id = ?", (incident_id,)
                 )
                 self.db.execute("DELETE FROM incidents WHERE incident_id = ?", (incident_id,))
-                to_place.extend(members)
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO temp.to_place VALUES (?)", [(m,) for m in members]
+                )
             else:
                 self.db.execute(
                     "INSERT OR IGNORE INTO temp.batch_incidents VALUES (?)", (incident_id,)
                 )
-        return before, to_place
+        return before
 
-    def _reports(self, article_ids: Iterable[str]) -> list[Report]:
-        """The mergeable reports of these articles, in the order the store first saw them."""
-        reports = []
-        for aid in article_ids:
+    def _reports(self) -> Iterator[Report]:
+        """The mergeable reports of temp.to_place, in the order the store first saw them.
+
+        SQLite sorts the ids (as _in_order sorts reports: UTF-8 byte order is code point
+        order) and the reports are read one at a time, so a million of them are never all
+        in memory.
+        """
+        order = self.db.execute(
+            "SELECT t.article_id FROM temp.to_place t JOIN articles a "
+            "ON a.article_id = t.article_id ORDER BY a.first_run, coalesce(a.date, ''), "
+            "a.article_id"
+        )
+        for (aid,) in order:
             row = self.db.execute(
                 "SELECT e.data, a.title, a.date, a.url, a.source, a.first_run FROM events e "
                 "JOIN articles a ON a.article_id = e.article_id WHERE e.article_id = ?",
@@ -745,12 +875,11 @@ class Batch:
                 continue
             report = _report(aid, *row)
             if report is not None:
-                reports.append(report)
-        return sorted(reports, key=lambda r: (r.batch, r.article.date or "", r.article.article_id))
+                yield report
 
     def _place(
         self,
-        reports: Sequence[Report],
+        reports: Iterable[Report],
         config: IncidentsConfig,
         before: dict[str, _Kept],
         reused: dict[str, _Kept],
@@ -899,8 +1028,29 @@ class Batch:
                 "INSERT INTO runs VALUES (?, ?, ?, ?)",
                 (self.run_id, self.started_at, _now(), _json(summary)),
             )
-        self.db.execute("DELETE FROM temp.batch_articles")
-        self.db.execute("DELETE FROM temp.batch_incidents")
+        self._clear_temp()
+
+
+class _ContentSet(Protocol):
+    def __contains__(self, digest: object) -> bool: ...
+
+
+class _BatchContent:
+    """The contents a streamed batch has read (or replaced), as a set kept in temp tables."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __contains__(self, digest: object) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM temp.batch_content WHERE content_hash = ?", (digest,)
+            ).fetchone()
+            is not None
+        )
+
+    def add(self, digest: str | None) -> None:
+        self.db.execute("INSERT OR IGNORE INTO temp.batch_content VALUES (?)", (digest,))
 
 
 def _anchor(
