@@ -152,6 +152,9 @@ def _echo_run_summary(summary: RunSummary) -> None:
     if summary.unresolved_places:
         top = list(summary.unresolved_places.items())[:10]
         click.echo("unresolved:      " + ", ".join(f"{name} ({n})" for name, n in top))
+    if summary.geocoder:
+        counts = ", ".join(f"{k} {v}" for k, v in summary.geocoder.items() if v)
+        click.echo(f"geocoder:        {counts or 'no requests'}")
     run = f"run {summary.run_id}" if summary.run_id is not None else "unchanged"
     click.echo(f"store:           {summary.store} ({run}, {summary.incidents_stored} incidents)")
     for kind, path in summary.outputs.items():

@@ -192,3 +192,4 @@ class RunSummary:
     run_id: int | None = None  # None when the run changed nothing in the store
     store: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase; not in run.json
+    geocoder: dict[str, int] = field(default_factory=dict)  # remote geocoder counters, if used

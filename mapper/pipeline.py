@@ -56,16 +56,26 @@ class Stages:
     geoparser: Geoparser
     taxonomy: Taxonomy
     config: Config
+    # The remote geopy provider asked for names the gazetteer cannot place (opt-in).
+    geocoder: Any = None
 
     @classmethod
-    def load(cls, config: Config) -> Stages:
+    def load(cls, config: Config, *, output_dir: Path | None = None) -> Stages:
         cache_dir = config.gazetteer.cache_dir
         gazetteer = load_gazetteer(
             config.resolve_path(cache_dir) if cache_dir else None,
             min_population=config.gazetteer.min_population,
         )
         taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
-        return cls(gazetteer, Geoparser(gazetteer, config.geoparse), taxonomy, config)
+        geocoder = fallback = None
+        if config.geocoder.provider != "offline":
+            from mapper.geocoders import fallback_for, get_geocoder
+
+            out_dir = output_dir or config.resolve_path(config.output_dir)
+            geocoder = get_geocoder(config.geocoder, gazetteer, cache_dir=out_dir)
+            fallback = fallback_for(geocoder, config.geocoder.provider)
+        geoparser = Geoparser(gazetteer, config.geoparse, fallback=fallback)
+        return cls(gazetteer, geoparser, taxonomy, config, geocoder)
 
     def extract(self, doc: GeoparsedArticle) -> Event:
         from mapper.events.extract import extract_event
@@ -380,9 +390,18 @@ def run(
     paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
     out_dir = Path(output_dir) if output_dir else config.resolve_path(config.output_dir)
     window = resolve_since(since, last_days, today)
+    remote = config.geocoder.provider != "offline"
+    if remote and (config.engine.kind == "dask" or config.engine.workers > 1):
+        # A provider's rate limit and cache hold per process: several would break both.
+        raise ConfigError(
+            f"geocoder.provider {config.geocoder.provider!r} runs in one process: "
+            "use the local engine with --workers 1, or geocoder.provider=offline"
+        )
     report = IngestReport()
     stream = ArticleStream(paths, config.ingest, config.engine.chunk_size)
     articles_read = stream.check(report)  # input errors end the run here, before any write
+    if remote and stages is None:
+        stages = Stages.load(config, output_dir=out_dir)
     taxonomy = stages.taxonomy if stages else load_taxonomy(config.events.taxonomy, config.base_dir)
     digest = processing_hash(config, taxonomy)
     store_path = store_path_for(config, out_dir)
@@ -425,10 +444,21 @@ def run(
         incidents, taxonomy, config, out_dir, article_count=article_count
     )
     lap("outputs")
+    summary.geocoder = _geocoder_stats(stages)
     summary.outputs["report"] = str(write_run_report(summary, plan, window, out_dir / RUN_FILE))
     summary.timings = timings
     log.info("timings: %s", timings)
     return summary
+
+
+def _geocoder_stats(stages: Stages | None) -> dict[str, int]:
+    """The remote geocoder's counters (requests, cache hits, retries, fallbacks...), if any."""
+    geocoder = stages.geocoder if stages is not None else None
+    if geocoder is None:
+        return {}
+    stats = dict(geocoder.stats())
+    geocoder.close()
+    return stats
 
 
 def write_run_report(summary: RunSummary, plan: Tally, since: str | None, path: Path) -> Path:
@@ -457,6 +487,7 @@ def write_run_report(summary: RunSummary, plan: Tally, since: str | None, path: 
             "updated": summary.incidents_updated,
             "removed": summary.incidents_removed,
         },
+        "geocoder": summary.geocoder,
         "unresolved_places": summary.unresolved_places,
         "unresolved_places_all_runs": summary.unresolved_places_store,
         "outputs": summary.outputs,

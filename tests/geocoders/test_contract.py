@@ -161,3 +161,28 @@ def test_remote_failure_keeps_the_abstention(server, gazetteer, tmp_path):
     geoparser = Geoparser(gazetteer, fallback=fallback_for(remote, "nominatim"))
     [baghan] = [t for t in geoparser.parse_text("We met in Bāghān.") if t.name == "Bāghān"]
     assert baghan.place is None
+
+
+def test_run_with_remote_provider_counts_its_requests(server, tmp_path):
+    from click.testing import CliRunner
+
+    from mapper.cli import main
+
+    batch = tmp_path / "batch.jsonl"
+    article = {"id": "a", "text": "Floods hit Bāghān and Tbilisi on Monday."}
+    batch.write_text(json.dumps(article) + "\n")
+    domain = f"127.0.0.1:{server.server_address[1]}"
+    args = [
+        "run", "--input", str(batch), "--output-dir", str(tmp_path / "out"),
+        "--set", "geocoder.provider=nominatim", "--set", "geocoder.user_agent=mapper-tests",
+        "--set", f"geocoder.options={{domain: '{domain}', scheme: http}}",
+        "--set", "geocoder.min_delay_seconds=0",
+    ]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "geocoder:" in result.output and "requests 1" in result.output
+    report = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert report["geocoder"]["requests"] == 1
+    assert NominatimHandler.calls == 1
+    many = CliRunner().invoke(main, [*args, "--workers", "2"])
+    assert many.exit_code == 2 and "runs in one process" in many.stderr
