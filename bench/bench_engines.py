@@ -36,9 +36,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, when imported
+from synthetic import synthetic_text
+
 SEED = 20250107
 FIRST_DAY = date(2025, 1, 1)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Real places the offline gazetteer resolves on their own (no namesake needs context).
 PLACES = (
     "Kabul", "Lagos", "Dhaka", "Karachi", "Manila", "Jakarta", "Nairobi", "Lima", "Bogota",
@@ -52,38 +54,6 @@ PLACES = (
     "Denver", "Phoenix", "Seattle", "Chicago", "Toronto", "Vancouver", "Havana", "Kingston",
     "Tegucigalpa", "Managua",
 )  # fmt: skip
-# (category, template); {place}, {n}, {m}, {mag}, {day} are filled in.
-TEMPLATES = (
-    (
-        "earthquake",
-        "A magnitude {mag} earthquake struck near {place} on {day}, killing at least {n} people "
-        "and injuring {m}, officials said.",
-    ),
-    (
-        "flood_storm",
-        "Floods in {place} have displaced {n} people after days of heavy rain, and {m} homes "
-        "were destroyed, the disaster agency said on {day}.",
-    ),
-    (
-        "airstrike_shelling",
-        "An airstrike on {place} on {day} killed {n} people, including {m} children, local "
-        "medics said.",
-    ),
-    (
-        "wildfire",
-        "A wildfire near {place} forced {n} residents to evacuate on {day} and burned {m} "
-        "hectares of forest, firefighters said.",
-    ),
-    (
-        "protest_unrest",
-        "Thousands of protesters marched in {place} on {day}; police said {n} people were "
-        "arrested and {m} injured in clashes.",
-    ),
-    (
-        "accident",
-        "A bus crash outside {place} on {day} killed {n} passengers and injured {m}, police said.",
-    ),
-)
 OUTPUTS = ("incidents.geojson", "incidents.csv")
 
 
@@ -98,15 +68,8 @@ def synthetic_records(
     rng = random.Random(seed)
     previous: dict[str, Any] | None = None
     for number in range(count):
-        category, template = rng.choice(TEMPLATES)
         day = FIRST_DAY + timedelta(days=rng.randrange(days))
-        text = template.format(
-            place=rng.choice(PLACES),
-            n=rng.randint(2, 400),
-            m=rng.randint(2, 90),
-            mag=round(rng.uniform(4.5, 7.9), 1),
-            day=WEEKDAYS[day.weekday()],
-        )
+        category, text = synthetic_text(rng, rng.choice(PLACES), day)
         record: dict[str, Any] = {
             "id": f"a{number:07d}",
             "title": f"{category.replace('_', ' ')} report {number}",

@@ -16,11 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ helpers, when imported
+from synthetic import TEMPLATES, synthetic_text
 
 from mapper.config import Config, load_config
 from mapper.events.taxonomy import load_taxonomy
@@ -32,39 +36,6 @@ from mapper.store import Store
 SEED = 20250107
 FIRST_DAY = date(2023, 1, 1)
 DAYS = 3 * 365
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# (category the sentence reports, template); {place}, {n}, {m}, {mag}, {day} are filled in.
-TEMPLATES = (
-    (
-        "earthquake",
-        "A magnitude {mag} earthquake struck near {place} on {day}, killing at least {n} people "
-        "and injuring {m}, officials said.",
-    ),
-    (
-        "flood_storm",
-        "Floods in {place} have displaced {n} people after days of heavy rain, and {m} homes "
-        "were destroyed, the disaster agency said on {day}.",
-    ),
-    (
-        "airstrike_shelling",
-        "An airstrike on {place} on {day} killed {n} people, including {m} children, local "
-        "medics said.",
-    ),
-    (
-        "wildfire",
-        "A wildfire near {place} forced {n} residents to evacuate on {day} and burned {m} "
-        "hectares of forest, firefighters said.",
-    ),
-    (
-        "protest_unrest",
-        "Thousands of protesters marched in {place} on {day}; police said {n} people were "
-        "arrested and {m} injured in clashes.",
-    ),
-    (
-        "accident",
-        "A bus crash outside {place} on {day} killed {n} passengers and injured {m}, police said.",
-    ),
-)
 
 
 def cities(gazetteer: Gazetteer) -> list[int]:
@@ -113,15 +84,8 @@ def write_batch(path: Path, count: int, places: list[Place]) -> Path:
     rng = random.Random(SEED + 1)
     lines = []
     for number in range(count):
-        category, template = rng.choice(TEMPLATES)
         day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
-        text = template.format(
-            place=rng.choice(places).name,
-            n=rng.randint(2, 400),
-            m=rng.randint(2, 90),
-            mag=round(rng.uniform(4.5, 7.9), 1),
-            day=WEEKDAYS[day.weekday()],
-        )
+        category, text = synthetic_text(rng, rng.choice(places).name, day)
         record = {
             "id": f"new-{number:05d}",
             "title": f"{category.replace('_', ' ')} report {number}",
