@@ -317,6 +317,20 @@ def export(
     click.echo(f"wrote {count} incidents to {path}", err=True)
 
 
+def _jsonl_io(func: Callable[..., Any]) -> Callable[..., Any]:
+    """INPUT.jsonl and -o OUT.jsonl, shared by `geoparse` and `extract`."""
+    func = click.option(
+        "-o",
+        "--out",
+        "out_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Output JSONL (default: stdout).",
+    )(func)
+    return click.argument(
+        "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
+    )(func)
+
+
 def _jsonl_command(
     input_path: Path, out_path: Path | None, config: Config, write: Callable[..., int]
 ) -> None:
@@ -332,16 +346,7 @@ def _jsonl_command(
 
 
 @main.command()
-@click.argument(
-    "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output JSONL (default: stdout).",
-)
+@_jsonl_io
 @_config_options
 @_handle_errors
 def geoparse(
@@ -363,16 +368,7 @@ def geoparse(
 
 
 @main.command()
-@click.argument(
-    "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
-)
-@click.option(
-    "-o",
-    "--out",
-    "out_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Output JSONL (default: stdout).",
-)
+@_jsonl_io
 @_config_options
 @_handle_errors
 def extract(
