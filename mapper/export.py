@@ -12,16 +12,14 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mapper.errors import ConfigError, InputError, MapperError
-from mapper.models import Facts, Incident, Place, Source
+from mapper.models import FACT_FIELDS, Facts, Incident, Place, Source
 from mapper.urls import safe_url
 
-FACT_FIELDS = tuple(f.name for f in fields(Facts))
 PROPERTY_ORDER = (
     "incident_id",
     "category",

@@ -23,7 +23,7 @@ from typing import Any
 
 from mapper.config import IncidentsConfig
 from mapper.gazetteer import haversine_km
-from mapper.models import Article, Event, Facts, Incident, Place, Source
+from mapper.models import FACT_FIELDS, Article, Event, Facts, Incident, Place, Source
 
 log = logging.getLogger(__name__)
 
@@ -196,16 +196,7 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
 
 # What a run report shows of an updated incident, in this order.
 _CHANGE_FIELDS = (
-    "killed",
-    "injured",
-    "missing",
-    "displaced",
-    "evacuated",
-    "trapped",
-    "rescued",
-    "magnitude",
-    "area_burned_ha",
-    "buildings_destroyed",
+    *FACT_FIELDS,
     "severity",
     "sources",
     "place",

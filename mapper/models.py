@@ -99,6 +99,13 @@ class Facts:
         return {k: v for k, v in self.as_dict().items() if v is not None}
 
 
+FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Facts))
+# The facts that count people or buildings (the others are measures: magnitude, area).
+COUNT_FACTS: tuple[str, ...] = tuple(
+    name for name in FACT_FIELDS if name not in ("magnitude", "area_burned_ha")
+)
+
+
 @dataclass(frozen=True, slots=True)
 class EventLocation:
     """One of an event's places and its role in the event."""

@@ -18,21 +18,12 @@ import ahocorasick_rs
 from mapper.events import fact_patterns as fp
 from mapper.events.numbers import NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
-from mapper.models import Facts
+from mapper.models import COUNT_FACTS, Facts
 
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|or|and)\s*$", re.IGNORECASE)
 # Longer "sentences" are tables or run-on lists; their tail carries no readable fact.
 MAX_SENTENCE = 1000
-_COUNT_FIELDS = (
-    "killed",
-    "injured",
-    "missing",
-    "displaced",
-    "evacuated",
-    "trapped",
-    "rescued",
-    "buildings_destroyed",
-)
+_COUNT_FIELDS = COUNT_FACTS
 
 
 @dataclass(frozen=True, slots=True)

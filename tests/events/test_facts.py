@@ -9,17 +9,9 @@ import pytest
 
 from mapper.events.facts import FactExtractor
 from mapper.events.numbers import parse_number
+from mapper.models import COUNT_FACTS
 
-COUNT_FIELDS = (
-    "killed",
-    "injured",
-    "missing",
-    "displaced",
-    "evacuated",
-    "trapped",
-    "rescued",
-    "buildings_destroyed",
-)
+COUNT_FIELDS = COUNT_FACTS
 
 CASES: list[tuple[str, dict[str, float]]] = [
     # killed: passive and intransitive
