@@ -140,12 +140,6 @@ class Gazetteer:
         tld = "." + host.rsplit(".", 1)[-1] if "." in host else ""
         return self.country_tlds.get(tld.lower(), "")
 
-    def find_by_id(self, place_id: str) -> int | None:
-        try:
-            return self.place_ids.index(place_id)
-        except ValueError:
-            return None
-
 
 # ---------------------------------------------------------------- cache location and loading
 

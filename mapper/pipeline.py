@@ -72,7 +72,9 @@ class Stages:
             from mapper.geocoders import fallback_for, get_geocoder
 
             out_dir = output_dir or config.resolve_path(config.output_dir)
-            geocoder = get_geocoder(config.geocoder, gazetteer, cache_dir=out_dir)
+            geocoder = get_geocoder(
+                config.geocoder, gazetteer, cache_dir=out_dir, offline_fallback=False
+            )
             fallback = fallback_for(geocoder, config.geocoder.provider)
         geoparser = Geoparser(gazetteer, config.geoparse, fallback=fallback)
         return cls(gazetteer, geoparser, taxonomy, config, geocoder)

@@ -21,17 +21,41 @@ from mapper.models import Place
 __all__ = ["OfflineGeocoder", "fallback_for", "get_geocoder"]
 
 
-def get_geocoder(config: GeocoderConfig, gazetteer: Gazetteer, *, cache_dir: Path | None = None):
-    """The configured geocoder (offline by default)."""
+class _NoAnswer:
+    """A fallback that answers nothing: for callers that already asked the gazetteer."""
+
+    def geocode(self, query: str, *, exactly_one: bool = True, **_: object) -> None:
+        return None
+
+    def reverse(self, query: object, *, exactly_one: bool = True, **_: object) -> None:
+        return None
+
+
+def get_geocoder(
+    config: GeocoderConfig,
+    gazetteer: Gazetteer,
+    *,
+    cache_dir: Path | None = None,
+    offline_fallback: bool = True,
+):
+    """The configured geocoder (offline by default).
+
+    A remote provider falls back to the offline gazetteer when the service fails, unless
+    ``offline_fallback`` is False: the geoparser asks only about names the gazetteer could not
+    place, so the gazetteer's guess would repeat what its resolver declined.
+    """
     if config.provider == "offline":
         return OfflineGeocoder(gazetteer)
     from mapper.geocoders.remote import RemoteGeocoder
 
-    return RemoteGeocoder(config, fallback=OfflineGeocoder(gazetteer), cache_dir=cache_dir)
+    fallback = OfflineGeocoder(gazetteer) if offline_fallback else _NoAnswer()
+    return RemoteGeocoder(config, fallback=fallback, cache_dir=cache_dir)
 
 
 def fallback_for(geocoder: object, provider: str) -> Callable[[str], Place | None]:
     """A geoparser fallback that asks ``geocoder`` for names the gazetteer could not place.
+
+    Build ``geocoder`` with ``offline_fallback=False`` (see get_geocoder).
 
     Answers are remembered per name for the life of the process, on top of the geocoder's own
     persistent cache, because the same unresolved name recurs throughout a batch.
@@ -41,12 +65,7 @@ def fallback_for(geocoder: object, provider: str) -> Callable[[str], Place | Non
     def ask(name: str) -> Place | None:
         if name not in seen:
             location = geocoder.geocode(name, exactly_one=True)  # type: ignore[attr-defined]
-            # An answer from the offline fallback (the service failed) would only repeat the
-            # gazetteer's guess that the resolver already declined.
-            offline = location is not None and "feature_class" in (location.raw or {})
-            seen[name] = (
-                None if location is None or offline else location_to_place(location, provider)
-            )
+            seen[name] = None if location is None else location_to_place(location, provider)
         return seen[name]
 
     return ask

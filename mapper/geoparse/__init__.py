@@ -1,12 +1,12 @@
 """Geoparsing: recognise place mentions in an article and resolve them to places.
 
 Article -> GeoparsedArticle. Geoparser holds the loaded gazetteer and its matchers; build it once
-per process and call parse()/parse_many() on batches.
+per process and call parse() for each article.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 from mapper.config import GeoparseConfig
@@ -70,7 +70,3 @@ class Geoparser:
     def parse(self, article: Article) -> GeoparsedArticle:
         toponyms = self.parse_text(article.text, url=article.url)
         return GeoparsedArticle(article=article, toponyms=tuple(toponyms))
-
-    def parse_many(self, articles: Iterable[Article]) -> Iterator[GeoparsedArticle]:
-        for article in articles:
-            yield self.parse(article)

@@ -75,9 +75,8 @@ _WINDOW = 60
 
 
 def _bearing(word: str) -> float:
-    return float(
-        BEARINGS[word.lower().replace("ern", "") if word.lower().endswith("ern") else word.lower()]
-    )
+    """Compass word -> bearing; the patterns capture it without "-ern" ("north" of "northern")."""
+    return float(BEARINGS[word.lower()])
 
 
 def _unit_vector(bearing: float) -> tuple[float, float]:
@@ -152,30 +151,20 @@ def _third_toward(shape: BaseGeometry, bearing: float) -> BaseGeometry:
     return part if not part.is_empty else shape
 
 
-def _area_place(base: Place, geometry: BaseGeometry, label: str, suffix: str) -> Place:
-    point = (
-        geometry.centroid
-        if geometry.contains(geometry.centroid)
-        else geometry.representative_point()
-    )
+def _area_place(base: Place, geometry: BaseGeometry, suffix: str) -> Place:
+    """A relative place covering ``geometry``: its centroid (or an inner point) and area."""
+    inside = geometry.contains(geometry.centroid)
+    point = geometry.centroid if inside else geometry.representative_point()
     lat_scale = max(math.cos(math.radians(point.y)), 0.05)
     area_km2 = geometry.area * 111.32 * 111.32 * lat_scale
-    return Place(
-        place_id=f"rel:{base.place_id}:{suffix}",
-        name=label,
-        lat=round(point.y, 5),
-        lon=round(point.x, 5),
-        feature_class="relative",
-        precision="region",
-        country=base.country,
-        extent_km=round(max(math.sqrt(area_km2 / math.pi), 5.0), 1),
-    )
+    extent = max(math.sqrt(area_km2 / math.pi), 5.0)
+    return _point_place(base, point.y, point.x, extent, suffix)
 
 
 @functools.lru_cache(maxsize=4096)
-def _part(base: Place, bearing: float, label: str) -> Place:
+def _part(base: Place, bearing: float) -> Place:
     shape = _shape_of(base) or _circle(base)
-    return _area_place(base, _third_toward(shape, bearing), label, f"part{int(bearing)}")
+    return _area_place(base, _third_toward(shape, bearing), f"part{int(bearing)}")
 
 
 def _sample(line: BaseGeometry, step: float = 0.25) -> list[Point]:
@@ -199,9 +188,7 @@ def _compass_bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
     return math.degrees(math.atan2(dx, dy)) % 360
 
 
-def _country_edge(
-    base: Place, shape: BaseGeometry, bearing: float, label: str, coast: bool
-) -> Place | None:
+def _country_edge(base: Place, shape: BaseGeometry, bearing: float, coast: bool) -> Place | None:
     """A point on a country's land border (or coast) in a compass direction from its centre.
 
     The direction is judged from the country's label point, which sits in the populated core
@@ -227,17 +214,17 @@ def _country_edge(
     middle = chosen[len(chosen) // 2]
     strip = MultiPoint(chosen).buffer(0.5, quad_segs=2).intersection(shape)
     place = _area_place(
-        base, strip if not strip.is_empty else middle.buffer(0.5), label, f"edge{int(bearing)}"
+        base, strip if not strip.is_empty else middle.buffer(0.5), f"edge{int(bearing)}"
     )
     return replace(place, lat=round(middle.y, 5), lon=round(middle.x, 5))
 
 
 @functools.lru_cache(maxsize=4096)
-def _edge(base: Place, bearing: float | None, label: str, word: str = "border") -> Place:
+def _edge(base: Place, bearing: float | None, word: str = "border") -> Place:
     country_shape = _shape_of(base)
     if country_shape is not None and bearing is not None:
         coast = word.lower().startswith("coast")
-        found = _country_edge(base, country_shape, bearing, label, coast)
+        found = _country_edge(base, country_shape, bearing, coast)
         if found is not None:
             return found
     shape = country_shape or _circle(base)
@@ -248,13 +235,13 @@ def _edge(base: Place, bearing: float | None, label: str, word: str = "border") 
             _land_border_of(base.country) if country_shape is not None and base.country else None
         ) or shape.boundary
         anchor = nearest_points(line, Point(base.lon, base.lat))[0]
-        return _point_place(base, anchor.y, anchor.x, max(base.extent_km / 2, 5.0), label, "edge")
+        return _point_place(base, anchor.y, anchor.x, max(base.extent_km / 2, 5.0), "edge")
     region = _third_toward(shape, bearing)
     boundary = region.boundary.intersection(shape.boundary)
     if boundary.is_empty:
         boundary = region.boundary
     anchor = nearest_points(boundary, region.centroid)[0]
-    place = _area_place(base, region, label, f"edge{bearing}")
+    place = _area_place(base, region, f"edge{bearing}")
     return replace(
         place,
         lat=round(anchor.y, 5),
@@ -263,12 +250,11 @@ def _edge(base: Place, bearing: float | None, label: str, word: str = "border") 
     )
 
 
-def _point_place(
-    base: Place, lat: float, lon: float, extent_km: float, label: str, suffix: str
-) -> Place:
+def _point_place(base: Place, lat: float, lon: float, extent_km: float, suffix: str) -> Place:
+    """A relative place of ``base``; its name is set from the text by _named()."""
     return Place(
         place_id=f"rel:{base.place_id}:{suffix}",
-        name=label,
+        name=base.name,
         lat=round(lat, 5),
         lon=round(lon, 5),
         feature_class="relative",
@@ -278,22 +264,16 @@ def _point_place(
     )
 
 
-def _offset(base: Place, km: float, bearing: float, label: str) -> Place:
+def _offset(base: Place, km: float, bearing: float) -> Place:
     target = geodesic(kilometers=km).destination((base.lat, base.lon), bearing)
-    return Place(
-        place_id=f"rel:{base.place_id}:{int(km)}km{int(bearing)}",
-        name=label,
-        lat=round(target.latitude, 5),
-        lon=round(target.longitude, 5),
-        feature_class="relative",
-        precision="region",
-        country=base.country,
-        extent_km=round(max(5.0, km * 0.15), 1),
+    extent = max(5.0, km * 0.15)
+    return _point_place(
+        base, target.latitude, target.longitude, extent, f"{int(km)}km{int(bearing)}"
     )
 
 
 @functools.lru_cache(maxsize=4096)
-def _border_with(base: Place, other: Place | None, label: str) -> Place:
+def _border_with(base: Place, other: Place | None) -> Place:
     """Where two countries meet; without the other country, the base's nearest boundary."""
     shape = _shape_of(base) or _circle(base)
     if other is not None:
@@ -309,8 +289,8 @@ def _border_with(base: Place, other: Place | None, label: str) -> Place:
             if line is not None:
                 mid = line.interpolate(0.5, normalized=True)
                 extent = max(shared.length * 111.32 / 2, 10.0)
-                return _point_place(base, mid.y, mid.x, extent, label, f"border:{other.place_id}")
-    return _edge(base, None, label)
+                return _point_place(base, mid.y, mid.x, extent, f"border:{other.place_id}")
+    return _edge(base, None)
 
 
 def _other_country(toponyms: list[Toponym], index: int) -> Place | None:
@@ -360,8 +340,8 @@ def _match(
         if match:
             phrase = f"{toponym.name}{match.group(0)}"
             if kind == "own_edge":
-                return _named(_edge(place, _bearing(match.group(1)), "", match.group(2)), phrase)
-            return _named(_border_with(place, _other_country(toponyms, index), ""), phrase)
+                return _named(_edge(place, _bearing(match.group(1)), match.group(2)), phrase)
+            return _named(_border_with(place, _other_country(toponyms, index)), phrase)
     for kind, pattern in _BEFORE:
         match = pattern.search(before)
         if not match:
@@ -369,14 +349,14 @@ def _match(
         phrase = f"{match.group(0)}{toponym.name}".strip()
         if kind == "offset":
             km = float(match.group(1).replace(",", ".")) * _UNITS[match.group(2).lower()]
-            return _named(_offset(place, km, _bearing(match.group(3)), ""), phrase)
+            return _named(_offset(place, km, _bearing(match.group(3))), phrase)
         if kind == "edge_of":
-            return _named(_edge(place, _bearing(match.group(1)), "", match.group(2)), phrase)
+            return _named(_edge(place, _bearing(match.group(1)), match.group(2)), phrase)
         if kind == "border_with":
             other = _other_country(toponyms, index)
             if other is not None:
-                return _named(_border_with(other, place, ""), phrase)
-            return _named(_edge(place, None, ""), phrase)
+                return _named(_border_with(other, place), phrase)
+            return _named(_edge(place, None), phrase)
         if kind == "foothills":
             bearing = _bearing(match.group(1)) if match.group(1) else None
             if bearing is None:
@@ -387,7 +367,7 @@ def _match(
                     feature_class="relative",
                     precision="region",
                 )
-            return _named(_part(place, bearing, ""), phrase)
+            return _named(_part(place, bearing), phrase)
         if kind == "part":
-            return _named(_part(place, _bearing(match.group(1)), ""), phrase)
+            return _named(_part(place, _bearing(match.group(1))), phrase)
     return None

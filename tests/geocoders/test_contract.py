@@ -139,7 +139,7 @@ def test_remote_geocoder_places_what_the_gazetteer_abstains_on(server, gazetteer
     from mapper.geocoders import fallback_for
     from mapper.geoparse import Geoparser
 
-    remote = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    remote = get_geocoder(remote_config(server, tmp_path), gazetteer, offline_fallback=False)
     geoparser = Geoparser(gazetteer, fallback=fallback_for(remote, "nominatim"))
     text = "The meeting took place in Bāghān yesterday, not in Tbilisi."
     toponyms = {t.name: t for t in geoparser.parse_text(text)}
@@ -157,10 +157,11 @@ def test_remote_failure_keeps_the_abstention(server, gazetteer, tmp_path):
     from mapper.geoparse import Geoparser
 
     NominatimHandler.mode = "500"
-    remote = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    remote = get_geocoder(remote_config(server, tmp_path), gazetteer, offline_fallback=False)
     geoparser = Geoparser(gazetteer, fallback=fallback_for(remote, "nominatim"))
     [baghan] = [t for t in geoparser.parse_text("We met in Bāghān.") if t.name == "Bāghān"]
     assert baghan.place is None
+    assert remote.counts["fallbacks"] == 1  # the service failed, and nobody guessed instead
 
 
 def test_run_with_remote_provider_counts_its_requests(server, tmp_path):
