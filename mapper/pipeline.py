@@ -100,11 +100,13 @@ def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
             locations.append(loc)
         elif toponym.relative is not None and loc.role != "mentioned":
             reason = f"{toponym.relative.name}: {toponym.reason}"
+            reason = f"{loc.reason}; {reason}" if loc.reason else reason
             locations.append(
                 replace(loc, name=toponym.relative.name, place=toponym.relative, reason=reason)
             )
         else:
-            locations.append(replace(loc, reason=toponym.reason))
+            reason = f"{loc.reason}; {toponym.reason}" if loc.reason else toponym.reason
+            locations.append(replace(loc, reason=reason))
     return replace(event, locations=tuple(locations))
 
 

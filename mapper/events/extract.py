@@ -57,7 +57,16 @@ class EventExtractor:
         transfer = category.id in TRANSFER_CATEGORIES and (
             TRANSFER.search(text, *(evidence or (0, min(len(text), 400)))) is not None
         )
-        locations = assign_roles(doc.toponyms, text, evidence=evidence, transfer=transfer)
+        year = int(article.date[:4]) if article.date and article.date[:4].isdigit() else None
+        locations = assign_roles(
+            doc.toponyms,
+            text,
+            evidence=evidence,
+            transfer=transfer,
+            title=title,
+            article_year=year,
+            category=category.id,
+        )
         return Event(
             article_id=article.article_id,
             category=category.id,

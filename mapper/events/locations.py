@@ -1,10 +1,9 @@
 """Toponyms + text -> the roles places play in the event (event, origin, destination, affected,
 mentioned).
 
-The event place is the best-scoring resolved, non-demonym toponym: one in the sentence that
-reports the event, after a locative preposition ("in X", "near X"), specific rather than broad,
-named in the dateline or often. Places that only speak ("the White House said") are mentioned;
-places reached by the effects ("felt in neighbouring X") are affected. Transfers (shipments, aid,
+The event place (the scene) is chosen by ``scene.choose_scene`` from these roles. Places that
+only speak ("the White House said") are mentioned; places reached by the effects ("felt in
+neighbouring X") are affected. Transfers (shipments, aid,
 deportations) read "from X" / the sender before the verb as origin and "to X" as destination.
 """
 
@@ -13,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mapper.events.scene import choose_scene
 from mapper.models import EventLocation, LocationRole, Toponym
 
 _SPEAKER_AFTER = re.compile(
@@ -32,11 +32,6 @@ _AFFECTED_BEFORE = re.compile(
     r"|affected\s+areas?\s+(?:of|in)|and\s+in)\s+(?:the\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
 )
-_LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|inside|across|into|on|off|around|throughout|hit|hits|struck|strikes"
-    r"|rocked|shook|battered|pounded|entered|reached|captured|seized|attacked|of|from)\s+(?:the\s+)?(?:\w+\s+){0,2}?$",
-    re.IGNORECASE,
-)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 _TO_BEFORE = re.compile(
     r"\b(?:to|into|for|towards?|bound\s+for|docked\s+(?:at|in)|arriv\w*\s+(?:at|in)"
@@ -54,36 +49,6 @@ TRANSFER = re.compile(
     r"|docked|unloaded|loaded)\b",
     re.IGNORECASE,
 )
-_PRECISION_BONUS = {"point": 1.0, "city": 1.0, "admin1": 0.6, "country": 0.2, "region": 0.0}
-
-
-_DATELINE_AFTER = re.compile(r"[\s,A-Za-z.]{0,40}?(?:\(|\s[-–—]\s|--|:)")
-
-
-def _dateline(text: str, top: Toponym) -> bool:
-    """An opening "KABUL, Afghanistan (date) -" or "ZHOUQU, Gansu -" names the reporting place."""
-    if top.start > 40:
-        return False
-    head = text[: top.start]
-    if not (head.strip() == "" or (head.rstrip().endswith(",") and head.strip(" ,").isupper())):
-        return False
-    return top.name.isupper() or _DATELINE_AFTER.match(text, top.end) is not None
-
-
-def _score(topo: Toponym, text: str, evidence: tuple[int, int] | None, count: int) -> float:
-    before = text[max(0, topo.start - 40) : topo.start]
-    score = 0.5 * topo.score + 0.3 * min(count - 1, 3)
-    if evidence and evidence[0] <= topo.start < evidence[1]:
-        score += 3.0
-    if _LOCATIVE_BEFORE.search(before):
-        score += 1.5
-    if _dateline(text, topo):
-        score += 1.0
-    if topo.place is not None:
-        score += _PRECISION_BONUS.get(topo.place.precision, 0.0)
-    # Earlier mentions usually report the event; later ones drift to context.
-    score += max(0.0, 1.0 - topo.start / 1500)
-    return score
 
 
 def _context_role(topo: Toponym, text: str) -> LocationRole | None:
@@ -121,6 +86,9 @@ def assign_roles(
     *,
     evidence: tuple[int, int] | None = None,
     transfer: bool = False,
+    title: str = "",
+    article_year: int | None = None,
+    category: str = "",
 ) -> tuple[EventLocation, ...]:
     """Give each toponym a role; exactly one ``event`` if any resolved non-demonym place exists.
 
@@ -128,13 +96,12 @@ def assign_roles(
         toponyms: the article's place mentions, offsets into ``text``.
         text: the article text the offsets refer to.
         evidence: span of the sentence that reports the event, if known.
-        transfer: the event moves something between places (arms, aid, deportees).
+        transfer: the event moves something between places (arms, aid, deportations).
+        title: the headline; places it names weigh more as the scene.
+        article_year: the article's year; sentences about earlier years are background.
+        category: the event's taxonomy id.
     """
-    roles: list[LocationRole] = []
-    counts: dict[str, int] = {}
-    for topo in toponyms:
-        key = topo.place.place_id if topo.place else topo.name.lower()
-        counts[key] = counts.get(key, 0) + 1
+    roles: list[LocationRole | None] = []
     for topo in toponyms:
         role: LocationRole | None = None
         if transfer:
@@ -143,31 +110,27 @@ def assign_roles(
                 role = _transfer_role(topo, text, verbs)
         if role is None:
             role = _context_role(topo, text)
-        roles.append(role or "mentioned")
+        roles.append(role)
 
-    best_index, best_score = None, float("-inf")
-    for i, topo in enumerate(toponyms):
-        if topo.place is None or topo.demonym:
-            continue
-        key = topo.place.place_id
-        score = _score(topo, text, evidence, counts[key])
-        if roles[i] == "affected" or _context_role(topo, text) == "mentioned":
-            score -= 3.0  # a speaker or a place the effects reached is rarely the scene
-        if roles[i] in ("origin", "destination"):
-            score -= 1.0 if roles[i] == "destination" else 2.5
-        if score > best_score:
-            best_index, best_score = i, score
-
+    scene = choose_scene(
+        toponyms,
+        text,
+        roles,
+        title=title,
+        evidence=evidence,
+        article_year=article_year,
+        category=category,
+    )
     locations = [
-        EventLocation(t.name, roles[i], t.place, t.start, t.end) for i, t in enumerate(toponyms)
+        EventLocation(t.name, roles[i] or "mentioned", t.place, t.start, t.end)
+        for i, t in enumerate(toponyms)
     ]
-    if best_index is not None:
-        topo = toponyms[best_index]
-        if roles[best_index] in ("origin", "destination"):
-            # Keep the transfer role and also place the event there.
-            locations.append(EventLocation(topo.name, "event", topo.place, topo.start, topo.end))
+    if scene is not None:
+        i = scene.index
+        topo = toponyms[i]
+        event = EventLocation(topo.name, "event", topo.place, topo.start, topo.end, scene.reason)
+        if roles[i] in ("origin", "destination"):
+            locations.append(event)  # keep the transfer role and also place the event there
         else:
-            locations[best_index] = EventLocation(
-                topo.name, "event", topo.place, topo.start, topo.end
-            )
+            locations[i] = event
     return tuple(locations)

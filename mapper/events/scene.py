@@ -1,0 +1,313 @@
+"""Toponyms + their roles + text -> the event's own place (the scene), with a reason.
+
+A news article names many places: the dateline the reporter files from, the capital where
+officials speak, where weapons or aid come from, where earlier events happened, and the
+country, province and town of the event itself. The scene is the most specific place the text
+puts the event at:
+
+1. Every mention collects evidence for being the scene: it stands in the sentence that reports
+   the event, in the lead or the headline, after a locative ("in", "near", "attack on", "the
+   village of"), or before a unit word ("X village", "X Township"). Evidence against: a dateline,
+   a speaker ("X said"), the origin of a transfer, "X-bound", a sentence about the past.
+2. The mentions of one place pool their evidence.
+3. Places are ordered by containment (village in district in province in country). A place
+   inside another named place is confirmed by it; a broad place does not compete with the
+   places inside it: when the best candidate contains a more specific candidate with evidence
+   of its own, the specific one is the scene, and so on down.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mapper.events.text import sentence_spans
+from mapper.hierarchy import contains
+from mapper.models import LocationRole, Place, Toponym
+
+# Words right before a mention that put the event there.
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(in|at|near|outside|inside|into|on|around|throughout|across|off|over|hit|hits|struck"
+    r"|strikes|rocked|shook|battered|pounded|lashed|flooded|entered|reached|captured|recaptured"
+    r"|seized|took|attacked|stormed|overran|raided|bombed|shelled|targeted|besieged|surrounded"
+    r"|(?:attacks?|strikes?|raids?|assault|offensive|bombing|airstrikes?|landfall)\s+(?:on|in|at)"
+    r"|(?:towns?|city|cities|villages?|districts?|provinces?|regions?|states?|capital|areas?"
+    r"|outskirts|suburbs?|port|island|county|township|municipality)\s+of)"
+    r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
+# A unit word right after the name: "Kanbalu Township", "a village called X" reads as a scene.
+_UNIT_AFTER = re.compile(
+    r"^['’]?s?\s+(?:village|town|township|district|county|camp|municipality|neighbou?rhood"
+    r"|province|region|state|governorate|prefecture|oblast|area)\b",
+    re.IGNORECASE,
+)
+_BOUND_AFTER = re.compile(r"^-bound\b", re.IGNORECASE)
+# What reporters put after a dateline: "KABUL, Afghanistan (Reuters) -", "GOMA, Jan 5:".
+_DATELINE_AFTER = re.compile(
+    r"^[\s,A-Za-z.'’]{0,40}?(?:\(|\s[-–—]\s?|--|:|[-–—]\s)|^,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b)"
+)
+# Sentences about the past: background, not this event.
+_PAST = re.compile(
+    r"\b(?:last\s+(?:year|month|decade)|years?\s+ago|decades?\s+ago|previous(?:ly)?|in\s+the\s+past"
+    r"|history|historic(?:al)?ly|anniversary|recalled|since\s+(?:1[89]|20)\d\d|former(?:ly)?)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+# Evidence weights (points); a place's score is its best mention plus what the others add.
+W_EVIDENCE = 2.0  # the sentence that reports the event
+W_LEAD = 1.0  # the first sentences of the article
+W_EARLY = 1.0  # falls off over the first 1,500 characters
+W_LOCATIVE = 1.5
+W_UNIT = 0.5
+W_TITLE = 1.5
+W_REPEAT = 0.3  # per further mention, at most three
+W_CONFIRMED = 0.6  # the place lies in another place the article names
+W_SUPPORTED = 0.5  # a broad place with a scene of its own inside it
+DATELINE_SCORE = 0.5  # a dateline alone: the scene only when nothing else is named
+P_SPEAKER = 3.0
+P_AFFECTED = 2.0
+P_ORIGIN = 2.5
+P_BOUND = 2.0
+P_PAST = 1.0
+B_DESTINATION = 0.5  # deliveries and deployments happen where they arrive
+# How far below a broad place a place inside it may score and still be the scene.
+DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.5, "admin2": 2.0}
+# Categories whose events happen between governments: a country is a scene in its own right,
+# and its capital is where its officials speak, so places inside it must earn more.
+NATIONAL_CATEGORIES = frozenset({"diplomacy_sanctions"})
+NATIONAL_MARGIN = 1.0
+MIN_SCENE_SCORE = 1.0
+
+
+@dataclass
+class _Candidate:
+    place: Place
+    mentions: list[int] = field(default_factory=list)
+    best: int = -1  # the mention with the most evidence
+    best_score: float = float("-inf")
+    notes: list[str] = field(default_factory=list)
+    in_title: bool = False
+    score: float = 0.0
+    support: float = 0.0  # what the places inside it added
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """The chosen mention (index into the toponyms) and why."""
+
+    index: int
+    reason: str
+
+
+def effective_place(topo: Toponym) -> Place | None:
+    """The place a mention stands for: its relative part ("northern X") when the text says one."""
+    return topo.relative or topo.place
+
+
+def _is_dateline(text: str, topos: Sequence[Toponym], i: int) -> bool:
+    """An opening "KABUL, Afghanistan (AP) -" names where the reporter files from."""
+    topo = topos[i]
+    line_start = text.rfind("\n", 0, topo.start) + 1
+    head = text[line_start : topo.start]
+    if head.strip() == "":
+        after = text[topo.end : topo.end + 60]
+        return (topo.name.isupper() and len(topo.name) >= 3) or bool(_DATELINE_AFTER.match(after))
+    # The country or region right after a dateline city: "KIGALI, Rwanda (AA)".
+    if i > 0 and text[topos[i - 1].end : topo.start].strip() == ",":
+        return _is_dateline(text, topos, i - 1)
+    return False
+
+
+# A headline place that speaks ("Beijing says ...") is not where the event is.
+_TITLE_SPEAKER_AFTER = re.compile(
+    r"^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?|urges?|calls?|tells?"
+    r"|rejects?|condemns?|blames?|insists?|confirms?)\b"
+)
+
+
+def _in_title(title_words: str, topo: Toponym) -> bool:
+    names = {topo.name.casefold()}
+    if topo.place is not None:
+        names.add(topo.place.name.casefold())
+    for name in names:
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", title_words):
+            if not _TITLE_SPEAKER_AFTER.match(title_words[match.end() :]):
+                return True
+    return False
+
+
+class _Sentences:
+    """Sentence lookup and the past-tense test, computed once per article."""
+
+    def __init__(self, text: str, article_year: int | None):
+        self.spans = sentence_spans(text) or [(0, len(text))]
+        self.text = text
+        self.year = article_year
+        self._past: dict[int, bool] = {}
+        # The lead: the first two real sentences, past menus, bylines and headline lines.
+        real = [end for start, end in self.spans if len(text[start:end].split()) >= 8]
+        self.lead_end = real[1] if len(real) > 1 else (real[0] if real else len(text))
+
+    def index(self, offset: int) -> int:
+        lo, hi = 0, len(self.spans) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.spans[mid][0] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def is_past(self, k: int) -> bool:
+        if k not in self._past:
+            start, end = self.spans[k]
+            sentence = self.text[start:end]
+            past = bool(_PAST.search(sentence))
+            if not past and self.year is not None:
+                past = any(int(y) < self.year - 0 for y in _YEAR.findall(sentence))
+            self._past[k] = past
+        return self._past[k]
+
+
+def _mention_evidence(
+    i: int,
+    topos: Sequence[Toponym],
+    text: str,
+    roles: Sequence[LocationRole | None],
+    evidence: tuple[int, int] | None,
+    sentences: _Sentences,
+    dateline: bool,
+) -> tuple[float, list[str]]:
+    topo = topos[i]
+    if dateline:
+        return DATELINE_SCORE, ["the dateline"]
+    score, notes = 0.0, []
+    k = sentences.index(topo.start)
+    in_evidence = evidence is not None and evidence[0] <= topo.start < evidence[1]
+    if in_evidence:
+        score += W_EVIDENCE
+        notes.append("in the sentence that reports it")
+    if topo.start < sentences.lead_end:
+        score += W_LEAD
+        notes.append("in the lead")
+    score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
+    before = text[max(0, topo.start - 40) : topo.start]
+    after = text[topo.end : topo.end + 30]
+    locative = _LOCATIVE_BEFORE.search(before)
+    if locative:
+        score += W_LOCATIVE
+        notes.append(f"after “{locative.group(1)}”")
+    if _UNIT_AFTER.match(after):
+        score += W_UNIT
+    if _BOUND_AFTER.match(after):
+        score -= P_BOUND
+        notes.append("a destination (-bound)")
+    role = roles[i]
+    if role == "mentioned":
+        score -= P_SPEAKER
+    elif role == "affected":
+        score -= P_AFFECTED
+    elif role == "origin":
+        score -= P_ORIGIN
+    elif role == "destination":
+        score += B_DESTINATION
+        notes.append("where the transfer arrives")
+    if not in_evidence and sentences.is_past(k):
+        score -= P_PAST
+    return score, notes
+
+
+def choose_scene(
+    toponyms: Sequence[Toponym],
+    text: str,
+    roles: Sequence[LocationRole | None],
+    *,
+    title: str = "",
+    evidence: tuple[int, int] | None = None,
+    article_year: int | None = None,
+    category: str = "",
+) -> Scene | None:
+    """The mention that names the event's own place, or None without a resolved place.
+
+    Args:
+        toponyms: the article's mentions, offsets into ``text``, in text order.
+        roles: each mention's context role (speaker "mentioned", "affected", "origin",
+            "destination") or None.
+        title: the headline; places it names weigh more.
+        evidence: span of the sentence that reports the event.
+        article_year: the article's year; sentences about earlier years are background.
+        category: the event's taxonomy id (diplomacy stays at country level more readily).
+    """
+    sentences = _Sentences(text, article_year)
+    title_words = title.casefold()
+    candidates: dict[str, _Candidate] = {}
+    confirmers: list[Place] = []  # every named place, demonyms' countries included
+    for i, topo in enumerate(toponyms):
+        if topo.place is None:
+            continue
+        confirmers.append(topo.place)
+        place = effective_place(topo)
+        if topo.demonym or place is None:
+            continue
+        cand = candidates.setdefault(place.place_id, _Candidate(place))
+        cand.mentions.append(i)
+        dateline = _is_dateline(text, toponyms, i)
+        score, notes = _mention_evidence(i, toponyms, text, roles, evidence, sentences, dateline)
+        score += 0.01 * min(topo.score, 20.0)  # the resolver's confidence breaks ties
+        if score > cand.best_score:
+            cand.best, cand.best_score, cand.notes = i, score, notes
+        if title_words and not cand.in_title:
+            cand.in_title = _in_title(title_words, topo)
+    if not candidates:
+        return None
+    for cand in candidates.values():
+        datelines = sum(1 for i in cand.mentions if _is_dateline(text, toponyms, i))
+        repeats = max(len(cand.mentions) - datelines - 1, 0)
+        cand.score = cand.best_score + W_REPEAT * min(repeats, 3)
+        if cand.in_title:
+            cand.score += W_TITLE
+            cand.notes = [*cand.notes, "in the headline"]
+        containers = [c for c in confirmers if contains(c, cand.place)]
+        if containers:
+            cand.score += W_CONFIRMED
+            cand.notes = [*cand.notes, f"inside {containers[0].name}, also named"]
+    # A broad place whose own places carry scene evidence is more likely the broad scene than
+    # one with none: "the US and Morocco began an exercise ... in the Moroccan region of X".
+    supported = [
+        outer
+        for outer in candidates.values()
+        if any(
+            inner.best_score >= MIN_SCENE_SCORE and contains(outer.place, inner.place)
+            for inner in candidates.values()
+        )
+    ]
+    for outer in supported:
+        outer.support = W_SUPPORTED
+        outer.score += W_SUPPORTED
+    order = sorted(candidates.values(), key=lambda c: (-c.score, c.best))
+    best = order[0]
+    descended_from: list[str] = []
+    while True:
+        margin = DESCENT_MARGIN.get(best.place.precision)
+        if margin is None:
+            break
+        if category in NATIONAL_CATEGORIES:
+            margin = min(margin, NATIONAL_MARGIN)
+        inner = [
+            c
+            for c in order
+            if c is not best
+            and c.score >= max(best.score - best.support - margin, MIN_SCENE_SCORE)
+            and contains(best.place, c.place)
+        ]
+        if not inner:
+            break
+        descended_from.append(best.place.name)
+        best = inner[0]
+    notes = list(best.notes)
+    if descended_from:
+        notes.append(f"the most specific place inside {descended_from[-1]}")
+    return Scene(best.best, "scene: " + ", ".join(notes) if notes else "scene: best evidence")

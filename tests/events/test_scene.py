@@ -1,0 +1,173 @@
+"""The event-place chooser (mapper.events.scene) on full paragraphs written for these tests.
+
+Places are invented so that nothing depends on the gazetteer: a country (Northland) with a
+province (Vale Province), towns inside them, a neighbouring country and its capital.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mapper.events.locations import assign_roles
+from mapper.hierarchy import contains
+from mapper.models import Place, Toponym
+
+NORTHLAND = Place("ne:NL", "Northland", 10.0, 20.0, "country", "country", "NL", extent_km=400)
+VALE = Place("admin1:NL-VA", "Vale Province", 11.0, 21.0, "admin1", "admin1", "NL", "NL-VA", 0, 90)
+BROOKFIELD = Place("geonames:1", "Brookfield", 11.2, 21.3, "city", "city", "NL", "NL-VA", 9000, 4)
+CAPITALIA = Place("geonames:2", "Capitalia", 8.0, 18.0, "city", "city", "NL", "NL-CA", 2e6, 30)
+ELMWOOD = Place("geonames:3", "Elmwood", 9.0, 22.5, "city", "city", "NL", "NL-EA", 50000, 8)
+SOUTHMARK = Place("ne:SM", "Southmark", 2.0, 25.0, "country", "country", "SM", extent_km=300)
+PORTSEA = Place("geonames:4", "Portsea", 1.5, 25.5, "city", "city", "SM", "SM-01", 8e5, 20)
+NORTHERN_VALE = Place(
+    "rel:admin1:NL-VA:north",
+    "northern Vale Province",
+    11.35,
+    21.1,
+    "relative",
+    "region",
+    "NL",
+    extent_km=45,
+)
+
+PLACES = {p.name: p for p in (NORTHLAND, VALE, BROOKFIELD, CAPITALIA, ELMWOOD, SOUTHMARK, PORTSEA)}
+PLACES.update({"CAPITALIA": CAPITALIA, "Vale": VALE, "Northlandish": NORTHLAND})
+
+
+def topos(text: str, *, demonyms: tuple[str, ...] = (), relative: dict | None = None):
+    """Every mention of a known name in ``text``, in order (longest names first)."""
+    names = sorted(PLACES, key=len, reverse=True)
+    pattern = re.compile("|".join(rf"\b{re.escape(n)}\b" for n in names))
+    out = []
+    for m in pattern.finditer(text):
+        name = m.group(0)
+        rel = (relative or {}).get(m.start())
+        out.append(
+            Toponym(m.start(), m.end(), name, PLACES[name], 5.0, "test", name in demonyms, rel)
+        )
+    return tuple(out)
+
+
+def scene(text: str, **kwargs) -> str:
+    demonyms = kwargs.pop("demonyms", ())
+    relative = kwargs.pop("relative", None)
+    mentions = topos(text, demonyms=demonyms, relative=relative)
+    events = [loc for loc in assign_roles(mentions, text, **kwargs) if loc.role == "event"]
+    assert len(events) == 1
+    mention = next(t for t in mentions if t.start == events[0].start)
+    return (mention.relative or mention.place).name
+
+
+def test_scene_hierarchy_is_known():
+    assert contains(NORTHLAND, BROOKFIELD) and contains(VALE, BROOKFIELD)
+    assert contains(NORTHLAND, VALE) and not contains(VALE, NORTHLAND)
+    assert not contains(NORTHLAND, PORTSEA) and not contains(BROOKFIELD, BROOKFIELD)
+
+
+def test_scene_a_town_inside_the_country_beats_the_country():
+    text = (
+        "A powerful earthquake struck Northland on Saturday, killing at least 60 people.\n"
+        "Rescuers worked through the night in Brookfield, where dozens of homes collapsed.\n"
+        "The government of Northland declared a state of emergency."
+    )
+    assert scene(text, evidence=(0, 80)) == "Brookfield"
+
+
+def test_scene_descends_province_then_town():
+    text = (
+        "Floods swept through Vale Province in Northland this week. In the town of Brookfield, "
+        "water reached the rooftops and eleven people drowned."
+    )
+    assert scene(text, evidence=(0, 60)) == "Brookfield"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CAPITALIA, Northland (Wire) - Rebels seized the town of Elmwood after two days of "
+        "fighting, the army said on Monday.",
+        "CAPITALIA - Rebels seized the town of Elmwood after two days of fighting, the army "
+        "said on Monday.",
+        "By a staff reporter\nCAPITALIA, Jan 4: Rebels seized the town of Elmwood after two "
+        "days of fighting.",
+    ],
+)
+def test_scene_the_dateline_is_where_the_reporter_files(text):
+    assert scene(text) == "Elmwood"
+
+
+def test_scene_the_dateline_stands_when_nothing_else_is_named():
+    assert scene("CAPITALIA (Wire) - Thousands marched to parliament on Friday.") == "Capitalia"
+
+
+def test_scene_officials_speaking_in_the_capital_are_not_the_scene():
+    text = (
+        "Officials in Capitalia said a bus carrying pilgrims overturned on a mountain road "
+        "near Elmwood early on Sunday, killing 14 people."
+    )
+    assert scene(text, evidence=(0, len(text))) == "Elmwood"
+
+
+def test_scene_a_bound_destination_is_not_the_scene():
+    text = "A Capitalia-bound train derailed outside Elmwood on Tuesday, injuring 40 passengers."
+    assert scene(text, evidence=(0, len(text))) == "Elmwood"
+
+
+def test_scene_past_events_are_background():
+    text = (
+        "Wildfires forced thousands from their homes around Elmwood on Wednesday.\n"
+        "In 2015 a fire near Brookfield destroyed 300 houses, residents recalled."
+    )
+    assert scene(text, evidence=(0, 70), article_year=2024) == "Elmwood"
+
+
+def test_scene_the_headline_names_it():
+    text = (
+        "Police said the gunmen escaped. Residents of Elmwood and of Brookfield described "
+        "hours of terror. A curfew was imposed across Northland."
+    )
+    assert scene(text, title="Gunmen kill nine in Brookfield market") == "Brookfield"
+
+
+def test_scene_a_headline_speaker_does_not_count():
+    text = (
+        "Northland and Southmark signed a border agreement on Thursday. Officials in "
+        "Capitalia welcomed the deal."
+    )
+    title = "Capitalia says deal with Southmark is a new start"
+    assert scene(text, title=title, evidence=(0, 62), category="diplomacy_sanctions") in (
+        "Northland",
+        "Southmark",
+    )
+
+
+def test_scene_a_delivery_happens_where_it_arrives():
+    text = (
+        "Southmark delivered a first batch of air defence missiles to Northland on Friday, "
+        "unloading them at Elmwood, the ministry said."
+    )
+    assert scene(text, evidence=(0, len(text)), transfer=True) == "Elmwood"
+
+
+def test_scene_a_town_inside_a_relative_part_beats_the_part():
+    text = (
+        "Fighting spread across northern Vale Province on Monday as insurgents attacked "
+        "Brookfield, a market town, from three sides."
+    )
+    relative = {text.index("Vale"): NORTHERN_VALE}
+    assert scene(text, evidence=(0, len(text)), relative=relative) == "Brookfield"
+
+
+def test_scene_a_demonym_confirms_its_country_but_is_never_the_scene():
+    text = "Northlandish troops shelled positions near Portsea, in Southmark, overnight."
+    assert scene(text, evidence=(0, len(text)), demonyms=("Northlandish",)) == "Portsea"
+
+
+def test_scene_reason_is_kept_on_the_event_location():
+    text = "A cyclone made landfall near Brookfield in Northland on Sunday."
+    [event] = [
+        loc for loc in assign_roles(topos(text), text, evidence=(0, 64)) if loc.role == "event"
+    ]
+    assert event.reason.startswith("scene: ") and "Northland" in event.reason
