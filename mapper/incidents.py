@@ -1,8 +1,9 @@
 """Turn per-article Events into Incidents, merging reports of the same real event.
 
 (Event, Article) pairs -> list[Incident]. Two reports merge when they share a category, their
-places lie within merge_distance_km plus the places' own extents, and their dates fall within
-merge_window_days. The merged toll follows events.toll_policy ("latest" report or "highest").
+places lie within merge_distance_km plus the places' own extents or one contains the other, and
+their dates fall within merge_window_days (a report without a date merges within its batch).
+The merged toll follows events.toll_policy ("latest" report or "highest").
 
 Merging is greedy and anchored: the first report of an incident (its founding report) fixes its
 category, place, date and id; each later report joins the oldest incident whose anchor it
@@ -23,6 +24,7 @@ from typing import Any
 
 from mapper.config import IncidentsConfig
 from mapper.gazetteer import haversine_km
+from mapper.hierarchy import contains, nested, specificity
 from mapper.models import FACT_FIELDS, Article, Event, Facts, Incident, Place, Source
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,11 @@ def incident_id_for(category: str, place: Place, event_date: str | None, salt: s
     return "i" + hashlib.sha256(blob.encode()).hexdigest()[:15]
 
 
+# Sorts after every ISO date: where an article has no date, the run's date stands in for it,
+# and a run is never older than the articles it reads.
+UNDATED = "9999-12-31"
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """One article's event at its resolved event place: the unit that merges.
@@ -56,7 +63,8 @@ class Report:
 
     @property
     def date_key(self) -> tuple[str, int]:
-        return (self.article.date or "", self.batch)
+        # An undated article is taken as of the run that read it: later than any dated one.
+        return (self.article.date or UNDATED, self.batch)
 
 
 def report_for(event: Event, article: Article, batch: int = 0) -> Report | None:
@@ -75,6 +83,7 @@ class Anchor:
     category: str
     event_date: str | None
     place: Place
+    batch: int = 0  # the batch that founded it, as Report.batch counts them
 
 
 def anchor_for(report: Report, taken: Callable[[str], bool] = lambda _id: False) -> Anchor:
@@ -85,7 +94,7 @@ def anchor_for(report: Report, taken: Callable[[str], bool] = lambda _id: False)
         incident_id = incident_id_for(
             event.category, report.place, event.event_date, salt=report.article.article_id
         )
-    return Anchor(incident_id, event.category, event.event_date, report.place)
+    return Anchor(incident_id, event.category, event.event_date, report.place, report.batch)
 
 
 def _days_apart(a: str | None, b: str | None) -> int | None:
@@ -95,7 +104,8 @@ def _days_apart(a: str | None, b: str | None) -> int | None:
 
 
 def date_window(report: Report, config: IncidentsConfig) -> tuple[str, str] | None:
-    """The range of anchor dates ``report`` may merge with (None: it has no date, merges never)."""
+    """The range of anchor dates ``report`` may merge with (None: it has no date, so it merges
+    only with incidents of its own batch)."""
     if not report.event.event_date:
         return None
     day = date.fromisoformat(report.event.event_date)
@@ -104,18 +114,31 @@ def date_window(report: Report, config: IncidentsConfig) -> tuple[str, str] | No
 
 
 def same_event(anchor: Anchor, report: Report, config: IncidentsConfig) -> bool:
-    """Whether ``report`` tells of the incident ``anchor`` founded."""
+    """Whether ``report`` tells of the incident ``anchor`` founded.
+
+    Same category; dates within the window, or, when either has no date, read in the same
+    batch (the batch's run date stands in for the missing one); and places that are the same,
+    lie within the merge distance (plus their extents), or contain one another (a town and the
+    country it lies in).
+    """
     if anchor.category != report.event.category:
         return False
     days = _days_apart(anchor.event_date, report.event.event_date)
-    if days is None or days > config.merge_window_days:
+    if days is None:
+        if anchor.batch != report.batch:
+            return False
+    elif days > config.merge_window_days:
         return False
-    a, b = anchor.place, report.place
+    return places_match(anchor.place, report.place, config)
+
+
+def places_match(a: Place, b: Place, config: IncidentsConfig) -> bool:
+    """Two reports' places may be one event's: the same, near, or one inside the other."""
     if a.place_id == b.place_id:
         return True
     # A coarse place (a region, a country) is an area: anything inside its extent may match.
     tolerance = config.merge_distance_km + max(a.extent_km, b.extent_km)
-    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= tolerance
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= tolerance or nested(a, b)
 
 
 def match(report: Report, anchors: Iterable[Anchor], config: IncidentsConfig) -> Anchor | None:
@@ -127,21 +150,29 @@ def match(report: Report, anchors: Iterable[Anchor], config: IncidentsConfig) ->
 
 
 def _merge_facts(reports: Sequence[Report], policy: str) -> Facts:
-    """Latest (by article date, then batch, then position) or highest value of each fact."""
+    """Latest (by article date, then batch) or highest value of each fact.
+
+    Reports that dates cannot order (the same day in one batch, or undated in one batch)
+    keep the larger figure: tolls rise as the dead are counted, they do not fall.
+    """
     values: dict[str, int | float | None] = {}
+    set_at: dict[str, tuple[str, int]] = {}
     ordered = sorted(reports, key=lambda r: r.date_key)
     for report in ordered:
         for key, value in report.event.facts.reported().items():
             current = values.get(key)
-            if current is None or policy == "latest" or value > current:
+            later = policy == "latest" and set_at.get(key) != report.date_key
+            if current is None or later or value > current:
                 values[key] = value
+                set_at[key] = report.date_key
     return Facts(**values)  # type: ignore[arg-type]
 
 
 def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: str) -> Incident:
     """The incident its reports describe; ``reports[0]`` is the founding report.
 
-    The founding report fixes the place, date, origin and destination; the facts follow
+    The founding report fixes the date, origin and destination, and the place unless another
+    report names a place inside it (then the most specific such place); the facts follow
     ``policy`` over all reports; the report whose facts won lends its severity reason,
     evidence and title.
     """
@@ -173,11 +204,12 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
     )
     origin = first.event.location("origin")
     destination = first.event.location("destination")
-    event_loc = first.event.location("event")
+    placed = _most_specific(reports)
+    event_loc = placed.event.location("event")
     return Incident(
         incident_id=incident_id,
         category=first.event.category,
-        place=first.place,
+        place=placed.place,
         facts=facts,
         severity=max(r.event.severity for r in reports),
         severity_reason=lead.event.severity_reason,
@@ -192,6 +224,20 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
         first_seen=dates[0] if dates else None,
         last_seen=dates[-1] if dates else None,
     )
+
+
+def _most_specific(reports: Sequence[Report]) -> Report:
+    """The report that places the incident most precisely inside the founding report's place.
+
+    One outlet writes "a quake in X (country)", another names the town: the town is where it
+    happened. Only places inside the founder's count, so a neighbouring town that merely lies
+    within the merge distance never moves the incident.
+    """
+    first = reports[0]
+    inside = [r for r in reports[1:] if contains(first.place, r.place)]
+    if not inside:
+        return first
+    return min(inside, key=lambda r: specificity(r.place))
 
 
 # What a run report shows of an updated incident, in this order.
@@ -237,7 +283,7 @@ def build_incidents(
     by_id = {a.article_id: a for a in articles}
     anchors: dict[str, list[Anchor]] = {}  # by category, oldest first
     groups: dict[str, list[Report]] = {}
-    ordered = sorted(events, key=lambda e: (by_id[e.article_id].date or "", e.article_id))
+    ordered = sorted(events, key=lambda e: (by_id[e.article_id].date or UNDATED, e.article_id))
     for event in ordered:
         report = report_for(event, by_id[event.article_id])
         if report is None:

@@ -20,7 +20,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from mapper.config import IncidentsConfig
 from mapper.errors import StoreError
 from mapper.incidents import (
+    UNDATED,
     Anchor,
     Report,
     anchor_for,
@@ -862,7 +863,7 @@ class Batch:
         """
         order = self.db.execute(
             "SELECT t.article_id FROM temp.to_place t JOIN articles a "
-            "ON a.article_id = t.article_id ORDER BY a.first_run, coalesce(a.date, ''), "
+            f"ON a.article_id = t.article_id ORDER BY a.first_run, coalesce(a.date, '{UNDATED}'), "
             "a.article_id"
         )
         for (aid,) in order:
@@ -892,27 +893,36 @@ class Batch:
         next_seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM incidents").fetchone()[0]
         next_seq = max([next_seq, *(k.seq + 1 for k in reused.values())])
         for report in reports:
-            anchor = None
+            # Dated reports meet incidents of nearby dates, or undated ones of their own batch;
+            # an undated report meets any incident of its own batch (the batch's date stands in).
             window = date_window(report, config)
-            if window is not None:
-                # The latitude test is a necessary condition of same_event (a degree of
-                # latitude is at least 111 km of great circle); it spares Python most rows.
-                place = report.place
-                rows = self.db.execute(
-                    "SELECT incident_id, category, date, place_id, lat, lon, extent_km "
-                    "FROM incidents WHERE category = ? AND date BETWEEN ? AND ? "
-                    "AND (place_id = ? OR abs(lat - ?) * 111.0 <= ? + max(extent_km, ?)) "
-                    "ORDER BY seq",
-                    (
-                        report.event.category,
-                        *window,
-                        place.place_id,
-                        place.lat,
-                        config.merge_distance_km,
-                        place.extent_km,
-                    ),
-                )
-                anchor = match(report, (_anchor(*row) for row in rows), config)
+            dates = "(i.date BETWEEN ? AND ? OR (i.date IS NULL AND a.first_run = ?))"
+            date_args: tuple[Any, ...] = (*window, report.batch) if window else (report.batch,)
+            if window is None:
+                dates = "a.first_run = ?"
+            # The latitude test is a necessary condition of nearness (a degree of latitude is
+            # at least 111 km of great circle), the country test of containment; together they
+            # spare Python most rows.
+            place = report.place
+            rows = self.db.execute(
+                "SELECT i.incident_id, i.category, i.date, i.place_id, i.lat, i.lon, "
+                "i.extent_km, p.data, a.first_run FROM incidents i "
+                "LEFT JOIN places p ON p.place_id = i.place_id "
+                "LEFT JOIN articles a ON a.article_id = i.anchor_article_id "
+                f"WHERE i.category = ? AND {dates} "
+                "AND (i.place_id = ? OR abs(i.lat - ?) * 111.0 <= ? + max(i.extent_km, ?) "
+                "OR json_extract(p.data, '$.country') = ?) ORDER BY i.seq",
+                (
+                    report.event.category,
+                    *date_args,
+                    place.place_id,
+                    place.lat,
+                    config.merge_distance_km,
+                    place.extent_km,
+                    place.country or "",
+                ),
+            )
+            anchor = match(report, (_anchor(*row) for row in rows), config)
             joined = anchor.incident_id if anchor is not None else None
             if joined is not None and joined not in founded and joined not in before:
                 before.update(self._kept("WHERE incident_id = ?", (joined,)))
@@ -1061,10 +1071,17 @@ def _anchor(
     lat: float,
     lon: float,
     extent: float,
+    place_data: str | None,
+    batch: int | None,
 ) -> Anchor:
-    # Only the place's id, point and extent take part in matching.
-    place = Place(place_id, "", lat, lon, "", "point", extent_km=extent)
-    return Anchor(incident_id, category, day, place)
+    # The anchor's own columns hold its point; the stored place adds the codes that tell
+    # containment (country, first-level division, kind).
+    stored = _load_place(json.loads(place_data)) if place_data else None
+    if stored is not None:
+        place = replace(stored, lat=lat, lon=lon, extent_km=extent)
+    else:
+        place = Place(place_id, "", lat, lon, "", "point", extent_km=extent)
+    return Anchor(incident_id, category, day, place, batch or 0)
 
 
 def _report(
@@ -1081,4 +1098,4 @@ def _report(
 
 
 def _in_order(reports: list[Report]) -> list[Report]:
-    return sorted(reports, key=lambda r: (r.batch, r.article.date or "", r.article.article_id))
+    return sorted(reports, key=lambda r: (r.batch, r.article.date or UNDATED, r.article.article_id))

@@ -1,6 +1,7 @@
 from mapper.config import IncidentsConfig
 from mapper.incidents import (
     Anchor,
+    anchor_for,
     build_incidents,
     date_window,
     incident_changes,
@@ -88,11 +89,56 @@ def test_incidents_ids_are_stable():
     assert first[0].incident_id.startswith("i") and len(first[0].incident_id) == 16
 
 
-def test_incidents_undated_reports_of_one_place_get_distinct_ids():
-    incidents = build(
-        report("a", None, "earthquake", TIBET), report("b", None, "earthquake", TIBET)
+def test_incidents_undated_reports_of_one_batch_merge_with_the_later_toll():
+    # Two undated wire paragraphs of one quake: the batch's date stands in for both, and the
+    # later line in the batch is the later report.
+    [incident] = build(
+        report("a", None, "earthquake", TIBET, killed=95, magnitude=6.8),
+        report("b", None, "earthquake", TIBET, killed=126, magnitude=6.8),
     )
-    assert len({i.incident_id for i in incidents}) == 2
+    assert incident.facts.killed == 126 and len(incident.sources) == 2
+
+
+def test_incidents_undated_report_joins_a_dated_one_and_counts_as_later():
+    [incident] = build(
+        report("a", "2025-01-07", "earthquake", TIBET, killed=95),
+        report("b", None, "earthquake", TINGRI, killed=126),
+    )
+    assert incident.facts.killed == 126
+    assert incident.first_seen == incident.last_seen == "2025-01-07"
+
+
+def test_incidents_undated_reports_of_different_batches_stay_apart():
+    article_a, event_a = report("a", None, "earthquake", TIBET)
+    article_b, event_b = report("b", None, "earthquake", TIBET)
+    config = IncidentsConfig()
+    first = report_for(event_a, article_a, batch=1)
+    anchor = anchor_for(first)
+    assert match(report_for(event_b, article_b, batch=1), [anchor], config) == anchor
+    assert match(report_for(event_b, article_b, batch=2), [anchor], config) is None
+
+
+HAITI_LIKE = Place("ne:XX", "Islandia", 19.0, -72.5, "country", "country", "XX", extent_km=90)
+PORT_TOWN = Place("geonames:9", "Porto Sul", 18.2, -73.75, "city", "city", "XX", extent_km=6)
+NEIGHBOUR = Place("geonames:8", "Villa Norte", 19.4, -71.0, "city", "city", "YY", extent_km=6)
+
+
+def test_incidents_country_and_town_inside_it_merge_at_the_town():
+    # 160 km apart, beyond 50 km plus the country's extent: only containment joins them.
+    [incident] = build(
+        report("a", "2025-03-01", "earthquake", HAITI_LIKE, killed=300),
+        report("b", "2025-03-02", "earthquake", PORT_TOWN, killed=700),
+    )
+    assert incident.place == PORT_TOWN
+    assert incident.facts.killed == 700
+
+
+def test_incidents_town_across_the_border_does_not_join_a_country():
+    incidents = build(
+        report("a", "2025-03-01", "earthquake", HAITI_LIKE),
+        report("b", "2025-03-01", "earthquake", NEIGHBOUR),
+    )
+    assert len(incidents) == 2
 
 
 def test_incidents_match_takes_the_oldest_matching_anchor():

@@ -77,7 +77,8 @@ def test_store_merges_reports_across_batches_with_a_stable_id(store):
     assert incident.facts.killed == 126 and incident.facts.magnitude == 6.8
     assert incident.article_ids == ("a", "b")
     assert (incident.first_seen, incident.last_seen) == ("2025-01-07", "2025-01-08")
-    assert incident.place == TIBET  # the founding report places it
+    # The founding report fixes the id; the report that names a place inside it places it.
+    assert incident.place == TINGRI
 
 
 def test_store_later_batch_is_the_later_report_on_the_same_day(store):
@@ -153,10 +154,19 @@ def test_store_merge_settings_change_merges_everything_again(store):
     assert len(store.incidents()) == 1
 
 
-def test_store_undated_reports_never_merge_and_get_distinct_ids(store):
-    add(store, item("a", None), item("b", None))
+def test_store_undated_reports_merge_within_their_batch_only(store):
+    add(store, item("a", None, killed=95), item("b", None, killed=126))
+    [incident] = store.incidents()
+    assert incident.facts.killed == 126 and incident.article_ids == ("a", "b")
+    add(store, item("c", None, killed=7))  # another batch: its date is another day
     ids = [i.incident_id for i in store.incidents()]
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+def test_store_undated_report_joins_a_dated_incident_of_its_batch(store):
+    add(store, item("a", "2025-01-07", killed=95), item("b", None, place=TINGRI, killed=126))
+    [incident] = store.incidents()
+    assert incident.facts.killed == 126 and incident.place == TINGRI
 
 
 def test_store_window_keeps_incidents_dated_or_reported_since(store):
