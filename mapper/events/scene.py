@@ -79,7 +79,7 @@ DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.5, "admin2": 2.0}
 # and its capital is where its officials speak, so places inside it must earn more.
 NATIONAL_CATEGORIES = frozenset({"diplomacy_sanctions"})
 NATIONAL_MARGIN = 1.0
-MIN_SCENE_SCORE = 1.0
+MIN_SCENE_SCORE = 2.5  # what a place inside a broad one needs of its own
 
 
 @dataclass

