@@ -43,6 +43,12 @@ def incident_id_for(category: str, place: Place, event_date: str | None, salt: s
     return "i" + hashlib.sha256(blob.encode()).hexdigest()[:15]
 
 
+# Reports whose magnitudes differ by more than this are of different quakes.
+MAGNITUDE_SPREAD = 0.5
+# Reports of the same magnitude may lie this many merge distances apart (epicentre offshore,
+# the town that was hit, the province the agency names).
+SAME_MAGNITUDE_REACH = 3.0
+
 # Sorts after every ISO date: where an article has no date, the run's date stands in for it,
 # and a run is never older than the articles it reads.
 UNDATED = "9999-12-31"
@@ -84,6 +90,7 @@ class Anchor:
     event_date: str | None
     place: Place
     batch: int = 0  # the batch that founded it, as Report.batch counts them
+    magnitude: float | None = None  # the founding report's, for earthquakes
 
 
 def anchor_for(report: Report, taken: Callable[[str], bool] = lambda _id: False) -> Anchor:
@@ -94,7 +101,14 @@ def anchor_for(report: Report, taken: Callable[[str], bool] = lambda _id: False)
         incident_id = incident_id_for(
             event.category, report.place, event.event_date, salt=report.article.article_id
         )
-    return Anchor(incident_id, event.category, event.event_date, report.place, report.batch)
+    return Anchor(
+        incident_id,
+        event.category,
+        event.event_date,
+        report.place,
+        report.batch,
+        event.facts.magnitude,
+    )
 
 
 def _days_apart(a: str | None, b: str | None) -> int | None:
@@ -129,15 +143,28 @@ def same_event(anchor: Anchor, report: Report, config: IncidentsConfig) -> bool:
             return False
     elif days > config.merge_window_days:
         return False
-    return places_match(anchor.place, report.place, config)
+    # Two magnitudes tell quakes apart, or together: agencies round to a tenth, so reports of
+    # one quake differ by a few tenths at most; the same figure may place it farther off.
+    reach = 1.0
+    magnitude = report.event.facts.magnitude
+    if anchor.magnitude is not None and magnitude is not None:
+        if abs(anchor.magnitude - magnitude) > MAGNITUDE_SPREAD:
+            return False
+        if anchor.magnitude == magnitude:
+            reach = SAME_MAGNITUDE_REACH
+    return places_match(anchor.place, report.place, config, reach=reach)
 
 
-def places_match(a: Place, b: Place, config: IncidentsConfig) -> bool:
-    """Two reports' places may be one event's: the same, near, or one inside the other."""
+def places_match(a: Place, b: Place, config: IncidentsConfig, *, reach: float = 1.0) -> bool:
+    """Two reports' places may be one event's: the same, near, or one inside the other.
+
+    ``reach`` stretches the merge distance when other evidence (the same magnitude) says the
+    reports are of one event.
+    """
     if a.place_id == b.place_id:
         return True
     # A coarse place (a region, a country) is an area: anything inside its extent may match.
-    tolerance = config.merge_distance_km + max(a.extent_km, b.extent_km)
+    tolerance = reach * config.merge_distance_km + max(a.extent_km, b.extent_km)
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= tolerance or nested(a, b)
 
 

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from mapper.config import IncidentsConfig
 from mapper.errors import StoreError
 from mapper.incidents import (
+    SAME_MAGNITUDE_REACH,
     UNDATED,
     Anchor,
     Report,
@@ -904,11 +905,13 @@ class Batch:
             # at least 111 km of great circle), the country test of containment; together they
             # spare Python most rows.
             place = report.place
+            reach = 1.0 if report.event.facts.magnitude is None else SAME_MAGNITUDE_REACH
             rows = self.db.execute(
                 "SELECT i.incident_id, i.category, i.date, i.place_id, i.lat, i.lon, "
-                "i.extent_km, p.data, a.first_run FROM incidents i "
-                "LEFT JOIN places p ON p.place_id = i.place_id "
+                "i.extent_km, p.data, a.first_run, json_extract(e.data, '$.facts.magnitude') "
+                "FROM incidents i LEFT JOIN places p ON p.place_id = i.place_id "
                 "LEFT JOIN articles a ON a.article_id = i.anchor_article_id "
+                "LEFT JOIN events e ON e.article_id = i.anchor_article_id "
                 f"WHERE i.category = ? AND {dates} "
                 "AND (i.place_id = ? OR abs(i.lat - ?) * 111.0 <= ? + max(i.extent_km, ?) "
                 "OR json_extract(p.data, '$.country') = ?) ORDER BY i.seq",
@@ -917,7 +920,7 @@ class Batch:
                     *date_args,
                     place.place_id,
                     place.lat,
-                    config.merge_distance_km,
+                    config.merge_distance_km * reach,
                     place.extent_km,
                     place.country or "",
                 ),
@@ -1073,6 +1076,7 @@ def _anchor(
     extent: float,
     place_data: str | None,
     batch: int | None,
+    magnitude: float | None,
 ) -> Anchor:
     # The anchor's own columns hold its point; the stored place adds the codes that tell
     # containment (country, first-level division, kind).
@@ -1081,7 +1085,7 @@ def _anchor(
         place = replace(stored, lat=lat, lon=lon, extent_km=extent)
     else:
         place = Place(place_id, "", lat, lon, "", "point", extent_km=extent)
-    return Anchor(incident_id, category, day, place, batch or 0)
+    return Anchor(incident_id, category, day, place, batch or 0, magnitude)
 
 
 def _report(

@@ -170,3 +170,33 @@ def test_incidents_changes_name_what_an_update_changed():
     assert changes["killed"] == [95, 126] and changes["sources"] == [1, 2]
     assert changes["last_seen"] == ["2025-01-07", "2025-01-08"]
     assert "place" not in changes and incident_changes(new, new) == {}
+
+
+EPICENTRE = Place(
+    "rel:x:125km270",
+    "125 km west of Capitalia",
+    18.3,
+    -73.6,
+    "relative",
+    "region",
+    "XX",
+    extent_km=19,
+)
+HIT_TOWN = Place("geonames:7", "Coastville", 18.5, -74.9, "city", "city", "XX", extent_km=5)
+
+
+def test_incidents_the_same_magnitude_reaches_farther():
+    # 137 km apart: too far for 50 km plus extents, near enough for one quake of one magnitude.
+    [incident] = build(
+        report("a", "2025-03-01", "earthquake", EPICENTRE, magnitude=7.2, killed=300),
+        report("b", "2025-03-02", "earthquake", HIT_TOWN, magnitude=7.2, killed=700),
+    )
+    assert incident.facts.killed == 700
+
+
+def test_incidents_different_magnitudes_are_different_quakes():
+    incidents = build(
+        report("a", "2025-03-01", "earthquake", TINGRI, magnitude=5.1),
+        report("b", "2025-03-01", "earthquake", TINGRI, magnitude=6.8),
+    )
+    assert len(incidents) == 2

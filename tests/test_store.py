@@ -281,3 +281,23 @@ def test_store_busy_with_another_writer_fails_with_a_message(tmp_path, monkeypat
         # The first store holds the write lock; the second cannot start a batch.
         with pytest.raises(StoreError, match="store is busy"), second.batch():
             pass
+
+
+NEAR_TINGRI = Place("geonames:9", "Upriver", 29.66, 87.12, "city", "city", "CN", extent_km=4)
+
+
+def test_store_same_magnitude_merges_farther_across_batches(store):
+    add(store, item("a", "2025-01-07", place=TINGRI, magnitude=6.8, killed=95))
+    add(store, item("b", "2025-01-08", place=NEAR_TINGRI, magnitude=6.8, killed=126))
+    [incident] = store.incidents()
+    assert incident.facts.killed == 126
+    add(store, item("c", "2025-01-08", place=NEAR_TINGRI, magnitude=5.0))
+    assert len(store.incidents()) == 2
+
+
+def test_store_country_and_town_inside_merge_across_batches(store):
+    country = Place("ne:CN", "China", 35.0, 103.0, "country", "country", "CN", extent_km=300)
+    add(store, item("a", "2025-01-07", "flood_storm", place=country, killed=10))
+    add(store, item("b", "2025-01-08", "flood_storm", place=TINGRI, killed=30))
+    [incident] = store.incidents()
+    assert incident.place == TINGRI and incident.facts.killed == 30
