@@ -67,6 +67,8 @@ W_REPEAT = 0.3  # per further mention, at most three
 W_CONFIRMED = 0.6  # the place lies in another place the article names
 W_SUPPORTED = 0.5  # a broad place with a scene of its own inside it
 DATELINE_SCORE = 0.5  # a dateline alone: the scene only when nothing else is named
+LEAD_WINDOW = 2500  # characters split into sentences to find the lead
+DATELINE_REACH = 600  # characters: past menus, bylines and the headline, a dateline comes early
 P_SPEAKER = 3.0
 P_AFFECTED = 2.0
 P_ORIGIN = 2.5
@@ -107,6 +109,17 @@ def effective_place(topo: Toponym) -> Place | None:
     return topo.relative or topo.place
 
 
+def _datelines(text: str, topos: Sequence[Toponym]) -> set[int]:
+    """The mentions that open a line as a dateline (only the first lines can)."""
+    found: set[int] = set()
+    for i, topo in enumerate(topos):
+        if topo.start > DATELINE_REACH:
+            break
+        if _is_dateline(text, topos, i):
+            found.add(i)
+    return found
+
+
 def _is_dateline(text: str, topos: Sequence[Toponym], i: int) -> bool:
     """An opening "KABUL, Afghanistan (AP) -" names where the reporter files from."""
     topo = topos[i]
@@ -140,36 +153,36 @@ def _in_title(title_words: str, topo: Toponym) -> bool:
 
 
 class _Sentences:
-    """Sentence lookup and the past-tense test, computed once per article."""
+    """Sentence bounds around mentions and the past-tense test, each computed once.
+
+    Only the lead is split into sentences; elsewhere a mention's sentence runs between the
+    nearest stops, which is all the past-tense test needs and costs no full split of the text.
+    """
 
     def __init__(self, text: str, article_year: int | None):
-        self.spans = sentence_spans(text) or [(0, len(text))]
         self.text = text
         self.year = article_year
         self._past: dict[int, bool] = {}
         # The lead: the first two real sentences, past menus, bylines and headline lines.
-        real = [end for start, end in self.spans if len(text[start:end].split()) >= 8]
-        self.lead_end = real[1] if len(real) > 1 else (real[0] if real else len(text))
+        head = text[:LEAD_WINDOW]
+        real = [end for start, end in sentence_spans(head) if len(head[start:end].split()) >= 8]
+        self.lead_end = real[1] if len(real) > 1 else (real[0] if real else len(head))
 
-    def index(self, offset: int) -> int:
-        lo, hi = 0, len(self.spans) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.spans[mid][0] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+    def bounds(self, offset: int) -> tuple[int, int]:
+        text = self.text
+        start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
+        ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
+        return start, min(ends, default=len(text))
 
-    def is_past(self, k: int) -> bool:
-        if k not in self._past:
-            start, end = self.spans[k]
+    def is_past(self, offset: int) -> bool:
+        start, end = self.bounds(offset)
+        if start not in self._past:
             sentence = self.text[start:end]
             past = bool(_PAST.search(sentence))
             if not past and self.year is not None:
-                past = any(int(y) < self.year - 0 for y in _YEAR.findall(sentence))
-            self._past[k] = past
-        return self._past[k]
+                past = any(int(y) < self.year for y in _YEAR.findall(sentence))
+            self._past[start] = past
+        return self._past[start]
 
 
 def _mention_evidence(
@@ -185,7 +198,6 @@ def _mention_evidence(
     if dateline:
         return DATELINE_SCORE, ["the dateline"]
     score, notes = 0.0, []
-    k = sentences.index(topo.start)
     in_evidence = evidence is not None and evidence[0] <= topo.start < evidence[1]
     if in_evidence:
         score += W_EVIDENCE
@@ -215,7 +227,7 @@ def _mention_evidence(
     elif role == "destination":
         score += B_DESTINATION
         notes.append("where the transfer arrives")
-    if not in_evidence and sentences.is_past(k):
+    if not in_evidence and sentences.is_past(topo.start):
         score -= P_PAST
     return score, notes
 
@@ -244,18 +256,21 @@ def choose_scene(
     sentences = _Sentences(text, article_year)
     title_words = title.casefold()
     candidates: dict[str, _Candidate] = {}
-    confirmers: list[Place] = []  # every named place, demonyms' countries included
+    # Every named place, demonyms' countries included, once each.
+    confirmers: dict[str, Place] = {}
+    datelines = _datelines(text, toponyms)
     for i, topo in enumerate(toponyms):
         if topo.place is None:
             continue
-        confirmers.append(topo.place)
+        confirmers.setdefault(topo.place.place_id, topo.place)
         place = effective_place(topo)
         if topo.demonym or place is None:
             continue
         cand = candidates.setdefault(place.place_id, _Candidate(place))
         cand.mentions.append(i)
-        dateline = _is_dateline(text, toponyms, i)
-        score, notes = _mention_evidence(i, toponyms, text, roles, evidence, sentences, dateline)
+        score, notes = _mention_evidence(
+            i, toponyms, text, roles, evidence, sentences, i in datelines
+        )
         score += 0.01 * min(topo.score, 20.0)  # the resolver's confidence breaks ties
         if score > cand.best_score:
             cand.best, cand.best_score, cand.notes = i, score, notes
@@ -264,16 +279,15 @@ def choose_scene(
     if not candidates:
         return None
     for cand in candidates.values():
-        datelines = sum(1 for i in cand.mentions if _is_dateline(text, toponyms, i))
-        repeats = max(len(cand.mentions) - datelines - 1, 0)
+        repeats = max(sum(1 for i in cand.mentions if i not in datelines) - 1, 0)
         cand.score = cand.best_score + W_REPEAT * min(repeats, 3)
         if cand.in_title:
             cand.score += W_TITLE
             cand.notes = [*cand.notes, "in the headline"]
-        containers = [c for c in confirmers if contains(c, cand.place)]
-        if containers:
+        container = next((c for c in confirmers.values() if contains(c, cand.place)), None)
+        if container is not None:
             cand.score += W_CONFIRMED
-            cand.notes = [*cand.notes, f"inside {containers[0].name}, also named"]
+            cand.notes = [*cand.notes, f"inside {container.name}, also named"]
     # A broad place whose own places carry scene evidence is more likely the broad scene than
     # one with none: "the US and Morocco began an exercise ... in the Moroccan region of X".
     supported = [
