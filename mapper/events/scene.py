@@ -44,6 +44,13 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(r"^-bound\b", re.IGNORECASE)
+# A place inside an organisation's name says who acted or spoke, not where: "the Northland
+# Air Force", "Capitalia Times", "a Capitalia-based airline".
+_ORGANISATION_AFTER = re.compile(
+    r"^-based\b|^(?:['’]s?\s+)?\s*(?:Air\s?(?:ways|lines|Force)|Airlines|Army|Navy|Police|Government"
+    r"|Ministry|Times|Post|Herald|Tribune|News|Television|TV|Radio|Red\s+Cross|Red\s+Crescent"
+    r"|University|Embassy|Bank|Stock\s+Exchange|Council|Party|Football|FC)\b"
+)
 # What reporters put after a dateline: "KABUL, Afghanistan (Reuters) -", "GOMA, Jan 5:".
 _DATELINE_AFTER = re.compile(
     r"^[\s,A-Za-z.'’]{0,40}?(?:\(|\s[-–—]\s?|--|:|[-–—]\s)|^,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b)"
@@ -73,6 +80,7 @@ P_SPEAKER = 3.0
 P_AFFECTED = 2.0
 P_ORIGIN = 2.5
 P_BOUND = 2.0
+P_ORGANISATION = 2.0
 P_PAST = 1.0
 B_DESTINATION = 0.5  # deliveries and deployments happen where they arrive
 # How far below a broad place a place inside it may score and still be the scene.
@@ -217,6 +225,8 @@ def _mention_evidence(
     if _BOUND_AFTER.match(after):
         score -= P_BOUND
         notes.append("a destination (-bound)")
+    elif _ORGANISATION_AFTER.match(after):
+        score -= P_ORGANISATION
     role = roles[i]
     if role == "mentioned":
         score -= P_SPEAKER

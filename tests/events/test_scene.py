@@ -171,3 +171,15 @@ def test_scene_reason_is_kept_on_the_event_location():
         loc for loc in assign_roles(topos(text), text, evidence=(0, 64)) if loc.role == "event"
     ]
     assert event.reason.startswith("scene: ") and "Northland" in event.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Staff at the Capitalia Times watched a ferry sink, drowning 30 people, in Elmwood.",
+        "Pilots at a Capitalia-based airline saw a plane crash, killing 30 people, in Elmwood.",
+        "Medics from Capitalia's Red Cross saw a ferry sink, drowning 30 people, in Elmwood.",
+    ],
+)
+def test_scene_a_place_in_an_organisation_name_is_not_the_scene(text):
+    assert scene(text, evidence=(0, len(text))) == "Elmwood"
