@@ -38,9 +38,13 @@ _BEFORE = [
         "offset",
         re.compile(
             r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\s+"
+            # a conversion in brackets: "10 kilometres (6 miles) east of"
+            + r"(?:\([^()]{1,20}\)\s+)?"
             + r"(?:to the\s+)?"
             + _DIRECTION
-            + r"\s+of\s+(?:the\s+)?$",
+            # what the named place is: "of the town of X", "of the capital, X"
+            + r"\s+of\s+(?:the\s+)?(?:(?:\w+\s+)?(?:town|city|village|capital|port)"
+            + r"(?:\s+of|,)?\s+)?$",
             re.I,
         ),
     ),

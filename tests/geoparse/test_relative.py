@@ -38,6 +38,29 @@ CASES = [
         38.5,
         300,
     ),
+    # what the named place is, between the direction and the name
+    (
+        "The hamlet lies some 45 km southeast of the town of Mandalay.",
+        "45 km southeast of the town of Mandalay",
+        21.69,
+        96.39,
+        15,
+    ),
+    (
+        "The quake's epicentre was 120 kilometres west of the capital, Kathmandu.",
+        "120 kilometres west of the capital, Kathmandu",
+        27.7,
+        84.1,
+        25,
+    ),
+    # a unit conversion in brackets
+    (
+        "Shelling hit a village 12 kilometers (7.5 miles) north of Kharkiv.",
+        "12 kilometers (7.5 miles) north of Kharkiv",
+        50.11,
+        36.25,
+        10,
+    ),
 ]
 
 
