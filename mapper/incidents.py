@@ -50,7 +50,8 @@ MAGNITUDE_SPREAD = 0.5
 SAME_MAGNITUDE_REACH = 3.0
 
 # Sorts after every ISO date: where an article has no date, the run's date stands in for it,
-# and a run is never older than the articles it reads.
+# and a run is never older than the articles it reads. (Which toll is later stays open between
+# an undated article and a dated one: see _orderable.)
 UNDATED = "9999-12-31"
 
 
@@ -179,8 +180,9 @@ def match(report: Report, anchors: Iterable[Anchor], config: IncidentsConfig) ->
 def _merge_facts(reports: Sequence[Report], policy: str) -> Facts:
     """Latest (by article date, then batch) or highest value of each fact.
 
-    Reports that dates cannot order (the same day in one batch, or undated in one batch)
-    keep the larger figure: tolls rise as the dead are counted, they do not fall.
+    Reports that dates cannot order (the same day in one batch, an undated article beside a
+    dated one, two undated ones of one batch) keep the larger figure: tolls rise as the dead
+    are counted, they do not fall.
     """
     values: dict[str, int | float | None] = {}
     set_at: dict[str, tuple[str, int]] = {}
@@ -188,11 +190,22 @@ def _merge_facts(reports: Sequence[Report], policy: str) -> Facts:
     for report in ordered:
         for key, value in report.event.facts.reported().items():
             current = values.get(key)
-            later = policy == "latest" and set_at.get(key) != report.date_key
+            later = policy == "latest" and _orderable(set_at.get(key), report.date_key)
             if current is None or later or value > current:
                 values[key] = value
                 set_at[key] = report.date_key
     return Facts(**values)  # type: ignore[arg-type]
+
+
+def _orderable(a: tuple[str, int] | None, b: tuple[str, int]) -> bool:
+    """Whether two reports' (date, batch) keys tell which is later."""
+    if a is None or a == b:
+        return False
+    dated_a, dated_b = a[0] != UNDATED, b[0] != UNDATED
+    if dated_a and dated_b:
+        return True
+    # Two undated articles of different runs: the later run read the later one.
+    return not dated_a and not dated_b
 
 
 def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: str) -> Incident:

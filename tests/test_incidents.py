@@ -200,3 +200,12 @@ def test_incidents_different_magnitudes_are_different_quakes():
         report("b", "2025-03-01", "earthquake", TINGRI, magnitude=6.8),
     )
     assert len(incidents) == 2
+
+
+def test_incidents_an_undated_report_beside_a_dated_one_keeps_the_larger_toll():
+    # Nothing says which came first: tolls rise, so the larger one is the later count.
+    [incident] = build(
+        report("a", "2025-01-07", "earthquake", TIBET, killed=171),
+        report("b", None, "earthquake", TINGRI, killed=80),
+    )
+    assert incident.facts.killed == 171
