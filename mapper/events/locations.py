@@ -46,7 +46,7 @@ TRANSFER = re.compile(
     r"\b(?:ship(?:s|ped|ping|ments?)|sen[dt]s?|sending|deliver\w*|suppl(?:y|ies|ied|ying)|s[eo]ll(?:s|ing)?"
     r"|sold|export\w*|transfer\w*|provid\w*|donat\w*|deport\w*|extradit\w*|repatriat\w*|airlift\w*"
     r"|handed\s+over|aid\s+(?:to|for)|arms\s+(?:to|for)|carr(?:y|ying|ied)|transport\w*|flown"
-    r"|docked|unloaded|loaded)\b",
+    r"|docked|unloaded|loaded|deploy\w*|redeploy\w*|dispatch\w*)\b",
     re.IGNORECASE,
 )
 

@@ -72,7 +72,7 @@ W_UNIT = 0.5
 W_TITLE = 1.5
 W_REPEAT = 0.3  # per further mention, at most three
 W_CONFIRMED = 0.6  # the place lies in another place the article names
-W_SUPPORTED = 0.5  # a broad place with a scene of its own inside it
+W_SUPPORTED = 1.0  # a broad place with a scene of its own inside it
 DATELINE_SCORE = 0.5  # a dateline alone: the scene only when nothing else is named
 LEAD_WINDOW = 2500  # characters split into sentences to find the lead
 DATELINE_REACH = 600  # characters: past menus, bylines and the headline, a dateline comes early
@@ -82,7 +82,7 @@ P_ORIGIN = 2.5
 P_BOUND = 2.0
 P_ORGANISATION = 2.0
 P_PAST = 1.0
-B_DESTINATION = 0.5  # deliveries and deployments happen where they arrive
+B_DESTINATION = 1.5  # deliveries and deployments happen where they arrive (as "in X" does)
 # How far below a broad place a place inside it may score and still be the scene.
 DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.5, "admin2": 2.0}
 # Categories whose events happen between governments: a country is a scene in its own right,
