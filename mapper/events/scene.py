@@ -44,6 +44,12 @@ _UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 _BOUND_AFTER = re.compile(r"^-bound\b", re.IGNORECASE)
+# Where a ship, plane or convoy was heading is not where it was hit: "bound for the port of X".
+_HEADING_BEFORE = re.compile(
+    r"\b(?:bound|headed|heading|en\s+route|sailing|flying|travell?ing|on\s+its\s+way)\s+"
+    r"(?:for|to|towards?)\s+(?:the\s+)?(?:(?:port|city|town|island|capital)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 # A place inside an organisation's name says who acted or spoke, not where: "the Northland
 # Air Force", "Capitalia Times", "a Capitalia-based airline".
 _ORGANISATION_AFTER = re.compile(
@@ -222,9 +228,9 @@ def _mention_evidence(
         notes.append(f"after “{locative.group(1)}”")
     if _UNIT_AFTER.match(after):
         score += W_UNIT
-    if _BOUND_AFTER.match(after):
+    if _BOUND_AFTER.match(after) or _HEADING_BEFORE.search(before):
         score -= P_BOUND
-        notes.append("a destination (-bound)")
+        notes.append("where it was heading")
     elif _ORGANISATION_AFTER.match(after):
         score -= P_ORGANISATION
     role = roles[i]

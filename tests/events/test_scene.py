@@ -110,8 +110,15 @@ def test_scene_officials_speaking_in_the_capital_are_not_the_scene():
     assert scene(text, evidence=(0, len(text))) == "Elmwood"
 
 
-def test_scene_a_bound_destination_is_not_the_scene():
-    text = "A Capitalia-bound train derailed outside Elmwood on Tuesday, injuring 40 passengers."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Capitalia-bound train derailed outside Elmwood on Tuesday, injuring 40 passengers.",
+        "A freighter bound for the port of Capitalia was seized on Tuesday in waters near Elmwood.",
+        "A bus heading to Capitalia overturned on Tuesday in Elmwood, injuring 40 passengers.",
+    ],
+)
+def test_scene_where_it_was_heading_is_not_the_scene(text):
     assert scene(text, evidence=(0, len(text))) == "Elmwood"
 
 
