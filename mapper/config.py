@@ -20,6 +20,10 @@ import yaml
 
 from mapper.errors import ConfigError
 
+# The sample batch shipped inside the package: what `mapper run` maps when no input is set, so
+# it works from any folder of a wheel install, not only from a checkout.
+SAMPLE_INPUT = str(Path(__file__).resolve().parent / "examples" / "articles.jsonl")
+
 DEFAULT_CSV_COLUMNS = {
     "id": "id",
     "title": "title",
@@ -145,7 +149,7 @@ class EngineConfig:
 @dataclass(frozen=True)
 class Config:
     # Input files or directories read by `mapper run` when --input is not given.
-    input: list[str] = field(default_factory=lambda: ["examples/articles.jsonl"])
+    input: list[str] = field(default_factory=lambda: [SAMPLE_INPUT])
     # Directory the map, GeoJSON and CSV are written to.
     output_dir: str = "output"
     ingest: IngestConfig = field(default_factory=IngestConfig)

@@ -1,0 +1,115 @@
+"""Start-up time of the `mapper` command on one article, with a built gazetteer index.
+
+Runs `mapper run` and `mapper geoparse` on a one-article batch in fresh subprocesses (each run
+in a fresh output folder, so nothing is skipped as seen before), several times, and prints the
+median and the range of the wall time. A second `mapper run` article has a relative place phrase
+("northern ..."), which also loads the boundary shapes.
+
+    python bench/bench_startup.py [--runs 7]
+
+Targets: `mapper run` on one article <= 1.5 s, `mapper geoparse` on one article <= 1.0 s.
+Find where the time goes with `python -X importtime -m mapper run ... 2> imports.txt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PLAIN = {
+    "id": "bench-1",
+    "title": "Earthquake shakes a mountain town",
+    "text": (
+        "A magnitude 5.8 earthquake struck near Mendoza, Argentina on Tuesday, killing at least "
+        "four people and injuring 30, officials said."
+    ),
+    "date": "2026-03-03",
+    "url": "https://example.org/quake",
+    "source": "Bench Wire",
+}
+RELATIVE = {
+    "id": "bench-2",
+    "title": "Floods in the north",
+    "text": (
+        "Floods in northern Portugal displaced 2,000 people on Friday after three days of heavy "
+        "rain, the civil protection agency said."
+    ),
+    "date": "2026-03-06",
+    "url": "https://example.org/floods",
+    "source": "Bench Wire",
+}
+
+
+def mapper_command() -> list[str]:
+    script = Path(sys.executable).with_name("mapper")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mapper"]
+
+
+def time_runs(command: list[str], cwd: Path, runs: int, fresh: Path | None) -> list[float]:
+    """Wall time of each run; `fresh` is a folder removed before each run (the output dir)."""
+    times = []
+    for _ in range(runs):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+        started = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def report(label: str, command: list[str], times: list[float], target: float | None) -> None:
+    median = statistics.median(times)
+    goal = f" (target <= {target:.1f} s)" if target else ""
+    print(
+        f"{label:<34} median {median:.2f} s  min {min(times):.2f}  max {max(times):.2f}"
+        f"  over {len(times)} runs{goal}"
+    )
+    print(f"  command: {' '.join(command)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    base = mapper_command()
+    subprocess.run([*base, "gazetteer", "build"], check=True, capture_output=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, article in (("one.jsonl", PLAIN), ("relative.jsonl", RELATIVE)):
+            (folder / name).write_text(json.dumps(article) + "\n", encoding="utf-8")
+        out = folder / "out"
+        run_cmd = [*base, "run", "--input", "one.jsonl", "--output-dir", "out"]
+        relative_cmd = [*base, "run", "--input", "relative.jsonl", "--output-dir", "out"]
+        geoparse_cmd = [*base, "geoparse", "one.jsonl", "-o", "places.jsonl"]
+        help_cmd = [*base, "--help"]
+        print(f"python {sys.version.split()[0]}, {args.runs} runs each, built index")
+        report("mapper --help", help_cmd, time_runs(help_cmd, folder, args.runs, None), None)
+        report(
+            "mapper geoparse (1 article)",
+            geoparse_cmd,
+            time_runs(geoparse_cmd, folder, args.runs, None),
+            1.0,
+        )
+        report("mapper run (1 article)", run_cmd, time_runs(run_cmd, folder, args.runs, out), 1.5)
+        report(
+            "mapper run (1 article, relative)",
+            relative_cmd,
+            time_runs(relative_cmd, folder, args.runs, out),
+            None,
+        )
+    print("reproduce: python bench/bench_startup.py --runs", args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
