@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,24 +53,36 @@ def mapper_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mapper"]
 
 
-def time_runs(command: list[str], cwd: Path, runs: int, fresh: Path | None) -> list[float]:
-    """Wall time of each run; `fresh` is a folder removed before each run (the output dir)."""
-    times = []
+def time_runs(
+    command: list[str], cwd: Path, runs: int, fresh: Path | None
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of each run; `fresh` is removed before each run.
+
+    CPU time is what the command costs by itself: on a busy machine the wall time also counts
+    waiting for a core.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-        times.append(time.perf_counter() - started)
-    return times
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
-def report(label: str, command: list[str], times: list[float], target: float | None) -> None:
-    median = statistics.median(times)
+def report(
+    label: str, command: list[str], times: tuple[list[float], list[float]], target: float | None
+) -> None:
+    walls, cpus = times
     goal = f" (target <= {target:.1f} s)" if target else ""
     print(
-        f"{label:<34} median {median:.2f} s  min {min(times):.2f}  max {max(times):.2f}"
-        f"  over {len(times)} runs{goal}"
+        f"{label:<34} wall median {statistics.median(walls):.2f} s  min {min(walls):.2f}"
+        f"  max {max(walls):.2f}  cpu median {statistics.median(cpus):.2f} s"
+        f"  over {len(walls)} runs{goal}"
     )
     print(f"  command: {' '.join(command)}")
 
