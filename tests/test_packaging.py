@@ -129,6 +129,8 @@ def test_no_message_or_doc_advises_the_unrelated_mapper_distribution():
 def test_license_and_typing_marker_ship():
     license_text = (REPO / "LICENSE").read_text(encoding="utf-8")
     assert license_text.startswith("MIT License") and "the mapper developers" in license_text
+    assert PYPROJECT["project"]["license"] == "MIT"
+    assert PYPROJECT["project"]["license-files"] == ["LICENSE"]
     assert (resources.files("mapper") / "py.typed").is_file()
     assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"]["mapper"]
 
