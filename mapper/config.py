@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mapper.errors import ConfigError
+
+# The sample batch shipped inside the package: what `mapper run` maps when no input is set, so
+# it works from any folder of a wheel install, not only from a checkout.
+SAMPLE_INPUT = str(Path(__file__).resolve().parent / "examples" / "articles.jsonl")
 
 DEFAULT_CSV_COLUMNS = {
     "id": "id",
@@ -145,7 +147,7 @@ class EngineConfig:
 @dataclass(frozen=True)
 class Config:
     # Input files or directories read by `mapper run` when --input is not given.
-    input: list[str] = field(default_factory=lambda: ["examples/articles.jsonl"])
+    input: list[str] = field(default_factory=lambda: [SAMPLE_INPUT])
     # Directory the map, GeoJSON and CSV are written to.
     output_dir: str = "output"
     ingest: IngestConfig = field(default_factory=IngestConfig)
@@ -368,6 +370,8 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
 
 
 def _parse_override(text: str) -> tuple[list[str], Any]:
+    import yaml  # late: `import mapper` stays cheap
+
     if "=" not in text:
         raise ConfigError(f"--set {text!r}: expected KEY=VALUE, e.g. geocoder.provider=nominatim")
     key, raw = text.split("=", 1)
@@ -383,6 +387,8 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> Config:
     """Read a config file (or none) and apply `KEY=VALUE` overrides over the defaults."""
+    import yaml  # late: `import mapper` stays cheap
+
     data: dict[str, Any] = {}
     base_dir = Path(".")
     if path is not None:

@@ -227,7 +227,7 @@ class DaskEngine(Engine):
             import distributed  # noqa: F401  (checked here: the error names the extra)
         except ImportError as exc:
             raise ConfigError(
-                "engine.kind dask needs Dask; install it with: pip install 'mapper[dask]'"
+                "engine.kind dask needs Dask; install it with: pip install 'incident-mapper[dask]'"
             ) from exc
         self.scheduler = scheduler
         self.workers = workers

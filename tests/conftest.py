@@ -9,7 +9,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_ARTICLES = SHARED / "samples" / "seed_articles.txt"
-SAMPLE_BATCH = REPO / "examples" / "articles.jsonl"
+SAMPLE_BATCH = REPO / "mapper" / "examples" / "articles.jsonl"
 
 
 @pytest.fixture(scope="session")

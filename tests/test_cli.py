@@ -77,11 +77,20 @@ def test_cli_run_is_deterministic(seed_run, seed_articles, tmp_path):
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
 
 
-def test_cli_run_bundled_sample(tmp_path):
-    result = invoke("run", "--input", SAMPLE_BATCH, "--output-dir", tmp_path)
+def test_cli_run_in_an_empty_folder_maps_the_bundled_sample(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no config.yaml, no input: the sample shipped in the package
+    result = invoke("run")
     assert result.exit_code == 0, result.output
-    features = json.loads((tmp_path / "incidents.geojson").read_text())["features"]
+    assert "articles read:   53" in result.output
+    out = tmp_path / "output"
+    features = json.loads((out / "incidents.geojson").read_text())["features"]
     assert len({f["properties"]["category"] for f in features}) >= 10
+    assert (out / "incident_map.html").is_file()
+    assert "GeoNames" in (out / "ATTRIBUTION.txt").read_text()
+    again = tmp_path / "again"
+    explicit = invoke("run", "--input", SAMPLE_BATCH, "--output-dir", again)
+    assert explicit.exit_code == 0, explicit.output
+    assert (again / "incidents.geojson").read_bytes() == (out / "incidents.geojson").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -155,10 +164,22 @@ def test_cli_config_error_lists_valid_keys(tmp_path):
 
 
 def test_cli_entry_point_runs():
+    import mapper
+
     result = subprocess.run(
         [sys.executable, "-m", "mapper", "--version"], capture_output=True, text=True, cwd=REPO
     )
-    assert result.returncode == 0 and "version" in result.stdout
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"mapper, version {mapper.__version__}"
+
+
+def test_cli_gazetteer_info_credits_the_data_sources():
+    from mapper.attribution import DATA_SOURCES
+
+    result = invoke("gazetteer", "info")
+    assert result.exit_code == 0, result.output
+    for source in DATA_SOURCES:
+        assert source.as_text() in result.output
 
 
 def test_cli_internal_error_is_one_line(tmp_path, monkeypatch):

@@ -67,4 +67,4 @@ def test_repo_config_file_is_valid():
     from tests.conftest import REPO
 
     config = load_config(REPO / "config.yaml")
-    assert config.input == ["examples/articles.jsonl"]
+    assert config.input == ["mapper/examples/articles.jsonl"]

@@ -83,7 +83,7 @@ def stages(gazetteer) -> Stages:
 
 @pytest.mark.slow
 def test_dask_and_process_pool_write_what_the_local_engine_writes(tmp_path, stages):
-    pytest.importorskip("distributed", reason="the Dask engine needs the mapper[dask] extra")
+    pytest.importorskip("distributed", reason="the Dask engine needs the dask extra")
     batch = synthetic_batch(tmp_path / "batch.jsonl", 3000)
     runs = {
         "local": ["engine.chunk_size=400"],
@@ -241,7 +241,7 @@ def test_worker_with_other_versions_refuses_to_work(monkeypatch):
 
 
 def test_dask_engine_binds_loopback_only_and_matches(stages):
-    pytest.importorskip("distributed", reason="the Dask engine needs the mapper[dask] extra")
+    pytest.importorskip("distributed", reason="the Dask engine needs the dask extra")
     config = load_config(None)
     digest = processing_hash(config, stages.taxonomy)
     articles = [
@@ -260,9 +260,7 @@ def test_dask_engine_binds_loopback_only_and_matches(stages):
 
 
 def test_dask_on_an_existing_scheduler(tmp_path, stages):
-    distributed = pytest.importorskip(
-        "distributed", reason="the Dask engine needs the mapper[dask] extra"
-    )
+    distributed = pytest.importorskip("distributed", reason="the Dask engine needs the dask extra")
     batch = synthetic_batch(tmp_path / "b.jsonl", 120, seed=9)
     run(load_config(None), inputs=[batch], output_dir=tmp_path / "local", stages=stages)
     with distributed.LocalCluster(
@@ -303,7 +301,7 @@ def test_cli_engine_options_are_checked(tmp_path, monkeypatch):
         ["run", "--input", str(batch), "--output-dir", str(tmp_path / "o"), "--engine", "dask"],
     )
     assert result.exit_code == 2
-    assert "pip install 'mapper[dask]'" in result.stderr
+    assert "pip install 'incident-mapper[dask]'" in result.stderr
 
 
 # ---- reading line by line == reading whole ------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
+from mapper.attribution import DATA_SOURCES, attribution_records
 from mapper.cli import main
 from mapper.errors import MapperError
 from mapper.export import PROPERTY_ORDER, read_geojson, write_csv, write_geojson, write_parquet
@@ -86,7 +87,7 @@ def test_export_is_byte_identical_and_round_trips(tmp_path):
 
 def test_export_parquet_has_the_csv_columns_typed(tmp_path):
     pa = pytest.importorskip(
-        "pyarrow", reason="pyarrow not installed (pip install 'mapper[parquet]')"
+        "pyarrow", reason="pyarrow not installed (pip install 'incident-mapper[parquet]')"
     )
     import pyarrow.parquet as pq
 
@@ -106,7 +107,7 @@ def test_export_parquet_has_the_csv_columns_typed(tmp_path):
 
 def test_export_parquet_without_pyarrow_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # makes `import pyarrow` fail
-    with pytest.raises(MapperError, match=r"pip install 'mapper\[parquet\]'"):
+    with pytest.raises(MapperError, match=r"pip install 'incident-mapper\[parquet\]'"):
         write_parquet(incidents(), tmp_path / "incidents.parquet")
     assert list(tmp_path.iterdir()) == []
 
@@ -141,7 +142,8 @@ def test_export_files_are_written_whole_with_the_usual_mode(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
-    assert [p.name for p in tmp_path.iterdir()] == ["incidents.csv"]  # no temporary file left
+    # No temporary file left; the credits beside the CSV.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ATTRIBUTION.txt", "incidents.csv"]
 
 
 def test_export_geojson_has_one_feature_per_line(tmp_path):
@@ -173,3 +175,28 @@ def test_export_drops_unsafe_urls_and_guards_formulas(tmp_path):
     assert row["evidence"] == "'@SUM(A1)"
     assert "javascript:" not in row["references"]
     assert row["lon"] == "34.33333" and row["severity"] == "0"
+
+
+def test_every_export_carries_the_data_credits(tmp_path):
+    names = [source.name for source in DATA_SOURCES]
+    data = json.loads(write_geojson(incidents(), tmp_path / "a.geojson").read_text())
+    assert data["attribution"] == attribution_records()
+    assert [a["name"] for a in data["attribution"]] == names
+    assert data["attribution"][0]["license"] == "CC BY 4.0"
+    # Readers of the file still take it: `mapper render` reads it back.
+    assert [i.incident_id for i in read_geojson(tmp_path / "a.geojson")] == ["i1", "i2"]
+    write_csv(incidents(), tmp_path / "out" / "incidents.csv")
+    credits = (tmp_path / "out" / "ATTRIBUTION.txt").read_text(encoding="utf-8")
+    for source in DATA_SOURCES:
+        assert source.as_text() in credits
+
+
+def test_parquet_metadata_carries_the_data_credits(tmp_path):
+    pytest.importorskip(
+        "pyarrow", reason="pyarrow not installed (pip install 'incident-mapper[parquet]')"
+    )
+    import pyarrow.parquet as pq
+
+    path = write_parquet(incidents(), tmp_path / "incidents.parquet")
+    metadata = pq.read_schema(path).metadata
+    assert json.loads(metadata[b"attribution"]) == attribution_records()

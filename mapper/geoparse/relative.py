@@ -12,14 +12,16 @@ import functools
 import math
 import re
 from dataclasses import replace
-
-from geopy.distance import distance as geodesic
-from shapely.geometry import LineString, MultiPoint, Point, Polygon
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points, unary_union
+from typing import TYPE_CHECKING
 
 from mapper.boundaries import country_by_iso2, load_countries
 from mapper.models import Place, Toponym
+
+# shapely and geopy are imported inside the functions that use them: importing them costs
+# about 0.15 s of start-up, and most articles hold no relative phrase.
+if TYPE_CHECKING:
+    from shapely.geometry import Point, Polygon
+    from shapely.geometry.base import BaseGeometry
 
 # Compass words -> bearing in degrees (clockwise from north).
 BEARINGS = {
@@ -110,6 +112,8 @@ def _land_border_of(iso2: str) -> BaseGeometry | None:
     shape = _main_polygon(iso2)
     if shape is None:
         return None
+    from shapely.ops import unary_union
+
     near = shape.buffer(0.05)
     pieces = []
     for other in load_countries():
@@ -123,6 +127,8 @@ def _land_border_of(iso2: str) -> BaseGeometry | None:
 
 
 def _circle(place: Place) -> Polygon:
+    from shapely.geometry import Point, Polygon
+
     radius_deg = max(place.extent_km, 5.0) / 111.32
     scale = max(math.cos(math.radians(place.lat)), 0.1)
     circle = Point(place.lon, place.lat).buffer(radius_deg, 32)
@@ -133,6 +139,8 @@ def _circle(place: Place) -> Polygon:
 
 def _third_toward(shape: BaseGeometry, bearing: float) -> BaseGeometry:
     """The part of a shape lying in its outer third toward a compass bearing."""
+    from shapely.geometry import Polygon
+
     dx, dy = _unit_vector(bearing)
     projections = [x * dx + y * dy for x, y in shape.exterior.coords]
     low, high = min(projections), max(projections)
@@ -215,6 +223,8 @@ def _country_edge(base: Place, shape: BaseGeometry, bearing: float, coast: bool)
             break
     else:
         return None
+    from shapely.geometry import MultiPoint
+
     middle = chosen[len(chosen) // 2]
     strip = MultiPoint(chosen).buffer(0.5, quad_segs=2).intersection(shape)
     place = _area_place(
@@ -225,6 +235,9 @@ def _country_edge(base: Place, shape: BaseGeometry, bearing: float, coast: bool)
 
 @functools.lru_cache(maxsize=4096)
 def _edge(base: Place, bearing: float | None, word: str = "border") -> Place:
+    from shapely.geometry import Point
+    from shapely.ops import nearest_points
+
     country_shape = _shape_of(base)
     if country_shape is not None and bearing is not None:
         coast = word.lower().startswith("coast")
@@ -269,6 +282,8 @@ def _point_place(base: Place, lat: float, lon: float, extent_km: float, suffix: 
 
 
 def _offset(base: Place, km: float, bearing: float) -> Place:
+    from geopy.distance import distance as geodesic
+
     target = geodesic(kilometers=km).destination((base.lat, base.lon), bearing)
     extent = max(5.0, km * 0.15)
     return _point_place(
@@ -279,6 +294,8 @@ def _offset(base: Place, km: float, bearing: float) -> Place:
 @functools.lru_cache(maxsize=4096)
 def _border_with(base: Place, other: Place | None) -> Place:
     """Where two countries meet; without the other country, the base's nearest boundary."""
+    from shapely.geometry import LineString
+
     shape = _shape_of(base) or _circle(base)
     if other is not None:
         other_shape = _shape_of(other) or _circle(other)

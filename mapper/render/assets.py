@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from mapper.errors import RenderError
+from mapper.render.cache import cached_json, fingerprint
 
 # The icon shown when a taxonomy names an icon Font Awesome 6 does not know.
 FALLBACK_ICON = "circle"
@@ -81,7 +82,17 @@ def _check_inline(name: str, text: str) -> str:
 
 @functools.cache
 def library_assets() -> Assets:
-    """Leaflet and plugins, ready to inline; cached per process."""
+    """Leaflet and plugins, ready to inline; cached per process and in the user cache.
+
+    Deriving them imports folium and folium-offline's multi-megabyte table (with pandas): over
+    half a second that a run need not pay again for the same package versions.
+    """
+    key = fingerprint(("folium", "folium-offline"), (__file__,))
+    data = cached_json("map-assets", key, _compute_assets)
+    return Assets(scripts=tuple(data["scripts"]), styles=tuple(data["styles"]))
+
+
+def _compute_assets() -> dict[str, list[str]]:
     table = _offline_table()
     scripts_urls, styles_urls = _library_urls()
     missing = [u for u in scripts_urls + styles_urls if u not in table]
@@ -94,7 +105,7 @@ def library_assets() -> Assets:
         if "fontawesome" in url:
             css = _solid_font_only(css)
         styles.append(_check_inline(url, css))
-    return Assets(scripts=scripts, styles=tuple(styles))
+    return {"scripts": list(scripts), "styles": styles}
 
 
 def own_asset(name: str) -> str:

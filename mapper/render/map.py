@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mapper.attribution import DATA_SOURCES, map_credits, tile_sources
 from mapper.config import RenderConfig
 from mapper.errors import RenderError
 from mapper.events.taxonomy import Taxonomy
@@ -101,6 +102,7 @@ def _tile_layers(names: Sequence[str], keys: dict[str, str]) -> list[dict[str, A
                 "name": provider.name,
                 "url": url,
                 "attribution": provider.get("attribution", ""),
+                "credits": map_credits(tile_sources(provider.name)),
                 "maxZoom": int(provider.get("max_zoom", 18)),
             }
         )
@@ -138,6 +140,7 @@ def build_html(
     categories, body, details = build_layers(incidents, taxonomy, compact=compact)
     data: dict[str, Any] = {
         "title": config.title,
+        "attribution": map_credits(DATA_SOURCES),
         "summary": _summary(incidents, summary),
         "compact": compact,
         "maxZoom": config.max_zoom,

@@ -173,6 +173,21 @@ def test_legend_and_summary_are_visible(open_map, map_file):
     clean(m)
 
 
+def test_attribution_control_links_every_data_source(open_map, map_file):
+    from mapper.attribution import DATA_SOURCES
+
+    m = open_map(map_file)
+    links = m.eval(
+        "[...document.querySelectorAll('.leaflet-control-attribution a')]"
+        ".map(a => [a.textContent, a.getAttribute('href')])"
+    )
+    for source in DATA_SOURCES:
+        assert [source.name, source.url] in links
+        assert [source.license, source.license_url] in links
+    assert m.page.locator(".leaflet-control-attribution").is_visible()
+    clean(m)
+
+
 def test_areas_for_countries_pins_for_cities_and_arrowed_flows(open_map, map_file, mode):
     m = open_map(map_file)
     assert areas_shown(m, "earthquake") == 1

@@ -314,3 +314,44 @@ def test_large_maps_stay_small(taxonomy):
     html = build_html(many, taxonomy, RenderConfig())
     assert embedded(html)["compact"] is True
     assert len(html.encode()) < 1_500_000 + 5000 * 250
+
+
+def test_map_credits_every_data_source_and_tiles_only_online(incidents, taxonomy):
+    from mapper.attribution import DATA_SOURCES
+
+    offline = embedded(build_html(incidents, taxonomy, RenderConfig()))
+    assert [c["name"] for c in offline["attribution"]] == [s.name for s in DATA_SOURCES]
+    geonames = offline["attribution"][0]
+    assert geonames == {
+        "name": "GeoNames",
+        "url": "https://www.geonames.org/",
+        "license": "CC BY 4.0",
+        "licenseUrl": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert "OpenStreetMap" not in json.dumps(offline["attribution"])
+    config = RenderConfig(tile_keys={"CartoDB.Positron": "k3y"})
+    tiles = embedded(build_html(incidents, taxonomy, config, online=True))["tiles"]
+    assert [[c["name"] for c in t["credits"]] for t in tiles] == [
+        ["OpenStreetMap contributors"],
+        ["OpenStreetMap contributors", "CARTO"],
+    ]
+
+
+def test_cached_assets_and_basemap_give_the_same_page(tmp_path, monkeypatch, incidents, taxonomy):
+    from mapper.render import assets, basemap
+
+    cold = tmp_path / "cold"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cold))
+    for cached in (assets.library_assets, basemap.basemap_geojson):
+        cached.cache_clear()  # the per-process copy: read the user cache as a new run would
+    first = build_html(incidents, taxonomy, RenderConfig())
+    written = sorted(p.name.rsplit("-", 1)[0] for p in (cold / "mapper").iterdir())
+    assert written == ["map-assets", "map-basemap"]
+    for cached in (assets.library_assets, basemap.basemap_geojson):
+        cached.cache_clear()
+    assert build_html(incidents, taxonomy, RenderConfig()) == first
+    for path in (cold / "mapper").iterdir():  # a damaged cache is computed again
+        path.write_text("{not json", encoding="utf-8")
+    for cached in (assets.library_assets, basemap.basemap_geojson):
+        cached.cache_clear()
+    assert build_html(incidents, taxonomy, RenderConfig()) == first

@@ -176,8 +176,39 @@
     }).addTo(map);
   }
 
+  // Leaflet's attribution control takes HTML: build it from DOM nodes, so names stay text and
+  // only http(s) addresses become links. Each credit: {name, url, license, licenseUrl}.
+  function credits(list) {
+    var box = document.createElement("span");
+    function text(value) {
+      box.appendChild(document.createTextNode(String(value)));
+    }
+    function link(label, url) {
+      var ok = typeof url === "string" && /^https?:\/\//.test(url);
+      var node = document.createElement(ok ? "a" : "span");
+      node.textContent = String(label);
+      if (ok) {
+        node.href = url;
+        node.target = "_blank";
+        node.rel = "noopener noreferrer";
+      }
+      box.appendChild(node);
+    }
+    (list || []).forEach(function (c, i) {
+      if (i) text(" | ");
+      link(c.name, c.url);
+      text(" (");
+      link(c.license, c.licenseUrl);
+      text(")");
+    });
+    return box.innerHTML;
+  }
+
   window.mapperUi = window.mapperUi || {};
+  window.mapperUi.credits = credits;
   window.mapperUi.controls = function (map, data, ctx) {
+    // The sources of every place and outline, always shown (see mapper/attribution.py).
+    map.attributionControl.addAttribution(credits(data.attribution));
     summary(map, data, ctx);
     L.control.zoom({ position: "topleft" }).addTo(map);
     new L.Control.FullScreen({ position: "topleft", forceSeparateButton: true }).addTo(map);

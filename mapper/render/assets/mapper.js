@@ -100,13 +100,15 @@
     map.createPane("mapper-flows").style.zIndex = 450;
     var basemap = JSON.parse(document.getElementById("mapper-basemap").textContent);
     var outlines = L.geoJSON(basemap, {
-      pane: "mapper-basemap", interactive: false, attribution: "Outlines: Natural Earth",
+      pane: "mapper-basemap", interactive: false,
       style: { color: "#9a9a9a", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 },
     });
     var baseLayers = {};
     (data.tiles || []).forEach(function (t) {
       baseLayers[asHtml(t.name)] = L.tileLayer(t.url, {
-        attribution: asHtml(t.attribution), maxZoom: data.maxZoom, maxNativeZoom: t.maxZoom,
+        // Credited while shown: linked when mapper knows the provider's sources.
+        attribution: t.credits.length ? window.mapperUi.credits(t.credits) : asHtml(t.attribution),
+        maxZoom: data.maxZoom, maxNativeZoom: t.maxZoom,
         r: "",
       });
     });
