@@ -19,7 +19,7 @@ QUAL = (
     r"|almost|approximately|an\s+estimated|estimated|roughly|up\s+to|as\s+many\s+as|no\s+fewer\s+than"
     r"|no\s+less\s+than|not\s+less\s+than|close\s+to|upwards\s+of|in\s+excess\s+of|a\s+total\s+of"
     r"|total\s+of|another|an\s+additional|a\s+further|further|additional|only|just|the|a|all|still"
-    r"|reportedly|officially|least|well\s+over)\s+)*"
+    r"|reportedly|officially|least|well\s+over|above|beyond|past)\s+)*"
 )
 # A number, or a range whose lower bound counts ("25 to 35", "between 100 and 150").
 _NUM = rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}|{NUMBER}(?:\s*(?:-|–|to|or)\s*{NUMBER})?)"
@@ -43,7 +43,8 @@ AUX = (
     r"|remains|others?|more|again|subsequently|eventually|both|each|then|critically|seriously"
     r"|severely|slightly|badly|fatally|mortally|gravely|lightly|instantly|immediately|either"
     r"|presumed|likely|probably|initially|officially|so\s+far|may|might|could|would|will|not"
-    r"|feared|listed\s+as|left|declared|pronounced|found|being|were\s+left)"
+    r"|feared|listed\s+as|left|declared|pronounced|found|being|were\s+left|nonetheless|nevertheless"
+    r"|however|tragically|sadly|ultimately|already)"
 )
 _AUXES = rf"(?:{AUX}\s+){{0,6}}"
 
@@ -92,12 +93,16 @@ BACKGROUND = re.compile(
     r"|august|september|october|november|december|\w+\s+\d{4})|in\s+the\s+(?:past|last)\s+(?:few\s+)?"
     r"(?:days|weeks|months|years|decades?)|this\s+year|last\s+year|so\s+far\s+this|earlier\s+this"
     r"|previous|earlier|had\s+stood|for\s+decades|in\s+history|war\s+that|conflict\s+that"
-    r"|total\s+since|in\s+a\s+separate\s+\w+|separately|another\s+(?:attack|incident)|last\s+month|last\s+week|ago|anniversary)\b"
-    r"|\bin\s+####(?!#)",
+    r"|total\s+since|just\s+last|in\s+a\s+separate\s+\w+|separately|another\s+(?:attack|incident)|last\s+month|last\s+week|ago|anniversary)\b"
+    r"|\b(?:in|since)\s+####(?!#)",
     re.I,
 )
 # "the attack, which killed 12" refers back to an earlier event.
-RELATIVE_BEFORE = re.compile(r"\b(?:which|that)\s+(?:had\s+|has\s+|have\s+)?$", re.I)
+RELATIVE_BEFORE = re.compile(
+    r"\b(?:which|that)\s+(?:had\s+|has\s+|have\s+)?(?:(?:left|killed|claimed)\s+"
+    r"(?:at\s+least\s+|more\s+than\s+|some\s+|about\s+|over\s+)?)?$",
+    re.I,
+)
 # "Jan and several fighters were killed": a named person before the list counts one more.
 ONE_MORE_BEFORE = re.compile(
     r"(?:(?-i:\b[A-Z][a-z]+)|\b(?:commander|leader|chief|officer|soldier|man|woman|boy|girl|driver"
@@ -105,7 +110,7 @@ ONE_MORE_BEFORE = re.compile(
 )
 CUMULATIVE = re.compile(
     r"\b(?:toll|so\s+far|now|in\s+total|total\s+of|altogether|in\s+all|risen|rose|climbed|rises"
-    r"|climbs|reached|cumulative|overall)\b",
+    r"|climbs|reached|cumulative|cumulatively|overall|collectively|combined)\b",
     re.I,
 )
 # Literal stems (lower case) of which a sentence must contain one to be read for facts.
@@ -113,7 +118,8 @@ _TRIGGER_WORDS = (
     "kill dead death died dies die fatal body bodies lives slain slew murder execut perish drown"
     " succumb behead lynch assassin massacr gunn toll injur wound hurt hospital maim missing"
     " unaccounted displac homeless fled flee relocat evacu trapp rescu destroy razed flatten"
-    " gutted levelled leveled torched burn collaps rubble swept washed casualt coded"
+    " gutted levelled leveled torched burn collaps rubble swept washed casualt coded fatal flee"
+    " mourn tribute funeral vigil buri respectively homes victim"
 )
 TRIGGERS = [*_TRIGGER_WORDS.split(), "no one", "nobody"]
 MAGNITUDE_HINTS = ("magnitude", "quake", "richter", "tremor", "temblor", "seismic", "shock")
@@ -183,8 +189,16 @@ _SUBJECT_VERBS = {
     "injured": _INJ_INTRANS,
     "missing": r"missing|unaccounted\s+for",
     "displaced": (
-        r"displaced|homeless|internally\s+displaced|fled\s+(?:their|from\s+their)\s+homes"
-        r"|forced\s+(?:from|out\s+of)\s+their\s+homes|uprooted|relocated|sought\s+refuge"
+        r"displaced|homeless|internally\s+displaced|uprooted|relocated|sought\s+refuge"
+        r"|forced\s+(?:from|out\s+of)\s+their\s+homes"
+        r"|(?:leave|left|abandon|abandoned|lost)\s+their\s+(?:homes|houses|villages)"
+    ),
+    # Flight is an evacuation in a natural hazard and a displacement in a conflict; the extractor
+    # files it once the event type is known ("7,000 fled to the next town", "had to flee").
+    "fled": (
+        r"fled(?=\s+(?:their|from|to|into|across|over|overnight|towards?|for|in\s+panic"
+        r"|the\s+(?:area|city|town|village|region|country|fighting|violence|flames|fire|lava|floods?)))"
+        r"|flee\s+(?:their|from|to|into|across|the)|sent\s+fleeing"
     ),
     "evacuated": r"evacuated|evacuees|ordered\s+to\s+evacuate|ordered\s+out",
     "trapped": r"trapped|buried\s+alive|stranded",
@@ -192,7 +206,9 @@ _SUBJECT_VERBS = {
 }
 SUBJECT_FIELDS = tuple(_SUBJECT_VERBS)
 SUBJECT = re.compile(
-    rf"(?P<n>{NLIST})\s+{_AUXES}(?P<v>"
+    # an aside may stand between the count and its verb: "80 people, including children, are dead"
+    rf"(?P<n>{NLIST})(?:\s*,\s*(?:including|among\s+them|mostly|many\s+of\s+them)\s+[^,.;]{{1,40}},)?"
+    rf"\s+{_AUXES}(?P<v>"
     + "|".join(f"(?P<{field}>{verbs})" for field, verbs in _SUBJECT_VERBS.items())
     + r")\b",
     re.IGNORECASE,
@@ -211,8 +227,9 @@ FACT_RULES: tuple[FactRule, ...] = (
     _rule(
         "killed",
         rf"\b(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|victims|people"
-        rf"\s+killed))\b(?:\s+[^\s.;]+){{0,10}}?\s+(?:to|at|of|hit|hits|reached|reaches|topped|tops"
-        rf"|passed|exceeded|surpassed|is|was|stands|stood|now)\s+(?:{QUAL})(?P<n>{NUMBER})",
+        rf"\s+killed))\b(?:\s+[^\s.;]+){{0,10}}?\s+(?:to\s+be|to|at|of|hit|hits"
+        rf"|reached|reaches|topped|tops|passed|exceeded|exceeds|surpassed|surpasses|crossed|crosses"
+        rf"|above|over|past|is|was|stands|stood|now)\s+(?:{QUAL})(?P<n>{NUMBER})",
         "toll number",
         cumulative=True,
     ),
@@ -220,7 +237,8 @@ FACT_RULES: tuple[FactRule, ...] = (
     _rule(
         "killed",
         r"\b(?:kill(?:ed|ing|s)|shot\s+dead|shooting\s+dead|murder(?:ed|ing)|execut(?:ed|ing)|lynch(?:ed|ing))"
-        r"\s+(?:an?)\s+(?!(?:total|number|further|few|couple|dozen|handful|score|series|lot)\b)",
+        r"\s+(?:an?)\s+(?!(?:(?:large|small|huge|great|growing|significant|big|high|record"
+        r"|unknown|total)\s+)?(?:total|number|further|few|couple|dozen|handful|score|series|lot)\b)",
         "kill shot murder execut lynch",
         value=1.0,
     ),
@@ -271,6 +289,44 @@ FACT_RULES: tuple[FactRule, ...] = (
     ),
 )
 
+# Rules added after the main table: subsets ("one of them fatal"), mourned victims and paired
+# counts written "N and M, respectively".
+_EXTRA_RULES: tuple[FactRule, ...] = (
+    _rule(
+        "killed",
+        rf"\b(?P<n>{NUMBER})\s+of\s+(?:them|whom|those|these|the\s+\w+)\s+"
+        r"(?:(?:was|were|proved|proving|has\s+been|have\s+been|being|later|since|had)\s+)*"
+        r"(?:fatal|died|dead|succumbed)\b",
+        "fatal died dead succumb",
+    ),
+    _rule(
+        "killed",
+        r"\b(?:mourn\w*|tributes?|funerals?|memorials?|vigils?|burials?|buried|laid\s+to\s+rest"
+        rf"|condolences)\b[^.;]{{0,60}}?\b(?:for|of|to)\s+(?:the\s+|all\s+)?(?:{QUAL})"
+        rf"(?P<n>{NUMBER})\s+(?:[a-z]+\s+)?(?:victims|dead)\b",
+        "victims dead",
+    ),
+    _rule(
+        "killed",
+        r"\b(?:cases|infections|injured|wounded|injuries)\s+and\s+(?:deaths|fatalities|dead)\b"
+        rf"[^.;]{{0,80}}?\b{NUMBER}\s+and\s+(?:{QUAL})(?P<n>{NUMBER}),?\s+respectively",
+        "respectively",
+    ),
+    _rule(
+        "killed",
+        r"\b(?:deaths|fatalities|dead|killed)\s+and\s+(?:cases|infections|injured|wounded|injuries)"
+        rf"\b[^.;]{{0,80}}?\b(?:{QUAL})(?P<n>{NUMBER})\s+and\s+{NUMBER},?\s+respectively",
+        "respectively",
+    ),
+    _rule(
+        "injured",
+        r"\b(?:deaths|fatalities|dead|killed)\s+and\s+(?:injured|wounded|injuries)"
+        rf"\b[^.;]{{0,80}}?\b{NUMBER}\s+and\s+(?:{QUAL})(?P<n>{NUMBER}),?\s+respectively",
+        "respectively",
+    ),
+)
+FACT_RULES = FACT_RULES + _EXTRA_RULES
+
 ZERO_KILLED = re.compile(
     r"\bno\s+(?:casualt\w*|fatalit\w*|deaths?|lives\s+(?:were\s+)?lost|loss\s+of\s+li\w+"
     r"|(?:immediate\s+)?reports?\s+of\s+(?:casualt\w*|deaths?|fatalit\w*))\b"
@@ -284,18 +340,23 @@ ZERO_INJURED = re.compile(
     re.I,
 )
 
-# "magnitude 6.1", "6.1-magnitude", "M 6.1", "Mw6.1", "measuring 6.1", "6.1 on the Richter scale",
-# "a 6.1 quake".
+# "magnitude 6.1", "Magnitude 5.7M, Depth:10km", "magnitude-6.8", "6.1-magnitude", "M 6.1 -",
+# "Mw6.1", "M=5.1", "Mag: 5.1", "measuring 6.1", "6.1 on the Richter scale", "a 6.1 quake". Only the
+# "M" of "M 6.1" is case-sensitive (a lone lower-case "m" is metres or millions).
+_QUAKE = r"(?i:earthquake|quake|tremor|temblor|aftershock|seism)"
 MAGNITUDE = re.compile(
-    r"\bmagnitude(?:\s+of)?(?:\s+(?:about|around|approximately|preliminary|an?\s+estimated))?"
-    r"[\s:-]*(?P<a>[1-9](?:\.\d{1,2})?)(?![\d.]*\s*(?:km|mi|kilo|miles|%))"
-    r"|(?P<b>[1-9]\.\d{1,2})[\s-]*(?:-?magnitude|on\s+the\s+richter|richter)"
-    r"|\bM[wWsSlLbB]?\s?(?P<c>[1-9]\.\d)\b"
-    r"|\b(?:measur(?:ed|ing)|registered|registering|force|strength\s+of)\s+(?:a\s+)?(?:magnitude\s+)?"
-    r"(?P<d>[1-9]\.\d{1,2})\b"
-    r"|\b(?P<e>[1-9]\.\d{1,2})[\s-]+(?:(?:strong|powerful|magnitude|preliminary)[\s-]+)?"
-    r"(?:earthquake|quake|tremor|temblor|aftershock)",
+    r"\b(?i:magnitude|mag(?=\s*[:=.]|\s+\d))\.?(?:\s+(?i:of))?(?:\s+\((?i:mww?|mw|ml|mb|ms)\))?"
+    r"(?:\s+(?i:about|around|approximately|preliminary|an?\s+estimated))?"
+    r"[\s:=-]*(?P<a>[1-9](?:\.\d{1,2})?)(?![\d.]*\s*(?i:km|mi|kilo|miles|%|million|billion))"
+    r"|(?P<b>[1-9]\.\d{1,2})[\s-]*(?i:-?magnitude|on\s+the\s+richter|richter)"
+    r"|\b(?:M|mb|Mb)[wWsSlLbBdD]{0,2}\s?[=:]?\s?(?P<c>[1-9]\.\d)\b"
+    r"|\b(?i:measur(?:ed|ing)|registered|registering|force|strength\s+of)\s+(?i:a\s+)?"
+    r"(?i:magnitude\s+)?(?P<d>[1-9]\.\d{1,2})\b"
+    r"|\b(?P<e>[1-9]\.\d{1,2})(?:\s?M[wl]?)?[\s-]+"
+    rf"(?:(?i:strong|powerful|magnitude|preliminary)[\s-]+)?{_QUAKE}"
 )
+# An alert written "M 6.1 - 10 km SW of ..." names no quake word, so it is a hint of its own.
+MAGNITUDE_ALERT = re.compile(r"\bM[wWsSlLbB]{0,2}\s?[=:]?\s?[1-9]\.\d\b")
 
 AREA = re.compile(
     rf"(?P<n>{NUMBER})\s*(?P<u>hectares|ha|acres|square\s+kilomet(?:er|re)s|sq\.?\s*km|km2|km²"

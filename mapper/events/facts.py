@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
@@ -21,6 +21,16 @@ from mapper.events.text import mask_non_counts, sentence_spans
 from mapper.models import COUNT_FACTS, Facts
 
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|or|and)\s*$", re.IGNORECASE)
+# Counts are of people: a number whose noun is a place, a building, a case of disease or an animal
+# ("evacuated seven villages", "550 suspected cases and nine deaths") is not summed into a toll.
+_NOT_PEOPLE = re.compile(
+    r"\s*(?:[a-z-]+\s+)?(?:villages?|towns?|cities|districts?|provinces?|regions?|areas?"
+    r"|neighbou?rhoods?|communities|settlements?|camps?|houses?|homes?|buildings?|structures?"
+    r"|schools?|hospitals?|shops?|cases?|infections?|vehicles?|cars?|trucks?|boats?|ships?"
+    r"|vessels?|flights?|planes?|cattle|livestock|animals?|cows?|sheep|goats?|dogs?|birds?"
+    r"|hectares?|acres?|tons?|tonnes?|times|percent)\b",
+    re.IGNORECASE,
+)
 # Longer "sentences" are tables or run-on lists; their tail carries no readable fact.
 MAX_SENTENCE = 1000
 _COUNT_FIELDS = COUNT_FACTS
@@ -39,6 +49,7 @@ class Candidate:
     vague: bool = False  # "dozens", "several"
     cumulative: bool = False  # "death toll rose to", "so far"
     coded: bool = False  # analyst's note: "fatalities coded as 6"
+    background: bool = False  # the weak reason is background, not a hedge
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +76,7 @@ def _sum_numbers(span: str, between: bool = False) -> tuple[float | None, bool]:
                 continue
         value = parse_number(match.group(0))
         prev_end = match.end()
-        if value is None:
+        if value is None or _NOT_PEOPLE.match(span, match.end()):
             continue
         found = True
         total += value
@@ -174,9 +185,11 @@ class FactExtractor:
             divisor = parse_number(m.group("d"))
             if divisor:
                 value = float(_round_half_up(value / divisor))
-        hedged = (
-            fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
-            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 20), m.start()) is not None
+        hedged = fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
+        # "the attack, which killed 12" and "an attack that left 100 dead" refer back
+        background = (
+            context[0]
+            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 40), m.start()) is not None
         )
         return Candidate(
             field=rule.field,
@@ -184,17 +197,26 @@ class FactExtractor:
             in_title=in_title,
             start=offset + m.start() + (-1_000_000 if in_title else 0),
             sentence=span,
-            weak=hedged or context[0],
+            weak=hedged or background,
             vague=vague,
             cumulative=rule.cumulative or context[1],
             coded=rule.coded,
+            background=background,
         )
 
-    def extract(self, text: str, title: str = "") -> FactResult:
-        """Extract Facts from an article's body and title (the title fills gaps only)."""
+    def extract(
+        self, text: str, title: str = "", *, hazard: bool = False, seismic: bool = False
+    ) -> FactResult:
+        """Extract Facts from an article's body and title (the title fills gaps only).
+
+        ``hazard`` says the event is a natural hazard, where people who fled count as evacuated
+        (elsewhere as displaced); ``seismic`` looks for a magnitude even without a quake word.
+        """
         cands = self.candidates(text)
         if title:
             cands = self.candidates(title, in_title=True) + cands
+        fled_as = "evacuated" if hazard else "displaced"
+        cands = [replace(c, field=fled_as) if c.field == "fled" else c for c in cands]
         values: dict[str, int | float | None] = {}
         evidence: tuple[int, int] | None = None
         for field in _COUNT_FIELDS:
@@ -209,8 +231,12 @@ class FactExtractor:
                 values["killed"] = 0
             if values.get("injured") is None and fp.ZERO_INJURED.search(text):
                 values["injured"] = 0
-        if any(h in low for h in fp.MAGNITUDE_HINTS) or any(
-            h in title.lower() for h in fp.MAGNITUDE_HINTS
+        if (
+            seismic
+            or any(h in low for h in fp.MAGNITUDE_HINTS)
+            or any(h in title.lower() for h in fp.MAGNITUDE_HINTS)
+            or fp.MAGNITUDE_ALERT.search(title) is not None
+            or fp.MAGNITUDE_ALERT.search(text, 0, 400) is not None
         ):
             values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
         if any(h in low for h in fp.AREA_HINTS):
@@ -260,6 +286,15 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
             return max(cumulative, key=lambda c: c.value)
         if group[0].vague and exact:
             return exact[0]
+        if group[0].vague and not in_title:
+            # "dozens killed" then "as many as 80 feared dead": the hedged count is the figure.
+            later = [
+                c
+                for c in cands
+                if c.weak and not c.background and not c.vague and c.value >= group[0].value
+            ]
+            if later:
+                return later[0]
         return group[0]
     return None
 
