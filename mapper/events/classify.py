@@ -63,7 +63,7 @@ class EventTyper:
         cues: list[tuple[str, Cue]] = [(c.id, cue) for c in taxonomy.categories for cue in c.cues]
         self._category = [category for category, _ in cues]
         self._weight = [cue.weight for _, cue in cues]
-        self._index = CueIndex([cue.pattern for _, cue in cues])
+        self._index = CueIndex([_for_lower_case(cue.pattern) for _, cue in cues])
 
     def scores(self, title: str, text: str) -> tuple[dict[str, float], dict[str, int]]:
         """Per-category scores and, per category, the text offset of its strongest match."""
@@ -119,6 +119,20 @@ class EventTyper:
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         confidence = round(min(1.0, (top - second) / top + 0.1) if top else 0.0, 3)
         return TypeResult(best, confidence, scores, where.get(best))
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def _for_lower_case(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The cue compiled for the lower-cased scan text: without IGNORECASE, which makes the regex
+    engine compare every literal both ways (several times slower), when nothing in the pattern
+    outside its escapes is upper case."""
+    if not pattern.flags & re.IGNORECASE or _ESCAPE.sub("", pattern.pattern).lower() != (
+        _ESCAPE.sub("", pattern.pattern)
+    ):
+        return pattern
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
 def _background_spans(scan: str, lead_end: int) -> list[tuple[int, int]]:

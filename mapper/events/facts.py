@@ -33,6 +33,12 @@ _NOT_PEOPLE = re.compile(
 )
 # Longer "sentences" are tables or run-on lists; their tail carries no readable fact.
 MAX_SENTENCE = 1000
+# A keyword-anchored rule's match starts at most this far before its keyword ("a 23-year-old
+# local shopkeeper was later shot dead": the subject phrase, then the auxiliaries).
+KEYWORD_REACH = 160
+KEYWORD_TAIL = 40  # and ends at most this far after the keyword's start ("the death of a ")
+MAGNITUDE_LEAD = 400  # characters read whole for "M 6.1 - 10 km SW of ..."
+MAGNITUDE_REACH = 120  # characters either side of a quake word read for its magnitude
 _COUNT_FIELDS = COUNT_FACTS
 
 
@@ -101,6 +107,11 @@ class FactExtractor:
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
         )
+        self._unkeyed = [i for i, rule in enumerate(rules) if not rule.keywords]
+        self._by_keyword: dict[str, list[int]] = {}
+        for i, rule in enumerate(rules):
+            for keyword in rule.keywords:
+                self._by_keyword.setdefault(keyword, []).append(i)
 
     def candidates(self, text: str, *, in_title: bool = False) -> list[Candidate]:
         """All fact candidates in ``text`` in reading order."""
@@ -112,16 +123,15 @@ class FactExtractor:
         for (a, b), present in _sentences_with(text, hits, self._literals):
             b = min(b, a + MAX_SENTENCE)
             sent = mask_non_counts(text[a:b])
+            low_sent = sent.lower()
             context = (
-                fp.BACKGROUND.search(sent) is not None,
-                fp.CUMULATIVE.search(sent) is not None,
+                fp.BACKGROUND_LOW.search(low_sent) is not None,
+                fp.CUMULATIVE_LOW.search(low_sent) is not None,
             )
-            raw = self._subject_matches(sent) + [
-                (rule, m)
-                for rule in self.rules
-                if not rule.keywords or not present.isdisjoint(rule.keywords)
-                for m in rule.regex.finditer(sent)
-            ]
+            numbers = [m.start() for m in NUMBER_RE.finditer(sent)]
+            raw = self._subject_matches(sent, numbers)
+            for rule in self._rules_for(present):
+                raw.extend(self._matches(rule, sent, numbers))
             for rule, m in raw:
                 cand = self._candidate(rule, m, sent, a, (a, b), in_title, context)
                 if cand is not None:
@@ -129,18 +139,52 @@ class FactExtractor:
         found.sort(key=lambda c: c.start)
         return found
 
+    def _rules_for(self, present: set[str]) -> list[fp.FactRule]:
+        """The rules to run on a sentence holding these literals, in table order."""
+        wanted = set(self._unkeyed)
+        for literal in present:
+            wanted.update(self._by_keyword.get(literal, ()))
+        return [self.rules[i] for i in sorted(wanted)]
+
     @staticmethod
-    def _subject_matches(sent: str) -> list[tuple[fp.FactRule, re.Match[str]]]:
+    def _matches(
+        rule: fp.FactRule, sent: str, numbers: list[int]
+    ) -> list[tuple[fp.FactRule, re.Match[str]]]:
+        """Non-overlapping matches of a rule, left to right, as ``finditer`` would give them."""
+        if rule.anchor == "scan":
+            return [(rule, m) for m in rule.regex.finditer(sent)]
+        out = []
+        end = -1
+        if rule.anchor == "number":
+            for start in numbers:
+                if start >= end and (m := rule.regex.match(sent, start)) is not None:
+                    out.append((rule, m))
+                    end = m.end()
+            return out
+        low = sent.lower()
+        windows = sorted(
+            (max(0, i - KEYWORD_REACH), min(len(sent), i + len(k) + KEYWORD_TAIL))
+            for k in rule.keywords
+            for i in _find_all(low, k)
+        )
+        for start, stop in windows:
+            if stop <= end:
+                continue
+            m = rule.regex.search(sent, max(start, end), stop)
+            if m is not None:
+                out.append((rule, m))
+                end = m.end()
+        return out
+
+    @staticmethod
+    def _subject_matches(sent: str, numbers: list[int]) -> list[tuple[fp.FactRule, re.Match[str]]]:
         """'<numbers> <noun phrase> <aux> <verb>' tried at each number (one regex for all facts)."""
         out = []
         consumed = -1
-        for number in NUMBER_RE.finditer(sent):
-            if (
-                number.start() < consumed
-                or sent[max(0, number.start() - 3) : number.start()].lower() == "no "
-            ):
+        for start in numbers:
+            if start < consumed or sent[max(0, start - 3) : start].lower() == "no ":
                 continue
-            m = fp.SUBJECT.match(sent, number.start())
+            m = fp.SUBJECT.match(sent, start)
             if m is None:
                 continue
             consumed = m.end()
@@ -247,6 +291,15 @@ class FactExtractor:
 _SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
 
 
+def _find_all(text: str, literal: str) -> list[int]:
+    out = []
+    i = text.find(literal)
+    while i >= 0:
+        out.append(i)
+        i = text.find(literal, i + 1)
+    return out
+
+
 def _sentences_with(
     text: str, hits: list[tuple[int, int, int]], literals: list[str]
 ) -> list[tuple[tuple[int, int], set[str]]]:
@@ -300,12 +353,31 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
 
 
 def _magnitude(text: str) -> float | None:
-    for m in fp.MAGNITUDE.finditer(text):
-        raw = next(g for g in m.groups() if g)
-        value = float(raw)
-        if 1.0 <= value < 10.0:
-            return value
-    return None
+    """The first magnitude in ``text``. A magnitude is written next to a quake word or "M", so
+    only the lead (where an alert's "M 6.1 -" stands) and windows around those words are read."""
+    low = text.lower()
+    windows = [(0, min(len(text), MAGNITUDE_LEAD))]
+    for hint in fp.MAGNITUDE_HINTS:
+        i = low.find(hint)
+        while i >= 0:
+            windows.append((max(0, i - MAGNITUDE_REACH), i + len(hint) + MAGNITUDE_REACH))
+            i = low.find(hint, i + 1)
+    windows.sort()
+    best: tuple[int, float] | None = None
+    done = -1
+    for start, stop in windows:
+        if stop <= done:
+            continue
+        for cut in fp.MAGNITUDE.finditer(text, max(start, done), stop):
+            m = fp.MAGNITUDE.match(text, cut.start()) or cut  # not cut short by the window
+            value = float(next(g for g in m.groups() if g))
+            if 1.0 <= value < 10.0 and (best is None or m.start() < best[0]):
+                best = (m.start(), value)
+                break
+        done = stop
+        if best is not None and best[0] < done:
+            break
+    return best[1] if best else None
 
 
 def _area_burned(text: str) -> float | None:
