@@ -33,11 +33,23 @@ MAX_CHARS = 6000
 # Sentences about another, earlier event ("the 2015 quake", "earlier this year", "two years ago",
 # "since 2006") describe background: their cues count less, so a kidnapping story that recalls an
 # earthquake stays a kidnapping. The title and the lead are never background.
-_BACKGROUND = re.compile(
-    r"\b(?:earlier this (?:year|month)|last (?:year|month)|(?:in|since|of|until) (?:19|20)\d\d\b"
-    r"|in recent (?:weeks|months|years)|(?:\d+|a|one|two|three|four|five|six|several|many) "
-    r"(?:years|months|decades) ago|previous(?:ly)?|anniversary|deadliest since|worst since"
-    r"|(?:recalled|recalls|reminiscent of)|history of|in the past)\b"
+_BACKGROUND = CueIndex(
+    [
+        re.compile(p)
+        for p in (
+            r"\bearlier this (?:year|month)\b",
+            r"\blast (?:year|month)\b",
+            r"\b(?:in|since|of|until) (?:19|20)\d\d\b",
+            r"\bin recent (?:weeks|months|years)\b",
+            r"\b(?:years|months|decades) ago\b",
+            r"\bprevious(?:ly)?\b",
+            r"\banniversary\b",
+            r"\b(?:deadliest|worst) since\b",
+            r"\b(?:recalled|recalls|reminiscent of)\b",
+            r"\bhistory of\b",
+            r"\bin the past\b",
+        )
+    ]
 )
 BACKGROUND_FACTOR = 0.5
 LEAD_CHARS = 250
@@ -138,11 +150,11 @@ def _for_lower_case(pattern: re.Pattern[str]) -> re.Pattern[str]:
 def _background_spans(scan: str, lead_end: int) -> list[tuple[int, int]]:
     """Spans of the sentences after the lead that name an earlier or another event."""
     spans: list[tuple[int, int]] = []
-    for m in _BACKGROUND.finditer(scan, lead_end):
-        if spans and m.start() < spans[-1][1]:
+    for m in sorted(_BACKGROUND.find(scan), key=lambda m: m.start):
+        if m.start < lead_end or (spans and m.start < spans[-1][1]):
             continue
-        start = max(scan.rfind(". ", 0, m.start()), scan.rfind("\n", 0, m.start())) + 1
-        ends = [i for i in (scan.find(". ", m.end()), scan.find("\n", m.end())) if i >= 0]
+        start = max(scan.rfind(". ", 0, m.start), scan.rfind("\n", 0, m.start)) + 1
+        ends = [i for i in (scan.find(". ", m.end), scan.find("\n", m.end)) if i >= 0]
         spans.append((max(start, lead_end), min(ends) if ends else len(scan)))
     return spans
 

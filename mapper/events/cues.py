@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - other Python implementations
 PREFIX_LEN = 5  # longer prefixes mean fewer false hits but more alternatives to index
 MIN_PREFIX = 2
 MAX_PREFIXES = 3000
-_WS = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
+_WS_CHARS = ("\n", "\t", "\r", "\u00a0")
 
 Prefixes = list[tuple[str, bool]]  # (literal prefix, whether the pattern part ended with it)
 
@@ -131,7 +131,12 @@ class CueIndex:
     @staticmethod
     def normalise(text: str) -> str:
         """The form matching runs on: lower case, every whitespace character a space."""
-        return text.lower().translate(_WS)
+        # chained replace: str.translate with a mapping goes character by character in Python
+        low = text.lower()
+        for ch in _WS_CHARS:
+            if ch in low:
+                low = low.replace(ch, " ")
+        return low
 
     def find(self, text: str) -> list[CueMatch]:
         """All (possibly overlapping) matches in a text already passed through ``normalise``."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
-from mapper.events.numbers import NUMBER_RE, is_vague, parse_number
+from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
 from mapper.models import COUNT_FACTS, Facts
 
@@ -128,7 +128,12 @@ class FactExtractor:
                 fp.BACKGROUND_LOW.search(low_sent) is not None,
                 fp.CUMULATIVE_LOW.search(low_sent) is not None,
             )
-            numbers = [m.start() for m in NUMBER_RE.finditer(sent)]
+            numbers = [
+                m.start()
+                for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
+                    low_sent if len(low_sent) == len(sent) else sent
+                )
+            ]
             raw = self._subject_matches(sent, numbers)
             for rule in self._rules_for(present):
                 raw.extend(self._matches(rule, sent, numbers))
