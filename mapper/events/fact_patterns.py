@@ -171,12 +171,19 @@ def _left(field: str, state: str, keywords: str) -> FactRule:
     )
 
 
+# "a dozen", "a number of": quantities, not one person.
+_NOT_ONE = (
+    r"(?!(?:dozen|few|couple|handful|number|total|score|series|lot|group|family|crowd|hundred"
+    r"|thousand|million)\b)"
+)
+
+
 def _single(field: str, verbs: str, keywords: str) -> FactRule:
     """'a/an <noun phrase> was <verb>': "a police officer was shot dead" -> 1; also a named
     subject ("Ahmed Ali, a local leader, was killed") and "the death of a man"."""
     return _rule(
         field,
-        rf"(?:(?<!\bno\s)\b(?:an?|one|he|she)\s+(?:{NPW}\s+){{0,6}}?"
+        rf"(?:(?<!\bno\s)\b(?:an?|one|he|she)\s+{_NOT_ONE}(?:{NPW}\s+){{0,6}}?"
         rf"|(?-i:\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{1,2}})\s*(?:,[^,.;]{{3,60}},\s*)?)"
         rf"(?:(?:was|is|has\s+been|had\s+been|got|later|also|reportedly|allegedly|subsequently"
         rf"|eventually|seriously|critically|fatally|(?:injured|wounded|shot|stabbed|attacked|beaten"
@@ -208,7 +215,10 @@ _SUBJECT_VERBS = {
         r"|the\s+(?:area|city|town|village|region|country|fighting|violence|flames|fire|lava|floods?)))"
         r"|flee\s+(?:their|from|to|into|across|the)|sent\s+fleeing"
     ),
-    "evacuated": r"evacuated|evacuees|ordered\s+to\s+evacuate|ordered\s+out",
+    "evacuated": (
+        r"evacuated|evacuees|ordered\s+to\s+evacuate|ordered\s+out"
+        r"|under\s+(?:a\s+)?(?:mandatory\s+)?evacuation\s+orders?"
+    ),
     "trapped": r"trapped|buried\s+alive|stranded",
     "rescued": r"rescued|pulled\s+alive|saved|brought\s+to\s+safety",
 }
@@ -260,8 +270,9 @@ FACT_RULES: tuple[FactRule, ...] = (
     _single(
         "killed",
         r"killed|died|shot\s+dead|murdered|slain|beheaded|lynched|executed|assassinated"
-        r"|succumbed|stabbed\s+to\s+death|beaten\s+to\s+death|burned\s+to\s+death|found\s+dead",
-        "kill died dead murder slain behead lynch execut assassin succumb death",
+        r"|succumbed|stabbed\s+to\s+death|beaten\s+to\s+death|burned\s+to\s+death|found\s+dead"
+        r"|drowned",
+        "kill died dead murder slain behead lynch execut assassin succumb death drown",
     ),
     _object("injured", _INJ_ACTIVE, "injur wound hurt maim"),
     _left("injured", r"injured|wounded|hurt", "left leav"),
@@ -335,7 +346,40 @@ _EXTRA_RULES: tuple[FactRule, ...] = (
         "respectively",
     ),
 )
-FACT_RULES = FACT_RULES + _EXTRA_RULES
+# Alert and table formats: "Death toll: 23", "Fatalities = 5", "Injured: 12", "Evacuated: 300".
+_LABELS = {
+    "killed": r"death\s+toll|toll|deaths|fatalities|dead|killed|casualties\s+\(dead\)",
+    "injured": r"injured|injuries|wounded",
+    "missing": r"missing",
+    "evacuated": r"evacuated|evacuees",
+    "displaced": r"displaced|homeless",
+}
+_LABEL_RULES = tuple(
+    _rule(field, rf"\b(?:{label})\s*[:=]\s*(?P<n>{NUMBER})", keywords)
+    for (field, label), keywords in zip(
+        _LABELS.items(),
+        ("death fatal dead kill toll", "injur wound", "missing", "evacu", "displac homeless"),
+        strict=True,
+    )
+)
+FACT_RULES = (
+    FACT_RULES
+    + _EXTRA_RULES
+    + _LABEL_RULES
+    + (
+        _object(
+            "evacuated",
+            r"evacuation\s+(?:orders?|warnings?)\s+(?:(?:were|was|have\s+been|has\s+been|are|is)\s+)?"
+            r"(?:(?:issued|extended|expanded|in\s+place)\s+)?(?:for|covering|affecting|to)",
+            "evacu",
+        ),
+        _rule(
+            "displaced",
+            rf"\bforc(?:ed|ing|es)\s+(?:{QUAL})(?P<n>{NLIST})\s+(?:from|out\s+of)\s+their\s+homes",
+            "forc",
+        ),
+    )
+)
 
 ZERO_KILLED = re.compile(
     r"\bno\s+(?:casualt\w*|fatalit\w*|deaths?|lives\s+(?:were\s+)?lost|loss\s+of\s+li\w+"

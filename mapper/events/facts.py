@@ -27,7 +27,7 @@ _NOT_PEOPLE = re.compile(
     r"\s*(?:[a-z-]+\s+)?(?:villages?|towns?|cities|districts?|provinces?|regions?|areas?"
     r"|neighbou?rhoods?|communities|settlements?|camps?|houses?|homes?|buildings?|structures?"
     r"|schools?|hospitals?|shops?|cases?|infections?|vehicles?|cars?|trucks?|boats?|ships?"
-    r"|vessels?|flights?|planes?|cattle|livestock|animals?|cows?|sheep|goats?|dogs?|birds?"
+    r"|vessels?|flights?|planes?|family|cattle|livestock|animals?|cows?|sheep|goats?|dogs?|birds?"
     r"|hectares?|acres?|tons?|tonnes?|times|percent)\b",
     re.IGNORECASE,
 )

@@ -77,6 +77,18 @@ COUNTS: list[tuple[str, dict[str, float]]] = [
         "have been recorded.",
         {"killed": 9},
     ),
+    # alert and table formats
+    ("Death toll: 23 after the storm.", {"killed": 23}),
+    ("Fatalities: 5. Injured: 12.", {"killed": 5, "injured": 12}),
+    ("Evacuated = 350", {"evacuated": 350}),
+    # quantities are not one person; a family is not a person
+    ("Half a dozen fishermen drowned off the point.", {"killed": 6}),
+    ("A child drowned in the canal.", {"killed": 1}),
+    ("The gunmen killed eight members of one family.", {"killed": 8}),
+    # evacuation orders and forced departures
+    ("Evacuation orders were issued for 30,000 residents.", {"evacuated": 30000}),
+    ("About 9,000 residents are under mandatory evacuation orders.", {"evacuated": 9000}),
+    ("The fighting forced 20,000 from their homes.", {"displaced": 20000}),
     # leaving home
     ("Nearly 3,000 residents had to leave their homes.", {"displaced": 3000}),
     ("Some 800 families were forced from their homes.", {"displaced": 800}),
