@@ -162,6 +162,35 @@ BOUNDARIES: list[tuple[str, str, str, str]] = [
 ]
 
 
+# Everyday phrasings of each category that name no stock keyword ("left the tracks", "went
+# down", "drills", "heat exhaustion"): typing them must not abstain to "other".
+PHRASINGS: list[tuple[str, str, str]] = [
+    ("", "A passenger train left the tracks in a mountain pass, injuring 40 people.", "accident"),
+    ("", "A bridge gave way under a loaded truck, sending it into the river.", "accident"),
+    ("", "The small plane went down shortly after take-off, killing both pilots.", "accident"),
+    ("", "Eight workers died when scaffolding fell at a construction site.", "accident"),
+    ("Warehouse blaze kills 12", "Twelve workers were killed overnight.", "accident"),
+    (
+        "",
+        "Temperatures above 45C were recorded for a fifth day, and hospitals treated hundreds "
+        "for heat exhaustion.",
+        "other_natural_hazard",
+    ),
+    ("", "Gunmen on motorbikes stormed a village and killed 30 residents.", "terror_attack"),
+    ("", "An attacker drove a truck into a crowd at a holiday market.", "terror_attack"),
+    (
+        "",
+        "The defence ministry announced the arrival of 20 armoured vehicles donated by its ally.",
+        "military_cooperation",
+    ),
+    (
+        "",
+        "The army began large-scale drills near the border involving 10,000 soldiers.",
+        "military_cooperation",
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def typer() -> EventTyper:
     return EventTyper(load_taxonomy("default"))
@@ -172,6 +201,13 @@ def typer() -> EventTyper:
 )
 def test_boundary(typer: EventTyper, rule: str, title: str, text: str, category: str) -> None:
     assert typer.classify(title, text).category == category, rule
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "category"), PHRASINGS, ids=[p[1][:40] for p in PHRASINGS]
+)
+def test_phrasing(typer: EventTyper, title: str, text: str, category: str) -> None:
+    assert typer.classify(title, text).category == category
 
 
 def test_background_sentence_counts_less(typer: EventTyper) -> None:
