@@ -164,7 +164,7 @@ def _position_factor(start: int, body_start: int) -> float:
         return 2.0  # the title names the event
     offset = start - body_start
     if offset < 300:
-        return 1.5
+        return 2.0  # the lead reports the incident; later paragraphs drift to background
     if offset < 1500:
         return 1.0
     return 0.5

@@ -188,6 +188,39 @@ PHRASINGS: list[tuple[str, str, str]] = [
         "The army began large-scale drills near the border involving 10,000 soldiers.",
         "military_cooperation",
     ),
+    ("", "Dozens were crushed when crowds surged toward the gates of the stadium.", "accident"),
+    ("", "Thirty miners are trapped underground after a shaft flooded.", "accident"),
+    (
+        "",
+        "Washington imposed visa restrictions on officials accused of rigging the vote.",
+        "diplomacy_sanctions",
+    ),
+    (
+        "",
+        "The foreign ministry summoned the envoy to protest the border incident.",
+        "diplomacy_sanctions",
+    ),
+    (
+        "",
+        "Leaders of the two countries met in the capital to discuss trade and security.",
+        "diplomacy_sanctions",
+    ),
+    (
+        "",
+        "The militant group claimed responsibility for the attack on the hotel.",
+        "terror_attack",
+    ),
+    ("", "The ministry signed a contract to buy 24 fighter jets.", "military_cooperation"),
+    (
+        "",
+        "The ally pledged a new package of military aid including artillery shells.",
+        "military_cooperation",
+    ),
+    (
+        "",
+        "Peacekeepers from three countries arrived to reinforce the mission.",
+        "military_cooperation",
+    ),
 ]
 
 
