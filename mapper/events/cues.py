@@ -99,6 +99,10 @@ def literal_prefixes(pattern: str) -> list[str] | None:
     return sorted({s for s, _ in prefixes})
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 @dataclass(frozen=True, slots=True)
 class CueMatch:
     start: int
@@ -122,6 +126,8 @@ class CueIndex:
                 by_prefix.setdefault(prefix, []).append(key)
         self._prefixes = list(by_prefix)
         self._keys = [by_prefix[p] for p in self._prefixes]
+        # A pattern opening with \b cannot match inside a word: such hits need no regex call.
+        self._word_start = [p.pattern.startswith("\\b") for p in self.patterns]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._prefixes, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._prefixes
@@ -145,8 +151,9 @@ class CueIndex:
             for index, start, _end in self._automaton.find_matches_as_indexes(
                 text, overlapping=True
             ):
+                inside_word = start > 0 and _is_word(text[start - 1]) and _is_word(text[start])
                 for key in self._keys[index]:
-                    if (key, start) in found:
+                    if (key, start) in found or (inside_word and self._word_start[key]):
                         continue
                     m = self.patterns[key].match(text, start)
                     if m is not None and m.end() > start:
