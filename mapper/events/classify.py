@@ -30,6 +30,32 @@ _CASUALTY_NEAR = re.compile(
 )
 # Longer articles drift to background; the first few thousand characters carry the event.
 MAX_CHARS = 6000
+# Sentences about another, earlier event ("the 2015 quake", "earlier this year", "two years ago",
+# "since 2006") describe background: their cues count less, so a kidnapping story that recalls an
+# earthquake stays a kidnapping. The title and the lead are never background.
+_BACKGROUND = CueIndex(
+    [
+        re.compile(p)
+        for p in (
+            r"\bearlier this (?:year|month)\b",
+            r"\blast (?:year|month)\b",
+            r"\b(?:in|since|of|until) (?:19|20)\d\d\b",
+            r"\bin recent (?:weeks|months|years)\b",
+            r"\b(?:years|months|decades) ago\b",
+            r"\bprevious(?:ly)?\b",
+            r"\banniversary\b",
+            r"\b(?:deadliest|worst) since\b",
+            r"\b(?:recalled|recalls|reminiscent of)\b",
+            r"\bhistory of\b",
+            r"\bin the past\b",
+        )
+    ]
+)
+BACKGROUND_FACTOR = 0.5
+LEAD_CHARS = 250
+# "other" wins only when no event category comes close: a story about a president's visit that
+# names sanctions is about sanctions, not politics in general.
+OTHER_MARGIN = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +69,13 @@ class TypeResult:
 class EventTyper:
     """Scores a text against every category of a taxonomy. Build once, call ``classify`` often."""
 
-    def __init__(self, taxonomy: Taxonomy, min_score: float = 1.5) -> None:
+    def __init__(self, taxonomy: Taxonomy, min_score: float = 1.0) -> None:
         self.fallback = taxonomy.fallback
         self.min_score = min_score
         cues: list[tuple[str, Cue]] = [(c.id, cue) for c in taxonomy.categories for cue in c.cues]
         self._category = [category for category, _ in cues]
         self._weight = [cue.weight for _, cue in cues]
-        self._index = CueIndex([cue.pattern for _, cue in cues])
+        self._index = CueIndex([_for_lower_case(cue.pattern) for _, cue in cues])
 
     def scores(self, title: str, text: str) -> tuple[dict[str, float], dict[str, int]]:
         """Per-category scores and, per category, the text offset of its strongest match."""
@@ -62,6 +88,7 @@ class EventTyper:
             self._index.find(scan),
             key=lambda m: (self._category[m.key], m.start, self._weight[m.key] >= 0, -m.end),
         )
+        background = _background_spans(scan, body_start + LEAD_CHARS)
         scores: dict[str, float] = {}
         where: dict[str, int] = {}
         best: dict[str, float] = {}
@@ -78,6 +105,8 @@ class EventTyper:
             repeat = repeats.get(m.key, 0)
             repeats[m.key] = repeat + 1
             contribution = weight * _position_factor(m.start, body_start) / (1 + repeat)
+            if background and weight > 0 and any(a <= m.start < b for a, b in background):
+                contribution *= BACKGROUND_FACTOR
             if weight > 0 and _CASUALTY_NEAR.match(scan, m.end):
                 contribution *= 2.0
             scores[category] = scores.get(category, 0.0) + contribution
@@ -94,9 +123,40 @@ class EventTyper:
         best, top = ranked[0]
         if top < self.min_score:
             return TypeResult(self.fallback, 0.0, scores, None)
+        if best == self.fallback and len(ranked) > 1:
+            runner, runner_score = ranked[1]
+            if runner_score >= self.min_score and runner_score >= OTHER_MARGIN * top:
+                ranked = [ranked[1], ranked[0], *ranked[2:]]
+                best, top = runner, runner_score
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         confidence = round(min(1.0, (top - second) / top + 0.1) if top else 0.0, 3)
         return TypeResult(best, confidence, scores, where.get(best))
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def _for_lower_case(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The cue compiled for the lower-cased scan text: without IGNORECASE, which makes the regex
+    engine compare every literal both ways (several times slower), when nothing in the pattern
+    outside its escapes is upper case."""
+    if not pattern.flags & re.IGNORECASE or _ESCAPE.sub("", pattern.pattern).lower() != (
+        _ESCAPE.sub("", pattern.pattern)
+    ):
+        return pattern
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def _background_spans(scan: str, lead_end: int) -> list[tuple[int, int]]:
+    """Spans of the sentences after the lead that name an earlier or another event."""
+    spans: list[tuple[int, int]] = []
+    for m in sorted(_BACKGROUND.find(scan), key=lambda m: m.start):
+        if m.start < lead_end or (spans and m.start < spans[-1][1]):
+            continue
+        start = max(scan.rfind(". ", 0, m.start), scan.rfind("\n", 0, m.start)) + 1
+        ends = [i for i in (scan.find(". ", m.end), scan.find("\n", m.end)) if i >= 0]
+        spans.append((max(start, lead_end), min(ends) if ends else len(scan)))
+    return spans
 
 
 def _position_factor(start: int, body_start: int) -> float:
@@ -104,7 +164,7 @@ def _position_factor(start: int, body_start: int) -> float:
         return 2.0  # the title names the event
     offset = start - body_start
     if offset < 300:
-        return 1.5
+        return 2.0  # the lead reports the incident; later paragraphs drift to background
     if offset < 1500:
         return 1.0
     return 0.5

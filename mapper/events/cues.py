@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - other Python implementations
 PREFIX_LEN = 5  # longer prefixes mean fewer false hits but more alternatives to index
 MIN_PREFIX = 2
 MAX_PREFIXES = 3000
-_WS = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
+_WS_CHARS = ("\n", "\t", "\r", "\u00a0")
 
 Prefixes = list[tuple[str, bool]]  # (literal prefix, whether the pattern part ended with it)
 
@@ -99,6 +99,10 @@ def literal_prefixes(pattern: str) -> list[str] | None:
     return sorted({s for s, _ in prefixes})
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 @dataclass(frozen=True, slots=True)
 class CueMatch:
     start: int
@@ -122,6 +126,8 @@ class CueIndex:
                 by_prefix.setdefault(prefix, []).append(key)
         self._prefixes = list(by_prefix)
         self._keys = [by_prefix[p] for p in self._prefixes]
+        # A pattern opening with \b cannot match inside a word: such hits need no regex call.
+        self._word_start = [p.pattern.startswith("\\b") for p in self.patterns]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._prefixes, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._prefixes
@@ -131,7 +137,12 @@ class CueIndex:
     @staticmethod
     def normalise(text: str) -> str:
         """The form matching runs on: lower case, every whitespace character a space."""
-        return text.lower().translate(_WS)
+        # chained replace: str.translate with a mapping goes character by character in Python
+        low = text.lower()
+        for ch in _WS_CHARS:
+            if ch in low:
+                low = low.replace(ch, " ")
+        return low
 
     def find(self, text: str) -> list[CueMatch]:
         """All (possibly overlapping) matches in a text already passed through ``normalise``."""
@@ -140,8 +151,9 @@ class CueIndex:
             for index, start, _end in self._automaton.find_matches_as_indexes(
                 text, overlapping=True
             ):
+                inside_word = start > 0 and _is_word(text[start - 1]) and _is_word(text[start])
                 for key in self._keys[index]:
-                    if (key, start) in found:
+                    if (key, start) in found or (inside_word and self._word_start[key]):
                         continue
                     m = self.patterns[key].match(text, start)
                     if m is not None and m.end() > start:

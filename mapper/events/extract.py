@@ -32,6 +32,12 @@ TRANSFER_CATEGORIES = frozenset(
 )
 
 
+# Natural hazards: people who flee one are evacuees (elsewhere flight is displacement).
+HAZARD_CATEGORIES = frozenset(
+    {"earthquake", "flood_storm", "wildfire", "other_natural_hazard", "disease_outbreak"}
+)
+
+
 class EventExtractor:
     """Extracts one Event per article. Build once per taxonomy and config; ``extract`` is pure."""
 
@@ -49,9 +55,14 @@ class EventExtractor:
         """Extract the Event an article reports."""
         article = doc.article
         text, title = article.text, article.title or ""
-        fact_result = self.facts.extract(text, title)
         typed = self.typer.classify(title, text)
         category = self.taxonomy.get(typed.category)
+        fact_result = self.facts.extract(
+            text,
+            title,
+            hazard=category.id in HAZARD_CATEGORIES,
+            seismic=category.id == "earthquake",
+        )
         severity, reason = score_severity(fact_result.facts, category, self.severity_table)
         evidence = fact_result.evidence or _sentence_at(text, typed.evidence)
         transfer = category.id in TRANSFER_CATEGORIES and (

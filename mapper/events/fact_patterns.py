@@ -19,7 +19,7 @@ QUAL = (
     r"|almost|approximately|an\s+estimated|estimated|roughly|up\s+to|as\s+many\s+as|no\s+fewer\s+than"
     r"|no\s+less\s+than|not\s+less\s+than|close\s+to|upwards\s+of|in\s+excess\s+of|a\s+total\s+of"
     r"|total\s+of|another|an\s+additional|a\s+further|further|additional|only|just|the|a|all|still"
-    r"|reportedly|officially|least|well\s+over)\s+)*"
+    r"|reportedly|officially|least|well\s+over|above|beyond|past)\s+)*"
 )
 # A number, or a range whose lower bound counts ("25 to 35", "between 100 and 150").
 _NUM = rf"(?:between\s+{NUMBER}\s+and\s+{NUMBER}|{NUMBER}(?:\s*(?:-|–|to|or)\s*{NUMBER})?)"
@@ -43,7 +43,8 @@ AUX = (
     r"|remains|others?|more|again|subsequently|eventually|both|each|then|critically|seriously"
     r"|severely|slightly|badly|fatally|mortally|gravely|lightly|instantly|immediately|either"
     r"|presumed|likely|probably|initially|officially|so\s+far|may|might|could|would|will|not"
-    r"|feared|listed\s+as|left|declared|pronounced|found|being|were\s+left)"
+    r"|feared|listed\s+as|left|declared|pronounced|found|being|were\s+left|nonetheless|nevertheless"
+    r"|however|tragically|sadly|ultimately|already)"
 )
 _AUXES = rf"(?:{AUX}\s+){{0,6}}"
 
@@ -92,12 +93,16 @@ BACKGROUND = re.compile(
     r"|august|september|october|november|december|\w+\s+\d{4})|in\s+the\s+(?:past|last)\s+(?:few\s+)?"
     r"(?:days|weeks|months|years|decades?)|this\s+year|last\s+year|so\s+far\s+this|earlier\s+this"
     r"|previous|earlier|had\s+stood|for\s+decades|in\s+history|war\s+that|conflict\s+that"
-    r"|total\s+since|in\s+a\s+separate\s+\w+|separately|another\s+(?:attack|incident)|last\s+month|last\s+week|ago|anniversary)\b"
-    r"|\bin\s+####(?!#)",
+    r"|total\s+since|just\s+last|in\s+a\s+separate\s+\w+|separately|another\s+(?:attack|incident)|last\s+month|last\s+week|ago|anniversary)\b"
+    r"|\b(?:in|since)\s+####(?!#)",
     re.I,
 )
 # "the attack, which killed 12" refers back to an earlier event.
-RELATIVE_BEFORE = re.compile(r"\b(?:which|that)\s+(?:had\s+|has\s+|have\s+)?$", re.I)
+RELATIVE_BEFORE = re.compile(
+    r"\b(?:which|that)\s+(?:had\s+|has\s+|have\s+)?(?:(?:left|killed|claimed)\s+"
+    r"(?:at\s+least\s+|more\s+than\s+|some\s+|about\s+|over\s+)?)?$",
+    re.I,
+)
 # "Jan and several fighters were killed": a named person before the list counts one more.
 ONE_MORE_BEFORE = re.compile(
     r"(?:(?-i:\b[A-Z][a-z]+)|\b(?:commander|leader|chief|officer|soldier|man|woman|boy|girl|driver"
@@ -105,15 +110,19 @@ ONE_MORE_BEFORE = re.compile(
 )
 CUMULATIVE = re.compile(
     r"\b(?:toll|so\s+far|now|in\s+total|total\s+of|altogether|in\s+all|risen|rose|climbed|rises"
-    r"|climbs|reached|cumulative|overall)\b",
+    r"|climbs|reached|cumulative|cumulatively|overall|collectively|combined)\b",
     re.I,
 )
+# The same, case-sensitive, for lower-cased text: IGNORECASE makes these scans several times slower.
+BACKGROUND_LOW = re.compile(BACKGROUND.pattern)
+CUMULATIVE_LOW = re.compile(CUMULATIVE.pattern)
 # Literal stems (lower case) of which a sentence must contain one to be read for facts.
 _TRIGGER_WORDS = (
     "kill dead death died dies die fatal body bodies lives slain slew murder execut perish drown"
     " succumb behead lynch assassin massacr gunn toll injur wound hurt hospital maim missing"
     " unaccounted displac homeless fled flee relocat evacu trapp rescu destroy razed flatten"
-    " gutted levelled leveled torched burn collaps rubble swept washed casualt coded"
+    " gutted levelled leveled torched burn collaps rubble swept washed casualt coded fatal flee"
+    " mourn tribute funeral vigil buri respectively homes victim"
 )
 TRIGGERS = [*_TRIGGER_WORDS.split(), "no one", "nobody"]
 MAGNITUDE_HINTS = ("magnitude", "quake", "richter", "tremor", "temblor", "seismic", "shock")
@@ -132,6 +141,10 @@ class FactRule:
     cumulative: bool = False
     coded: bool = False
     passive: bool = False  # the match ends with a verb that must not take an object
+    # How the rule is run over a sentence (for speed; the matches are the same): "scan" tries every
+    # position, "number" only where a number starts, "keyword" only in a window around one of
+    # its keywords (for patterns that can start far from any literal, such as a name).
+    anchor: str = "scan"
 
 
 def _rule(field: str, pattern: str, keywords: str, **kwargs: object) -> FactRule:
@@ -158,12 +171,19 @@ def _left(field: str, state: str, keywords: str) -> FactRule:
     )
 
 
+# "a dozen", "a number of": quantities, not one person.
+_NOT_ONE = (
+    r"(?!(?:dozen|few|couple|handful|number|total|score|series|lot|group|family|crowd|hundred"
+    r"|thousand|million)\b)"
+)
+
+
 def _single(field: str, verbs: str, keywords: str) -> FactRule:
     """'a/an <noun phrase> was <verb>': "a police officer was shot dead" -> 1; also a named
     subject ("Ahmed Ali, a local leader, was killed") and "the death of a man"."""
     return _rule(
         field,
-        rf"(?:(?<!\bno\s)\b(?:an?|one|he|she)\s+(?:{NPW}\s+){{0,6}}?"
+        rf"(?:(?<!\bno\s)\b(?:an?|one|he|she)\s+{_NOT_ONE}(?:{NPW}\s+){{0,6}}?"
         rf"|(?-i:\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{1,2}})\s*(?:,[^,.;]{{3,60}},\s*)?)"
         rf"(?:(?:was|is|has\s+been|had\s+been|got|later|also|reportedly|allegedly|subsequently"
         rf"|eventually|seriously|critically|fatally|(?:injured|wounded|shot|stabbed|attacked|beaten"
@@ -173,6 +193,7 @@ def _single(field: str, verbs: str, keywords: str) -> FactRule:
         keywords,
         value=1.0,
         passive=True,
+        anchor="keyword",
     )
 
 
@@ -183,16 +204,29 @@ _SUBJECT_VERBS = {
     "injured": _INJ_INTRANS,
     "missing": r"missing|unaccounted\s+for",
     "displaced": (
-        r"displaced|homeless|internally\s+displaced|fled\s+(?:their|from\s+their)\s+homes"
-        r"|forced\s+(?:from|out\s+of)\s+their\s+homes|uprooted|relocated|sought\s+refuge"
+        r"displaced|homeless|internally\s+displaced|uprooted|relocated|sought\s+refuge"
+        r"|forced\s+(?:from|out\s+of)\s+their\s+homes"
+        r"|(?:leave|left|abandon|abandoned|lost)\s+their\s+(?:homes|houses|villages)"
     ),
-    "evacuated": r"evacuated|evacuees|ordered\s+to\s+evacuate|ordered\s+out",
+    # Flight is an evacuation in a natural hazard and a displacement in a conflict; the extractor
+    # files it once the event type is known ("7,000 fled to the next town", "had to flee").
+    "fled": (
+        r"fled(?=\s+(?:their|from|to|into|across|over|overnight|towards?|for|in\s+panic"
+        r"|the\s+(?:area|city|town|village|region|country|fighting|violence|flames|fire|lava|floods?)))"
+        r"|flee\s+(?:their|from|to|into|across|the)|sent\s+fleeing"
+    ),
+    "evacuated": (
+        r"evacuated|evacuees|ordered\s+to\s+evacuate|ordered\s+out"
+        r"|under\s+(?:a\s+)?(?:mandatory\s+)?evacuation\s+orders?"
+    ),
     "trapped": r"trapped|buried\s+alive|stranded",
     "rescued": r"rescued|pulled\s+alive|saved|brought\s+to\s+safety",
 }
 SUBJECT_FIELDS = tuple(_SUBJECT_VERBS)
 SUBJECT = re.compile(
-    rf"(?P<n>{NLIST})\s+{_AUXES}(?P<v>"
+    # an aside may stand between the count and its verb: "80 people, including children, are dead"
+    rf"(?P<n>{NLIST})(?:\s*,\s*(?:including|among\s+them|mostly|many\s+of\s+them)\s+[^,.;]{{1,40}},)?"
+    rf"\s+{_AUXES}(?P<v>"
     + "|".join(f"(?P<{field}>{verbs})" for field, verbs in _SUBJECT_VERBS.items())
     + r")\b",
     re.IGNORECASE,
@@ -211,8 +245,9 @@ FACT_RULES: tuple[FactRule, ...] = (
     _rule(
         "killed",
         rf"\b(?:death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:dead|deaths|fatalities|victims|people"
-        rf"\s+killed))\b(?:\s+[^\s.;]+){{0,10}}?\s+(?:to|at|of|hit|hits|reached|reaches|topped|tops"
-        rf"|passed|exceeded|surpassed|is|was|stands|stood|now)\s+(?:{QUAL})(?P<n>{NUMBER})",
+        rf"\s+killed))\b(?:\s+[^\s.;]+){{0,10}}?\s+(?:to\s+be|to|at|of|hit|hits"
+        rf"|reached|reaches|topped|tops|passed|exceeded|exceeds|surpassed|surpasses|crossed|crosses"
+        rf"|above|over|past|is|was|stands|stood|now)\s+(?:{QUAL})(?P<n>{NUMBER})",
         "toll number",
         cumulative=True,
     ),
@@ -220,7 +255,8 @@ FACT_RULES: tuple[FactRule, ...] = (
     _rule(
         "killed",
         r"\b(?:kill(?:ed|ing|s)|shot\s+dead|shooting\s+dead|murder(?:ed|ing)|execut(?:ed|ing)|lynch(?:ed|ing))"
-        r"\s+(?:an?)\s+(?!(?:total|number|further|few|couple|dozen|handful|score|series|lot)\b)",
+        r"\s+(?:an?)\s+(?!(?:(?:large|small|huge|great|growing|significant|big|high|record"
+        r"|unknown|total)\s+)?(?:total|number|further|few|couple|dozen|handful|score|series|lot)\b)",
         "kill shot murder execut lynch",
         value=1.0,
     ),
@@ -234,8 +270,9 @@ FACT_RULES: tuple[FactRule, ...] = (
     _single(
         "killed",
         r"killed|died|shot\s+dead|murdered|slain|beheaded|lynched|executed|assassinated"
-        r"|succumbed|stabbed\s+to\s+death|beaten\s+to\s+death|burned\s+to\s+death|found\s+dead",
-        "kill died dead murder slain behead lynch execut assassin succumb death",
+        r"|succumbed|stabbed\s+to\s+death|beaten\s+to\s+death|burned\s+to\s+death|found\s+dead"
+        r"|drowned",
+        "kill died dead murder slain behead lynch execut assassin succumb death drown",
     ),
     _object("injured", _INJ_ACTIVE, "injur wound hurt maim"),
     _left("injured", r"injured|wounded|hurt", "left leav"),
@@ -261,6 +298,7 @@ FACT_RULES: tuple[FactRule, ...] = (
         "buildings_destroyed",
         rf"(?P<n>(?:{QUAL}){_NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:{_BUILDINGS})\s+{_AUXES}(?:{_DESTROY})\b",
         "destroy razed flatten gutted burn collaps levelled leveled washed swept torched rubble",
+        anchor="number",
     ),
     _rule(
         "buildings_destroyed",
@@ -269,6 +307,78 @@ FACT_RULES: tuple[FactRule, ...] = (
         rf"\s+(?:{QUAL})(?P<n>{_NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:{_BUILDINGS})\b",
         "destroy razed razing flatten gutt torch burn level",
     ),
+)
+
+# Rules added after the main table: subsets ("one of them fatal"), mourned victims and paired
+# counts written "N and M, respectively".
+_EXTRA_RULES: tuple[FactRule, ...] = (
+    _rule(
+        "killed",
+        rf"\b(?P<n>{NUMBER})\s+of\s+(?:them|whom|those|these|the\s+\w+)\s+"
+        r"(?:(?:was|were|proved|proving|has\s+been|have\s+been|being|later|since|had)\s+)*"
+        r"(?:fatal|died|dead|succumbed)\b",
+        "fatal died dead succumb",
+        anchor="number",
+    ),
+    _rule(
+        "killed",
+        r"\b(?:mourn\w*|tributes?|funerals?|memorials?|vigils?|burials?|buried|laid\s+to\s+rest"
+        rf"|condolences)\b[^.;]{{0,60}}?\b(?:for|of|to)\s+(?:the\s+|all\s+)?(?:{QUAL})"
+        rf"(?P<n>{NUMBER})\s+(?:[a-z]+\s+)?(?:victims|dead)\b",
+        "victims dead",
+    ),
+    _rule(
+        "killed",
+        r"\b(?:cases|infections|injured|wounded|injuries)\s+and\s+(?:deaths|fatalities|dead)\b"
+        rf"[^.;]{{0,80}}?\b{NUMBER}\s+and\s+(?:{QUAL})(?P<n>{NUMBER}),?\s+respectively",
+        "respectively",
+    ),
+    _rule(
+        "killed",
+        r"\b(?:deaths|fatalities|dead|killed)\s+and\s+(?:cases|infections|injured|wounded|injuries)"
+        rf"\b[^.;]{{0,80}}?\b(?:{QUAL})(?P<n>{NUMBER})\s+and\s+{NUMBER},?\s+respectively",
+        "respectively",
+    ),
+    _rule(
+        "injured",
+        r"\b(?:deaths|fatalities|dead|killed)\s+and\s+(?:injured|wounded|injuries)"
+        rf"\b[^.;]{{0,80}}?\b{NUMBER}\s+and\s+(?:{QUAL})(?P<n>{NUMBER}),?\s+respectively",
+        "respectively",
+    ),
+)
+# Alert and table formats: "Death toll: 23", "Fatalities = 5", "Injured: 12", "Evacuated: 300".
+_LABELS = {
+    "killed": r"death\s+toll|toll|deaths|fatalities|dead|killed|casualties\s+\(dead\)",
+    "injured": r"injured|injuries|wounded",
+    "missing": r"missing",
+    "evacuated": r"evacuated|evacuees",
+    "displaced": r"displaced|homeless",
+}
+_LABEL_RULES = tuple(
+    _rule(field, rf"\b(?:{label})\s*[:=]\s*(?P<n>{NUMBER})", keywords)
+    for (field, label), keywords in zip(
+        _LABELS.items(),
+        ("death fatal dead kill toll", "injur wound", "missing", "evacu", "displac homeless"),
+        strict=True,
+    )
+)
+FACT_RULES = (
+    FACT_RULES
+    + _EXTRA_RULES
+    + _LABEL_RULES
+    + (
+        _object(
+            "evacuated",
+            r"evacuation\s+(?:orders?|warnings?)\s+(?:(?:were|was|have\s+been|has\s+been|are|is)\s+)?"
+            r"(?:(?:issued|extended|expanded|in\s+place)\s+)?(?:for|covering|affecting|to)",
+            "evacu",
+        ),
+        _rule(
+            "displaced",
+            rf"\bforc(?:ed|ing|es)\s+(?:{QUAL})(?P<n>{NLIST})\s+(?:from|out\s+of)\s+their\s+homes",
+            "forc",
+        ),
+    )
 )
 
 ZERO_KILLED = re.compile(
@@ -284,18 +394,23 @@ ZERO_INJURED = re.compile(
     re.I,
 )
 
-# "magnitude 6.1", "6.1-magnitude", "M 6.1", "Mw6.1", "measuring 6.1", "6.1 on the Richter scale",
-# "a 6.1 quake".
+# "magnitude 6.1", "Magnitude 5.7M, Depth:10km", "magnitude-6.8", "6.1-magnitude", "M 6.1 -",
+# "Mw6.1", "M=5.1", "Mag: 5.1", "measuring 6.1", "6.1 on the Richter scale", "a 6.1 quake". Only the
+# "M" of "M 6.1" is case-sensitive (a lone lower-case "m" is metres or millions).
+_QUAKE = r"(?i:earthquake|quake|tremor|temblor|aftershock|seism)"
 MAGNITUDE = re.compile(
-    r"\bmagnitude(?:\s+of)?(?:\s+(?:about|around|approximately|preliminary|an?\s+estimated))?"
-    r"[\s:-]*(?P<a>[1-9](?:\.\d{1,2})?)(?![\d.]*\s*(?:km|mi|kilo|miles|%))"
-    r"|(?P<b>[1-9]\.\d{1,2})[\s-]*(?:-?magnitude|on\s+the\s+richter|richter)"
-    r"|\bM[wWsSlLbB]?\s?(?P<c>[1-9]\.\d)\b"
-    r"|\b(?:measur(?:ed|ing)|registered|registering|force|strength\s+of)\s+(?:a\s+)?(?:magnitude\s+)?"
-    r"(?P<d>[1-9]\.\d{1,2})\b"
-    r"|\b(?P<e>[1-9]\.\d{1,2})[\s-]+(?:(?:strong|powerful|magnitude|preliminary)[\s-]+)?"
-    r"(?:earthquake|quake|tremor|temblor|aftershock)",
+    r"\b(?i:magnitude|mag(?=\s*[:=.]|\s+\d))\.?(?:\s+(?i:of))?(?:\s+\((?i:mww?|mw|ml|mb|ms)\))?"
+    r"(?:\s+(?i:about|around|approximately|preliminary|an?\s+estimated))?"
+    r"[\s:=-]*(?P<a>[1-9](?:\.\d{1,2})?)(?![\d.]*\s*(?i:km|mi|kilo|miles|%|million|billion))"
+    r"|(?P<b>[1-9]\.\d{1,2})[\s-]*(?i:-?magnitude|on\s+the\s+richter|richter)"
+    r"|\b(?:M|mb|Mb)[wWsSlLbBdD]{0,2}\s?[=:]?\s?(?P<c>[1-9]\.\d)\b"
+    r"|\b(?i:measur(?:ed|ing)|registered|registering|force|strength\s+of)\s+(?i:a\s+)?"
+    r"(?i:magnitude\s+)?(?P<d>[1-9]\.\d{1,2})\b"
+    r"|\b(?P<e>[1-9]\.\d{1,2})(?:\s?M[wl]?)?[\s-]+"
+    rf"(?:(?i:strong|powerful|magnitude|preliminary)[\s-]+)?{_QUAKE}"
 )
+# An alert written "M 6.1 - 10 km SW of ..." names no quake word, so it is a hint of its own.
+MAGNITUDE_ALERT = re.compile(r"\bM[wWsSlLbB]{0,2}\s?[=:]?\s?[1-9]\.\d\b")
 
 AREA = re.compile(
     rf"(?P<n>{NUMBER})\s*(?P<u>hectares|ha|acres|square\s+kilomet(?:er|re)s|sq\.?\s*km|km2|km²"

@@ -11,18 +11,34 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
-from mapper.events.numbers import NUMBER_RE, is_vague, parse_number
+from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
 from mapper.models import COUNT_FACTS, Facts
 
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|or|and)\s*$", re.IGNORECASE)
+# Counts are of people: a number whose noun is a place, a building, a case of disease or an animal
+# ("evacuated seven villages", "550 suspected cases and nine deaths") is not summed into a toll.
+_NOT_PEOPLE = re.compile(
+    r"\s*(?:[a-z-]+\s+)?(?:villages?|towns?|cities|districts?|provinces?|regions?|areas?"
+    r"|neighbou?rhoods?|communities|settlements?|camps?|houses?|homes?|buildings?|structures?"
+    r"|schools?|hospitals?|shops?|cases?|infections?|vehicles?|cars?|trucks?|boats?|ships?"
+    r"|vessels?|flights?|planes?|family|cattle|livestock|animals?|cows?|sheep|goats?|dogs?|birds?"
+    r"|hectares?|acres?|tons?|tonnes?|times|percent)\b",
+    re.IGNORECASE,
+)
 # Longer "sentences" are tables or run-on lists; their tail carries no readable fact.
 MAX_SENTENCE = 1000
+# A keyword-anchored rule's match starts at most this far before its keyword ("a 23-year-old
+# local shopkeeper was later shot dead": the subject phrase, then the auxiliaries).
+KEYWORD_REACH = 160
+KEYWORD_TAIL = 40  # and ends at most this far after the keyword's start ("the death of a ")
+MAGNITUDE_LEAD = 400  # characters read whole for "M 6.1 - 10 km SW of ..."
+MAGNITUDE_REACH = 120  # characters either side of a quake word read for its magnitude
 _COUNT_FIELDS = COUNT_FACTS
 
 
@@ -39,6 +55,7 @@ class Candidate:
     vague: bool = False  # "dozens", "several"
     cumulative: bool = False  # "death toll rose to", "so far"
     coded: bool = False  # analyst's note: "fatalities coded as 6"
+    background: bool = False  # the weak reason is background, not a hedge
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +82,7 @@ def _sum_numbers(span: str, between: bool = False) -> tuple[float | None, bool]:
                 continue
         value = parse_number(match.group(0))
         prev_end = match.end()
-        if value is None:
+        if value is None or _NOT_PEOPLE.match(span, match.end()):
             continue
         found = True
         total += value
@@ -90,6 +107,11 @@ class FactExtractor:
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
         )
+        self._unkeyed = [i for i, rule in enumerate(rules) if not rule.keywords]
+        self._by_keyword: dict[str, list[int]] = {}
+        for i, rule in enumerate(rules):
+            for keyword in rule.keywords:
+                self._by_keyword.setdefault(keyword, []).append(i)
 
     def candidates(self, text: str, *, in_title: bool = False) -> list[Candidate]:
         """All fact candidates in ``text`` in reading order."""
@@ -101,16 +123,20 @@ class FactExtractor:
         for (a, b), present in _sentences_with(text, hits, self._literals):
             b = min(b, a + MAX_SENTENCE)
             sent = mask_non_counts(text[a:b])
+            low_sent = sent.lower()
             context = (
-                fp.BACKGROUND.search(sent) is not None,
-                fp.CUMULATIVE.search(sent) is not None,
+                fp.BACKGROUND_LOW.search(low_sent) is not None,
+                fp.CUMULATIVE_LOW.search(low_sent) is not None,
             )
-            raw = self._subject_matches(sent) + [
-                (rule, m)
-                for rule in self.rules
-                if not rule.keywords or not present.isdisjoint(rule.keywords)
-                for m in rule.regex.finditer(sent)
+            numbers = [
+                m.start()
+                for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
+                    low_sent if len(low_sent) == len(sent) else sent
+                )
             ]
+            raw = self._subject_matches(sent, numbers)
+            for rule in self._rules_for(present):
+                raw.extend(self._matches(rule, sent, numbers))
             for rule, m in raw:
                 cand = self._candidate(rule, m, sent, a, (a, b), in_title, context)
                 if cand is not None:
@@ -118,18 +144,52 @@ class FactExtractor:
         found.sort(key=lambda c: c.start)
         return found
 
+    def _rules_for(self, present: set[str]) -> list[fp.FactRule]:
+        """The rules to run on a sentence holding these literals, in table order."""
+        wanted = set(self._unkeyed)
+        for literal in present:
+            wanted.update(self._by_keyword.get(literal, ()))
+        return [self.rules[i] for i in sorted(wanted)]
+
     @staticmethod
-    def _subject_matches(sent: str) -> list[tuple[fp.FactRule, re.Match[str]]]:
+    def _matches(
+        rule: fp.FactRule, sent: str, numbers: list[int]
+    ) -> list[tuple[fp.FactRule, re.Match[str]]]:
+        """Non-overlapping matches of a rule, left to right, as ``finditer`` would give them."""
+        if rule.anchor == "scan":
+            return [(rule, m) for m in rule.regex.finditer(sent)]
+        out = []
+        end = -1
+        if rule.anchor == "number":
+            for start in numbers:
+                if start >= end and (m := rule.regex.match(sent, start)) is not None:
+                    out.append((rule, m))
+                    end = m.end()
+            return out
+        low = sent.lower()
+        windows = sorted(
+            (max(0, i - KEYWORD_REACH), min(len(sent), i + len(k) + KEYWORD_TAIL))
+            for k in rule.keywords
+            for i in _find_all(low, k)
+        )
+        for start, stop in windows:
+            if stop <= end:
+                continue
+            m = rule.regex.search(sent, max(start, end), stop)
+            if m is not None:
+                out.append((rule, m))
+                end = m.end()
+        return out
+
+    @staticmethod
+    def _subject_matches(sent: str, numbers: list[int]) -> list[tuple[fp.FactRule, re.Match[str]]]:
         """'<numbers> <noun phrase> <aux> <verb>' tried at each number (one regex for all facts)."""
         out = []
         consumed = -1
-        for number in NUMBER_RE.finditer(sent):
-            if (
-                number.start() < consumed
-                or sent[max(0, number.start() - 3) : number.start()].lower() == "no "
-            ):
+        for start in numbers:
+            if start < consumed or sent[max(0, start - 3) : start].lower() == "no ":
                 continue
-            m = fp.SUBJECT.match(sent, number.start())
+            m = fp.SUBJECT.match(sent, start)
             if m is None:
                 continue
             consumed = m.end()
@@ -174,9 +234,11 @@ class FactExtractor:
             divisor = parse_number(m.group("d"))
             if divisor:
                 value = float(_round_half_up(value / divisor))
-        hedged = (
-            fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
-            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 20), m.start()) is not None
+        hedged = fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
+        # "the attack, which killed 12" and "an attack that left 100 dead" refer back
+        background = (
+            context[0]
+            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 40), m.start()) is not None
         )
         return Candidate(
             field=rule.field,
@@ -184,17 +246,26 @@ class FactExtractor:
             in_title=in_title,
             start=offset + m.start() + (-1_000_000 if in_title else 0),
             sentence=span,
-            weak=hedged or context[0],
+            weak=hedged or background,
             vague=vague,
             cumulative=rule.cumulative or context[1],
             coded=rule.coded,
+            background=background,
         )
 
-    def extract(self, text: str, title: str = "") -> FactResult:
-        """Extract Facts from an article's body and title (the title fills gaps only)."""
+    def extract(
+        self, text: str, title: str = "", *, hazard: bool = False, seismic: bool = False
+    ) -> FactResult:
+        """Extract Facts from an article's body and title (the title fills gaps only).
+
+        ``hazard`` says the event is a natural hazard, where people who fled count as evacuated
+        (elsewhere as displaced); ``seismic`` looks for a magnitude even without a quake word.
+        """
         cands = self.candidates(text)
         if title:
             cands = self.candidates(title, in_title=True) + cands
+        fled_as = "evacuated" if hazard else "displaced"
+        cands = [replace(c, field=fled_as) if c.field == "fled" else c for c in cands]
         values: dict[str, int | float | None] = {}
         evidence: tuple[int, int] | None = None
         for field in _COUNT_FIELDS:
@@ -209,8 +280,12 @@ class FactExtractor:
                 values["killed"] = 0
             if values.get("injured") is None and fp.ZERO_INJURED.search(text):
                 values["injured"] = 0
-        if any(h in low for h in fp.MAGNITUDE_HINTS) or any(
-            h in title.lower() for h in fp.MAGNITUDE_HINTS
+        if (
+            seismic
+            or any(h in low for h in fp.MAGNITUDE_HINTS)
+            or any(h in title.lower() for h in fp.MAGNITUDE_HINTS)
+            or fp.MAGNITUDE_ALERT.search(title) is not None
+            or fp.MAGNITUDE_ALERT.search(text, 0, 400) is not None
         ):
             values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
         if any(h in low for h in fp.AREA_HINTS):
@@ -219,6 +294,15 @@ class FactExtractor:
 
 
 _SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
+
+
+def _find_all(text: str, literal: str) -> list[int]:
+    out = []
+    i = text.find(literal)
+    while i >= 0:
+        out.append(i)
+        i = text.find(literal, i + 1)
+    return out
 
 
 def _sentences_with(
@@ -260,17 +344,45 @@ def _choose(cands: list[Candidate]) -> Candidate | None:
             return max(cumulative, key=lambda c: c.value)
         if group[0].vague and exact:
             return exact[0]
+        if group[0].vague and not in_title:
+            # "dozens killed" then "as many as 80 feared dead": the hedged count is the figure.
+            later = [
+                c
+                for c in cands
+                if c.weak and not c.background and not c.vague and c.value >= group[0].value
+            ]
+            if later:
+                return later[0]
         return group[0]
     return None
 
 
 def _magnitude(text: str) -> float | None:
-    for m in fp.MAGNITUDE.finditer(text):
-        raw = next(g for g in m.groups() if g)
-        value = float(raw)
-        if 1.0 <= value < 10.0:
-            return value
-    return None
+    """The first magnitude in ``text``. A magnitude is written next to a quake word or "M", so
+    only the lead (where an alert's "M 6.1 -" stands) and windows around those words are read."""
+    low = text.lower()
+    windows = [(0, min(len(text), MAGNITUDE_LEAD))]
+    for hint in fp.MAGNITUDE_HINTS:
+        i = low.find(hint)
+        while i >= 0:
+            windows.append((max(0, i - MAGNITUDE_REACH), i + len(hint) + MAGNITUDE_REACH))
+            i = low.find(hint, i + 1)
+    windows.sort()
+    best: tuple[int, float] | None = None
+    done = -1
+    for start, stop in windows:
+        if stop <= done:
+            continue
+        for cut in fp.MAGNITUDE.finditer(text, max(start, done), stop):
+            m = fp.MAGNITUDE.match(text, cut.start()) or cut  # not cut short by the window
+            value = float(next(g for g in m.groups() if g))
+            if 1.0 <= value < 10.0 and (best is None or m.start() < best[0]):
+                best = (m.start(), value)
+                break
+        done = stop
+        if best is not None and best[0] < done:
+            break
+    return best[1] if best else None
 
 
 def _area_burned(text: str) -> float | None:

@@ -80,6 +80,8 @@ NUMBER = (
     rf"|an?\s+(?:hundred|thousand|million)(?![a-z]))"
 )
 NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
+# The same for lower-cased text, without IGNORECASE (several times faster to scan).
+NUMBER_LOW_RE = re.compile(NUMBER)
 _FULL_RE = re.compile(rf"\s*{NUMBER}\s*", re.IGNORECASE)
 _SPACE_RE = re.compile(r"[\s-]+")
 

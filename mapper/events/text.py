@@ -24,7 +24,8 @@ _NON_COUNT = re.compile(
     rf"|\b(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?(?![a-z])"
     r"|\b(?:1[89]|20)\d{2}s?\b"
-    r"|\b(?:[\d.,]+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred|several"
+    r"|\b(?:\d(?:[\d.,]*\d)?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty"
+    r"|hundred|several"
     r"|a few)(?:\s*|-)(?:km|kms|kilomet\w*|mi|miles?|mph|kph|km/h|met(?:re|er)s?|m|feet|foot|ft"
     r"|inch\w*|mm|cm|kg|kilos?|kilograms?|pounds?|lbs?|tons?|tonnes?|percent|per cent|%|hours?"
     r"|days?|weeks?|months?|years?|minutes?|seconds?|degrees?|hectares?|ha|acres?|sq|square"
@@ -67,12 +68,50 @@ _WORD_MEASURE = re.compile(
 )
 
 
+# Speed: ``_NON_COUNT`` tried at every position of an article costs more than all the fact rules
+# together, but every match of it starts at a digit, a currency sign, a month name or a number
+# word. So it is tried only there: digits and currency signs are found by a character scan (which
+# the regex engine does fast), a month name is looked for just before a digit, and number words
+# only before a measurement unit.
+_DIGIT_TOKEN = re.compile(r"[\d$€£¥]")
+_MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s+$", re.IGNORECASE)
+# The same spelled-out measurements, case-sensitive, for lower-cased text (scanned much faster).
+_WORD_MEASURE_LOW = re.compile(_WORD_MEASURE.pattern.replace(r"a\s+few", r"a\s+few"))
+
+
 def _hashes(match: re.Match[str]) -> str:
     return "#" * len(match.group(0))
 
 
 def mask_non_counts(text: str) -> str:
     """Replace dates, times, years, money and measurements by '#' (same length, same offsets)."""
-    if _DIGIT.search(text) is None:
-        return _WORD_MEASURE.sub(_hashes, text)
-    return _NON_COUNT.sub(_hashes, text)
+    starts: set[int] = set()
+    for m in _DIGIT_TOKEN.finditer(text):
+        i = m.start()
+        if i and text[i - 1].isdigit():
+            continue
+        starts.add(i)
+        month = _MONTH_BEFORE.search(text, max(0, i - 14), i)
+        if month is not None:
+            starts.add(month.start())
+    low = text.lower()
+    words = _WORD_MEASURE_LOW if len(low) == len(text) else _WORD_MEASURE
+    starts.update(m.start() for m in words.finditer(low if words is _WORD_MEASURE_LOW else text))
+    if not starts:
+        return text
+    pattern = _NON_COUNT if _DIGIT.search(text) is not None else _WORD_MEASURE
+    out: list[str] = []
+    done = 0
+    for start in sorted(starts):
+        if start < done:
+            continue
+        m = pattern.match(text, start)
+        if m is None or m.end() == start:
+            continue
+        out.append(text[done:start])
+        out.append("#" * (m.end() - start))
+        done = m.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
