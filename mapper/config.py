@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from mapper.bounds import MAX_WINDOW_DAYS
 from mapper.errors import ConfigError
 
 DEFAULT_CSV_COLUMNS = {
@@ -206,7 +207,8 @@ _RANGES = {
     ("geocoder", "timeout"): _Range(0, 3600, above=True),
     ("geocoder", "max_retries"): _Range(0, 10),
     ("incidents", "merge_distance_km"): _Range(0, 20_100),  # half the Earth's circumference
-    ("incidents", "merge_window_days"): _Range(0),
+    # Dates plus or minus the window must stay computable (mapper/bounds.py).
+    ("incidents", "merge_window_days"): _Range(0, MAX_WINDOW_DAYS),
     ("render", "cluster_threshold"): _Range(0),
     ("render", "max_zoom"): _Range(1, 30),
     ("render", "embed_width"): _Range(1, 100_000),

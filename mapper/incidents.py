@@ -146,7 +146,8 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
     evidence and title.
     """
     facts = _merge_facts(reports, policy)
-    lead = max(
+    toll = _toll_report(reports, policy)
+    lead = toll or max(
         reports,
         key=lambda r: (
             (r.event.severity, *r.date_key, -reports.index(r))
@@ -179,7 +180,8 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
         category=first.event.category,
         place=first.place,
         facts=facts,
-        severity=max(r.event.severity for r in reports),
+        # The severity goes with the toll it is read from, as its reason does.
+        severity=lead.event.severity if toll else max(r.event.severity for r in reports),
         severity_reason=lead.event.severity_reason,
         date=first.event.event_date,
         title=lead.article.title or lead.event.evidence[:120],
@@ -192,6 +194,28 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
         first_seen=dates[0] if dates else None,
         last_seen=dates[-1] if dates else None,
     )
+
+
+def _toll_report(reports: Sequence[Report], policy: str) -> Report | None:
+    """The report whose value _merge_facts keeps for the incident's leading fact (the first
+    of FACT_FIELDS any report gives, the death toll where there is one), or None.
+
+    Its severity, reason, evidence and title describe the toll the incident shows: two
+    same-day reports of 17 and then 21 killed show 21, so "21 killed" must be the reason.
+    """
+    ordered = sorted(reports, key=lambda r: r.date_key)
+    for key in FACT_FIELDS:
+        winner: Report | None = None
+        best: int | float | None = None
+        for report in ordered:
+            value = getattr(report.event.facts, key)
+            if value is None:
+                continue
+            if best is None or policy == "latest" or value > best:
+                winner, best = report, value
+        if winner is not None:
+            return winner
+    return None
 
 
 # What a run report shows of an updated incident, in this order.

@@ -30,6 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from mapper.bounds import DATE_MAX, DATE_MIN
 from mapper.config import IngestConfig
 from mapper.errors import InputError
 from mapper.models import Article
@@ -127,7 +128,7 @@ def normalise_date(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
+        value = value.isoformat()[:10]
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(f"'date' is a {_json_type(value)}, not a date")
     text = str(value).strip()
@@ -138,15 +139,20 @@ def normalise_date(value: Any) -> str | None:
         raise ValueError(f"date '{shown}' is not a date")
     if _ISO_DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text[:10]).isoformat()
+            day = date.fromisoformat(text[:10])
         except ValueError as exc:
             raise ValueError(f"date '{shown}' is not a date ({exc})") from exc
-    from dateutil import parser as date_parser  # late: only for non-ISO dates
+    else:
+        from dateutil import parser as date_parser  # late: only for non-ISO dates
 
-    try:
-        return date_parser.parse(text, fuzzy=False).date().isoformat()
-    except (ValueError, OverflowError, TypeError) as exc:
-        raise ValueError(f"date '{shown}' is not a date") from exc
+        try:
+            day = date_parser.parse(text, fuzzy=False).date()
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise ValueError(f"date '{shown}' is not a date") from exc
+    # A date the store cannot compute with (relative dates, merge windows) is a bad record.
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"date '{shown}' is outside {DATE_MIN}..{DATE_MAX}")
+    return day.isoformat()
 
 
 def _json_type(value: Any) -> str:

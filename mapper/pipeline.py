@@ -29,9 +29,10 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from mapper.bounds import MAX_WINDOW_DAYS, event_problem
 from mapper.config import Config, IngestConfig, config_hash
 from mapper.engines import Engine, open_engine
-from mapper.errors import ConfigError
+from mapper.errors import ConfigError, InputError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
@@ -279,14 +280,17 @@ def resolve_since(
     if since is not None and last_days is not None:
         raise ConfigError("give --since or --last-days, not both")
     if last_days is not None:
-        if last_days < 0:
-            raise ConfigError(f"--last-days: expected a number of days >= 0, got {last_days}")
+        if not 0 <= last_days <= MAX_WINDOW_DAYS:
+            raise ConfigError(
+                f"--last-days: expected a number of days from 0 to {MAX_WINDOW_DAYS:,}, "
+                f"got {last_days}"
+            )
         return ((today or date.today()) - timedelta(days=last_days)).isoformat()
     if since is None or isinstance(since, date):
         return since.isoformat() if since else None
     try:
         return date.fromisoformat(since).isoformat()
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise ConfigError(f"--since: {since!r} is not a date (YYYY-MM-DD)") from exc
 
 
@@ -346,6 +350,12 @@ def _process(
 
         for articles, results in engine.map(tasks()):
             for article, (toponyms, event) in zip(articles, results, strict=True):
+                problem = event if isinstance(event, str) else event_problem(event)
+                if problem is not None:
+                    _bad_result(article, problem, stream.config, batch, tally, summary)
+                    bar.update(1)
+                    continue
+                assert not isinstance(event, str)
                 batch.put(GeoparsedArticle(article, toponyms), event, digest)
                 summary.places_found += len(toponyms)
                 summary.places_resolved += sum(1 for t in toponyms if t.place is not None)
@@ -353,6 +363,30 @@ def _process(
                 bar.update(1)
                 _test_pause(batch.written)
     return unresolved
+
+
+def _bad_result(
+    article: Article,
+    problem: str,
+    config: IngestConfig,
+    batch: Batch,
+    tally: Tally,
+    summary: RunSummary,
+) -> None:
+    """An article whose results the store cannot hold: a bad record, found before storing.
+
+    Refused (InputError: the batch's transaction rolls back, the store is as it was), or
+    under ``ingest.on_bad_record: skip`` left out with a warning naming its file and line.
+    """
+    origin = article.origin or article.article_id
+    if config.on_bad_record != "skip":
+        raise InputError(f"{problem}; fix the record or set ingest.on_bad_record=skip", path=origin)
+    message = f"{origin}: skipped: {problem}"
+    log.warning("%s", message)
+    summary.warnings.append(message)
+    summary.articles_skipped_bad += 1
+    if not batch.is_stored(article.article_id):
+        tally.new -= 1
 
 
 def run(
@@ -430,6 +464,7 @@ def run(
         summary.incidents_stored = store.counts()["incidents"]
         summary.unresolved_places_store = store.unresolved_places()
     lap("load")
+    summary.warnings.extend(plan.warnings)
     summary.articles_new = plan.new
     summary.articles_skipped = plan.skipped
     summary.articles_reprocessed = plan.reprocessed

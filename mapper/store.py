@@ -20,11 +20,12 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from mapper.bounds import clean_date, clean_facts
 from mapper.config import IncidentsConfig
 from mapper.errors import StoreError
 from mapper.incidents import (
@@ -37,6 +38,7 @@ from mapper.incidents import (
     match,
     report_for,
 )
+from mapper.ingest import printable
 from mapper.models import (
     Article,
     Event,
@@ -226,13 +228,14 @@ def _load_event(text: str) -> Event:
         )
         for loc in data.get("locations", ())
     )
+    where = f"article {data['article_id']!r}"
     return Event(
         article_id=data["article_id"],
         category=data["category"],
-        facts=Facts(**_known(data.get("facts", {}), _FACTS)),
+        facts=clean_facts(Facts(**_known(data.get("facts", {}), _FACTS)), where),
         severity=data.get("severity", 0),
         severity_reason=data.get("severity_reason", ""),
-        event_date=data.get("event_date"),
+        event_date=clean_date(data.get("event_date"), where),
         evidence=data.get("evidence", ""),
         locations=locations,
         confidence=data.get("confidence", 0.0),
@@ -268,14 +271,15 @@ def _load_incident(text: str, new: bool) -> Incident:
     place = _load_place(data["place"])
     if place is None:
         raise StoreError(f"incident {data.get('incident_id')!r} is stored without a place")
+    where = f"incident {data['incident_id']!r}"
     return Incident(
         incident_id=data["incident_id"],
         category=data["category"],
         place=place,
-        facts=Facts(**_known(data.get("facts", {}), _FACTS)),
+        facts=clean_facts(Facts(**_known(data.get("facts", {}), _FACTS)), where),
         severity=data.get("severity", 0),
         severity_reason=data.get("severity_reason", ""),
-        date=data.get("date"),
+        date=clean_date(data.get("date"), where),
         title=data.get("title", ""),
         evidence=data.get("evidence", ""),
         place_reason=data.get("place_reason", ""),
@@ -392,6 +396,7 @@ class Tally:
     skipped: int = 0
     duplicates: int = 0  # skipped because another stored article has the same content
     reasons: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def reprocessed(self) -> int:
@@ -404,6 +409,10 @@ class Tally:
     def count(self, reason: str, n: int = 1) -> None:
         self.reasons[reason] = self.reasons.get(reason, 0) + n
         self.reasons = dict(sorted(self.reasons.items()))
+
+    def warn(self, message: str) -> None:
+        log.warning("%s", message)
+        self.warnings.append(message)
 
 
 @dataclass
@@ -601,7 +610,7 @@ class Batch:
         reasons: dict[str, int] = {}
         seen_content: set[str] = set()
         for article in articles:
-            kind, reason, digest, _ = self._classify(article, config_hash, seen_content)
+            kind, reason, digest, _, article = self._classify(article, config_hash, seen_content)
             if kind == "skip":
                 plan.skipped += 1
                 continue
@@ -627,32 +636,42 @@ class Batch:
 
     def _classify(
         self, article: Article, config_hash: str, seen: _ContentSet
-    ) -> tuple[str, str, str, str | None]:
-        """(kind, reason, content hash, stored content hash) of one article of the batch.
+    ) -> tuple[str, str, str, str | None, Article]:
+        """(kind, reason, content hash, stored content hash, article) of one batch article.
 
-        kind: "new", "again" (stored; content or settings changed, said by reason), "skip"
-        (stored as it is) or "duplicate" (another article has the same content: in ``seen``,
-        the contents the batch has read so far, or in the store).
+        kind: "new", "again" (stored; settings changed, said by reason), "skip" (stored as it
+        is) or "duplicate" (another article has the same content: in ``seen``, the contents
+        the batch has read so far, or in the store). The article is the one given, or, when
+        its id is stored for other content, a copy under a namespaced id (_namespaced).
         """
         digest = content_hash(article)
-        row = self.db.execute(
-            "SELECT content_hash, config_hash FROM articles WHERE article_id = ?",
-            (article.article_id,),
-        ).fetchone()
+        row = self._stored(article.article_id)
+        if row is not None and row[0] != digest:
+            # Ids are the user's: a later batch reusing one for other content must not
+            # replace the stored article. The newcomer is kept under a namespaced id.
+            article = _namespaced(article, digest)
+            row = self._stored(article.article_id)
         if row is not None:
-            if row[0] != digest:
-                return "again", "content changed", digest, row[0]
             if row[1] != config_hash:
-                return "again", "settings changed", digest, row[0]
-            return "skip", "", digest, row[0]
+                return "again", "settings changed", digest, row[0], article
+            return "skip", "", digest, row[0], article
         if (
             digest in seen
             or self.db.execute(
                 "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
             ).fetchone()
         ):
-            return "duplicate", "", digest, None
-        return "new", "", digest, None
+            return "duplicate", "", digest, None, article
+        return "new", "", digest, None, article
+
+    def _stored(self, article_id: str) -> tuple[str, str] | None:
+        """(content hash, config hash) of the stored article with this id, if any."""
+        return self.db.execute(
+            "SELECT content_hash, config_hash FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+
+    def is_stored(self, article_id: str) -> bool:
+        return self._stored(article_id) is not None
 
     def sort(self, articles: Iterable[Article], config_hash: str, tally: Tally) -> list[Article]:
         """Plan one chunk of a streamed batch: the articles to process, in input order.
@@ -664,11 +683,17 @@ class Batch:
         """
         seen = _BatchContent(self.db)
         todo = []
-        for article in articles:
+        for given in articles:
+            kind, reason, digest, stored, article = self._classify(given, config_hash, seen)
+            if article is not given and kind == "new":
+                tally.warn(
+                    f"{given.origin or given.article_id}: id "
+                    f"{printable(given.article_id, 60)!r} is stored for another article, "
+                    f"which is kept; this one is stored as {printable(article.article_id, 80)!r}"
+                )
             self.db.execute(
                 "INSERT OR IGNORE INTO temp.batch_input VALUES (?)", (article.article_id,)
             )
-            kind, reason, digest, stored = self._classify(article, config_hash, seen)
             if kind == "skip":
                 tally.skipped += 1
                 continue
@@ -1076,8 +1101,14 @@ def _report(
     source: str | None,
     first_run: int,
 ) -> Report | None:
+    day = clean_date(day, f"article {article_id!r}")
     article = Article(article_id, "", title=title, date=day, url=url, source=source)
     return report_for(_load_event(event_data), article, first_run)
+
+
+def _namespaced(article: Article, digest: str) -> Article:
+    """The article under its id qualified by its content: the same content, the same id."""
+    return replace(article, article_id=f"{article.article_id}@{digest[:12]}")
 
 
 def _in_order(reports: list[Report]) -> list[Report]:
