@@ -129,6 +129,9 @@ class RenderConfig:
 class StoreConfig:
     # SQLite store kept across runs: "" = <output_dir>/mapper.sqlite, ":memory:" = keep nothing.
     path: str = ""
+    # Seconds a run waits for another run writing the same store, then exits with code 3.
+    # Readers (export) never wait: the store is in WAL mode.
+    wait_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,7 @@ _RANGES = {
     ("render", "max_zoom"): _Range(1, 30),
     ("render", "embed_width"): _Range(1, 100_000),
     ("render", "embed_height"): _Range(1, 100_000),
+    ("store", "wait_seconds"): _Range(0, 86_400),
     ("engine", "workers"): _Range(1, 1024),
     ("engine", "chunk_size"): _Range(1, 1_000_000),
 }

@@ -214,6 +214,15 @@ class PoolEngine(Engine):
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None and self.pool is not None:
+            # Failed, interrupted or terminated: the tasks in flight are not wanted, so the
+            # workers are stopped now rather than waited for (ProcessPoolExecutor has no
+            # public way to do so before Python 3.14); none may outlive the run.
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.close()
+
 
 def _context() -> multiprocessing.context.BaseContext:
     """forkserver where there is one: workers start clean, not as copies of the driver with

@@ -32,11 +32,12 @@ from tqdm import tqdm
 from mapper.bounds import MAX_WINDOW_DAYS, event_problem
 from mapper.config import Config, IngestConfig, config_hash
 from mapper.engines import Engine, open_engine
-from mapper.errors import ConfigError, InputError
+from mapper.errors import ConfigError, InputError, WriteError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
 from mapper.ingest import IngestReport, iter_articles, unique_articles
+from mapper.interrupts import RunProgress, terminate_as_interrupt
 from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
 from mapper.store import MEMORY, Batch, Store, Tally
 
@@ -413,7 +414,30 @@ def run(
     The outputs hold the whole store, or the incidents dated or reported since ``since`` (or in
     the ``last_days``). Their ``new`` flag marks the incidents created or updated by the latest
     run that changed the store: a rerun that changes nothing rewrites the same bytes.
+
+    Ctrl-C or SIGTERM raise Interrupted, whose message says whether the batch was stored and
+    which outputs are stale (mapper/interrupts.py).
     """
+    progress = RunProgress()
+    with terminate_as_interrupt():
+        try:
+            return _run(config, progress, inputs, output_dir, stages, since, last_days, today)
+        except KeyboardInterrupt as exc:
+            raise progress.interrupted(exc) from None
+        except WriteError as exc:  # a full disk after the commit: say what is stored
+            raise WriteError(f"{exc}{progress.stale_note()}") from exc
+
+
+def _run(
+    config: Config,
+    progress: RunProgress,
+    inputs: Sequence[str | Path] | None,
+    output_dir: str | Path | None,
+    stages: Stages | None,
+    since: str | date | None,
+    last_days: int | None,
+    today: date | None,
+) -> RunSummary:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -449,8 +473,11 @@ def run(
     )
     lap("read")
     plan = Tally()
-    with Store.open(store_path) as store:
+    progress.store_path = store_path
+    progress.expected = [MAP_FILE, GEOJSON_FILE, CSV_FILE, RUN_FILE]
+    with Store.open(store_path, wait=config.store.wait_seconds) as store:
         with store.batch() as batch:
+            progress.note_batch(batch)
             # The workers are released (a LocalCluster closed) before merging, which is
             # the driver's work alone.
             with open_engine(config, digest, stages) as engine:
@@ -478,11 +505,12 @@ def run(
         sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
     )
     summary.outputs = write_outputs(
-        incidents, taxonomy, config, out_dir, article_count=article_count
+        incidents, taxonomy, config, out_dir, article_count=article_count, done=progress.written
     )
     lap("outputs")
     summary.geocoder = _geocoder_stats(stages)
     summary.outputs["report"] = str(write_run_report(summary, plan, window, out_dir / RUN_FILE))
+    progress.written["report"] = summary.outputs["report"]
     summary.timings = timings
     log.info("timings: %s", timings)
     return summary
@@ -530,7 +558,11 @@ def write_run_report(summary: RunSummary, plan: Tally, since: str | None, path: 
         "outputs": summary.outputs,
         "warnings": summary.warnings,
     }
-    return write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # A path that is not UTF-8 (an output directory named in another encoding) holds lone
+    # surrogates: written as JSON escapes (\udcff), which decode back to the same path.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return write_atomic(path, text)
 
 
 def write_outputs(
@@ -541,8 +573,12 @@ def write_outputs(
     articles: Sequence[Article] = (),
     *,
     article_count: int | None = None,
+    done: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The map, GeoJSON and CSV, each written to a temporary file and renamed into place."""
+    """The map, GeoJSON and CSV, each written to a temporary file and renamed into place.
+
+    ``done`` gains each output as it is written, so an interrupted run can say which are stale.
+    """
     from mapper.export import write_csv, write_geojson
     from mapper.render.map import MapSummary, render_map
 
@@ -554,14 +590,13 @@ def write_outputs(
         date_from=dates[0] if dates else None,
         date_to=dates[-1] if dates else None,
     )
-    outputs = {
-        "map": str(
-            render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
-        ),
-        "geojson": str(write_geojson(incidents, out_dir / GEOJSON_FILE)),
-        "csv": str(write_csv(incidents, out_dir / CSV_FILE)),
-    }
-    return outputs
+    outputs = {} if done is None else done
+    outputs["map"] = str(
+        render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
+    )
+    outputs["geojson"] = str(write_geojson(incidents, out_dir / GEOJSON_FILE))
+    outputs["csv"] = str(write_csv(incidents, out_dir / CSV_FILE))
+    return dict(outputs)
 
 
 def export_store(

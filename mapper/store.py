@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from mapper.bounds import clean_date, clean_facts
 from mapper.config import IncidentsConfig
-from mapper.errors import StoreError
+from mapper.errors import StoreBusyError, StoreError, StoreUnusableError, WriteError
 from mapper.incidents import (
     Anchor,
     Report,
@@ -318,16 +318,60 @@ def _write(db: sqlite3.Connection, path: str) -> Iterator[None]:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise StoreError(
-            f"{path}: store is busy, another mapper run is writing it ({exc})"
-        ) from exc
+        raise store_error(exc, path) from exc
     try:
         yield
-    except BaseException:
+    except BaseException as exc:
         if db.in_transaction:  # some errors end the transaction themselves
             db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise store_error(exc, path) from exc
         raise
-    db.execute("COMMIT")
+    try:
+        db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise store_error(exc, path) from exc
+
+
+def store_error(exc: sqlite3.Error, path: str) -> StoreError | WriteError:
+    """The one-line error for an SQLite failure: busy, cannot write, or not a store."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusyError(
+            f"{path}: another mapper run holds the store (waited store.wait_seconds); "
+            "try again when it has finished"
+        )
+    if "full" in text:
+        return WriteError(f"{path}: cannot write the store: the disk is full")
+    if "readonly" in text or "read-only" in text:
+        return WriteError(f"{path}: cannot write the store: it is read-only")
+    if "unable to open" in text or "disk i/o" in text:
+        return WriteError(f"{path}: cannot open the store for writing ({exc})")
+    return StoreUnusableError(f"{path}: not a mapper store ({exc})")
+
+
+# Tables a database may hold and still count as empty: a geocode cache pointed at the
+# store's path (mapper.geocoders.remote) creates only this one.
+_EMPTY_TABLES = {"geocode"}
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: str) -> None:
+    """Refuse an SQLite database mapper did not make: adding our tables would change it."""
+    if schema_version(db):
+        return
+    tables = sorted(
+        name
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        if name not in _EMPTY_TABLES
+    )
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreUnusableError(
+            f"{path}: an SQLite database not made by mapper (it holds {shown}); "
+            "refusing to add mapper's tables; point store.path or --output-dir elsewhere"
+        )
 
 
 def migrate(db: sqlite3.Connection, target: int | None = None, *, path: str = MEMORY) -> list[int]:
@@ -338,7 +382,7 @@ def migrate(db: sqlite3.Connection, target: int | None = None, *, path: str = ME
     target = SCHEMA_VERSION if target is None else target
     current = schema_version(db)
     if current > SCHEMA_VERSION:
-        raise StoreError(
+        raise StoreUnusableError(
             f"{path}: store schema version {current} is newer than this mapper knows "
             f"({SCHEMA_VERSION}); upgrade mapper"
         )
@@ -445,8 +489,19 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None) -> Store:
-        """Open (and migrate) the store at ``path``; ``:memory:`` keeps nothing after close."""
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        migrate_to: int | None = None,
+        wait: float | None = None,
+    ) -> Store:
+        """Open (and migrate) the store at ``path``; ``:memory:`` keeps nothing after close.
+
+        ``wait``: seconds a write waits for another writer (default BUSY_TIMEOUT), then
+        StoreBusyError.
+        """
         name = str(path)
         if name != MEMORY:
             file = Path(path)
@@ -454,12 +509,27 @@ class Store:
                 raise StoreError(f"{file}: no store here yet; `mapper run` creates it")
             file.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-        db = sqlite3.connect(name, timeout=BUSY_TIMEOUT, isolation_level=None)
         try:
+            timeout = BUSY_TIMEOUT if wait is None else wait
+            db = sqlite3.connect(name, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise store_error(exc, name) from exc
+        try:
+            _refuse_foreign(db, name)
+            if name != MEMORY:
+                # WAL: readers (export, a second run planning) never wait for a writer, and
+                # a writer never waits for readers; only two writers queue.
+                try:
+                    db.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as exc:
+                    if "readonly" not in str(exc):
+                        raise
+                    # A read-only store can still be read (export); writes fail plainly.
+                    log.info("%s: read-only, journal mode left as it is", name)
             migrate(db, migrate_to, path=name)
         except sqlite3.DatabaseError as exc:
             db.close()
-            raise StoreError(f"{name}: not a mapper store ({exc})") from exc
+            raise store_error(exc, name) from exc
         except BaseException:
             db.close()
             raise

@@ -293,5 +293,5 @@ def test_store_busy_with_another_writer_fails_with_a_message(tmp_path, monkeypat
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.05)
     with Store.open(path) as first, first.batch(), Store.open(path) as second:  # noqa: SIM117
         # The first store holds the write lock; the second cannot start a batch.
-        with pytest.raises(StoreError, match="store is busy"), second.batch():
+        with pytest.raises(StoreError, match="another mapper run holds the store"), second.batch():
             pass
