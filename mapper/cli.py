@@ -51,6 +51,13 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("mapper: interrupted; nothing of this batch was stored", err=True)
             ctx.exit(130)
+        except OSError as exc:  # disk full, read-only, permissions: not a bug (exit 5)
+            from mapper.atomic import write_failure
+
+            if ctx.obj and ctx.obj.get("verbose"):
+                log.exception("failed")
+            click.echo(f"mapper: error: {write_failure(exc.filename or '?', exc)}", err=True)
+            ctx.exit(5)
         except Exception as exc:  # a bug: still one line, the traceback with -v
             if ctx.obj and ctx.obj.get("verbose"):
                 log.exception("internal error")
