@@ -36,7 +36,7 @@ from mapper.errors import ConfigError, InputError, WriteError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
-from mapper.ingest import IngestReport, iter_articles, unique_articles
+from mapper.ingest import IngestReport, iter_articles, spooled_inputs, unique_articles
 from mapper.interrupts import RunProgress, terminate_as_interrupt
 from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
 from mapper.store import MEMORY, Batch, Store, Tally
@@ -419,9 +419,11 @@ def run(
     which outputs are stale (mapper/interrupts.py).
     """
     progress = RunProgress()
+    paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
     with terminate_as_interrupt():
         try:
-            return _run(config, progress, inputs, output_dir, stages, since, last_days, today)
+            with spooled_inputs(paths, config.ingest) as readable:
+                return _run(config, progress, readable, output_dir, stages, since, last_days, today)
         except KeyboardInterrupt as exc:
             raise progress.interrupted(exc) from None
         except WriteError as exc:  # a full disk after the commit: say what is stored
@@ -431,7 +433,7 @@ def run(
 def _run(
     config: Config,
     progress: RunProgress,
-    inputs: Sequence[str | Path] | None,
+    paths: list[Path],
     output_dir: str | Path | None,
     stages: Stages | None,
     since: str | date | None,
@@ -447,7 +449,6 @@ def _run(
         timings[name] = round(now - clock, 3)
         clock = now
 
-    paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
     out_dir = Path(output_dir) if output_dir else config.resolve_path(config.output_dir)
     window = resolve_since(since, last_days, today)
     remote = config.geocoder.provider != "offline"
