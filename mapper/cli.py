@@ -175,7 +175,14 @@ def _echo_run_summary(summary: RunSummary) -> None:
     "inputs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Input file or folder (repeatable). Default: `input` from the config.",
+    help="Input file or folder (repeatable); - reads standard input (with --input-format). "
+    "Default: `input` from the config.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["jsonl", "json", "csv", "txt"]),
+    default=None,
+    help="Read the inputs as this format: needed for - (stdin), pipes and FIFOs.",
 )
 @click.option(
     "--output-dir",
@@ -219,6 +226,7 @@ def run(
     config_path: Path | None,
     overrides: tuple[str, ...],
     inputs: tuple[Path, ...],
+    input_format: str | None,
     output_dir: Path | None,
     since: str | None,
     last_days: int | None,
@@ -263,6 +271,8 @@ def run(
         for key, value in engine_options.items()
         if value is not None
     )
+    if input_format is not None:
+        overrides += (f"ingest.input_format={input_format}",)
     config = _load(config_path, overrides)
     summary = run_pipeline(
         config,
