@@ -163,9 +163,11 @@ def _echo_run_summary(summary: RunSummary) -> None:
         counts = ", ".join(f"{k} {v}" for k, v in summary.geocoder.items() if v)
         click.echo(f"geocoder:        {counts or 'no requests'}")
     run = f"run {summary.run_id}" if summary.run_id is not None else "unchanged"
-    click.echo(f"store:           {summary.store} ({run}, {summary.incidents_stored} incidents)")
+    # format_filename: a path that is not UTF-8 is shown with U+FFFD, never a crash.
+    store = click.format_filename(summary.store)
+    click.echo(f"store:           {store} ({run}, {summary.incidents_stored} incidents)")
     for kind, path in summary.outputs.items():
-        click.echo(f"wrote {kind:<8} {path}")
+        click.echo(f"wrote {kind:<8} {click.format_filename(path)}")
 
 
 @main.command()
