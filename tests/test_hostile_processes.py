@@ -180,6 +180,37 @@ def test_case6_two_writers_of_one_output_never_clash(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["incident_map.html"]
 
 
+def test_case6_two_concurrent_renders_of_one_map_both_succeed(tmp_path):
+    geojson = tmp_path / "incidents.geojson"
+    geojson.write_text('{"type":"FeatureCollection","features":[]}\n')
+    renders = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mapper",
+                "render",
+                "--input",
+                geojson,
+                "--out",
+                tmp_path / "incident_map.html",
+            ],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    for render in renders:
+        code = render.wait(timeout=PROCESS_TIMEOUT)
+        errors = render.stderr.read()
+        render.stderr.close()
+        assert code == 0, errors
+    assert (tmp_path / "incident_map.html").read_text().rstrip().endswith("</html>")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
 def _limit_file_size(limit):
     def apply():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
