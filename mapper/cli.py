@@ -52,6 +52,13 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("mapper: interrupted; nothing of this batch was stored", err=True)
             ctx.exit(130)
+        except OSError as exc:  # disk full, read-only, permissions: not a bug (exit 5)
+            from mapper.atomic import write_failure
+
+            if ctx.obj and ctx.obj.get("verbose"):
+                log.exception("failed")
+            click.echo(f"mapper: error: {write_failure(exc.filename or '?', exc)}", err=True)
+            ctx.exit(5)
         except Exception as exc:  # a bug: still one line, the traceback with -v
             if ctx.obj and ctx.obj.get("verbose"):
                 log.exception("internal error")
@@ -157,9 +164,11 @@ def _echo_run_summary(summary: RunSummary) -> None:
         counts = ", ".join(f"{k} {v}" for k, v in summary.geocoder.items() if v)
         click.echo(f"geocoder:        {counts or 'no requests'}")
     run = f"run {summary.run_id}" if summary.run_id is not None else "unchanged"
-    click.echo(f"store:           {summary.store} ({run}, {summary.incidents_stored} incidents)")
+    # format_filename: a path that is not UTF-8 is shown with U+FFFD, never a crash.
+    store = click.format_filename(summary.store)
+    click.echo(f"store:           {store} ({run}, {summary.incidents_stored} incidents)")
     for kind, path in summary.outputs.items():
-        click.echo(f"wrote {kind:<8} {path}")
+        click.echo(f"wrote {kind:<8} {click.format_filename(path)}")
 
 
 @main.command()
@@ -169,7 +178,14 @@ def _echo_run_summary(summary: RunSummary) -> None:
     "inputs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="Input file or folder (repeatable). Default: `input` from the config.",
+    help="Input file or folder (repeatable); - reads standard input (with --input-format). "
+    "Default: `input` from the config.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["jsonl", "json", "csv", "txt"]),
+    default=None,
+    help="Read the inputs as this format: needed for - (stdin), pipes and FIFOs.",
 )
 @click.option(
     "--output-dir",
@@ -213,6 +229,7 @@ def run(
     config_path: Path | None,
     overrides: tuple[str, ...],
     inputs: tuple[Path, ...],
+    input_format: str | None,
     output_dir: Path | None,
     since: str | None,
     last_days: int | None,
@@ -257,6 +274,8 @@ def run(
         for key, value in engine_options.items()
         if value is not None
     )
+    if input_format is not None:
+        overrides += (f"ingest.input_format={input_format}",)
     config = _load(config_path, overrides)
     summary = run_pipeline(
         config,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mapper.bounds import MAX_WINDOW_DAYS
 from mapper.errors import ConfigError
 
 # The sample batch shipped inside the package: what `mapper run` maps when no input is set, so
@@ -46,6 +47,13 @@ class IngestConfig:
     max_batch_articles: int = 200_000
     # A batch with more characters of article text than this is refused.
     max_batch_chars: int = 100_000_000
+    # Symbolic links in an input folder that lead out of it are skipped with a warning (a
+    # link to /etc/passwd must not end up on a map); true follows them.
+    follow_symlinks: bool = False
+    # Read every input as this format (jsonl, json, csv, txt); needed for standard input
+    # (`--input -`), pipes and FIFOs, which are copied to a temporary file as they stream,
+    # under max_file_bytes. "" = by file suffix.
+    input_format: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,9 @@ class RenderConfig:
 class StoreConfig:
     # SQLite store kept across runs: "" = <output_dir>/mapper.sqlite, ":memory:" = keep nothing.
     path: str = ""
+    # Seconds a run waits for another run writing the same store, then exits with code 3.
+    # Readers (export) never wait: the store is in WAL mode.
+    wait_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,7 @@ class Config:
 _CHOICES = {
     ("ingest", "on_bad_record"): ("fail", "skip"),
     ("events", "toll_policy"): ("latest", "highest"),
+    ("ingest", "input_format"): ("", "jsonl", "json", "csv", "txt"),
     ("engine", "kind"): ("local", "dask"),
 }
 
@@ -208,11 +220,13 @@ _RANGES = {
     ("geocoder", "timeout"): _Range(0, 3600, above=True),
     ("geocoder", "max_retries"): _Range(0, 10),
     ("incidents", "merge_distance_km"): _Range(0, 20_100),  # half the Earth's circumference
-    ("incidents", "merge_window_days"): _Range(0),
+    # Dates plus or minus the window must stay computable (mapper/bounds.py).
+    ("incidents", "merge_window_days"): _Range(0, MAX_WINDOW_DAYS),
     ("render", "cluster_threshold"): _Range(0),
     ("render", "max_zoom"): _Range(1, 30),
     ("render", "embed_width"): _Range(1, 100_000),
     ("render", "embed_height"): _Range(1, 100_000),
+    ("store", "wait_seconds"): _Range(0, 86_400),
     ("engine", "workers"): _Range(1, 1024),
     ("engine", "chunk_size"): _Range(1, 1_000_000),
 }
@@ -379,10 +393,39 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
     if not all(keys):
         raise ConfigError(f"--set {text!r}: expected KEY=VALUE, e.g. geocoder.provider=nominatim")
     try:
-        value = yaml.safe_load(raw) if raw else ""
+        value = _bounded(yaml.safe_load(raw), f"--set {key}") if raw else ""
     except yaml.YAMLError as exc:
         raise ConfigError(f"--set {text!r}: the value is not valid YAML") from exc
     return keys, value
+
+
+# A settings file is small: bounded in bytes, and in what its YAML aliases may expand to (an
+# alias bomb is a few lines that share nodes a billion times over).
+MAX_CONFIG_BYTES = 1_000_000
+MAX_CONFIG_NODES = 100_000
+MAX_CONFIG_DEPTH = 32
+
+
+def _bounded(data: Any, where: str) -> Any:
+    """``data`` unchanged, or ConfigError when, with every alias expanded, it holds more than
+    MAX_CONFIG_NODES values or nests deeper than MAX_CONFIG_DEPTH (or refers to itself)."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_NODES:
+            raise ConfigError(
+                f"{where}: settings expand to more than {MAX_CONFIG_NODES:,} values "
+                "(YAML aliases?); refusing them"
+            )
+        if depth > MAX_CONFIG_DEPTH:
+            raise ConfigError(f"{where}: settings nest deeper than {MAX_CONFIG_DEPTH} levels")
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for pair in node.items() for child in pair)
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+    return data
 
 
 def load_config(path: str | Path | None = None, overrides: list[str] | None = None) -> Config:
@@ -394,14 +437,20 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
     if path is not None:
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            # Bounded: `--config /dev/zero` must not read until memory runs out.
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_CONFIG_BYTES + 1)
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read config file ({exc.strerror})") from exc
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: config file is over {MAX_CONFIG_BYTES:,} bytes")
+        try:
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+            line = raw.count(b"\n", 0, exc.start) + 1
             raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from exc
         try:
-            loaded = yaml.safe_load(text)
+            loaded = _bounded(yaml.safe_load(text), str(path))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""

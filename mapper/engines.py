@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# What one article yields: its place mentions and its event. The article itself stays with
-# the driver, which sent it: results do not carry its text back.
-Processed = tuple[tuple[Toponym, ...], Event]
+# What one article yields: its place mentions and its event, or why it yields none (a str:
+# a value in it no computation or store can hold). The article itself stays with the driver,
+# which sent it: results do not carry its text back.
+Processed = tuple[tuple[Toponym, ...], Event | str]
 
 # Smallest task a chunk is split into for a pool or a cluster: below it, shipping a task costs
 # more than the work (an article takes about a millisecond).
@@ -50,10 +51,16 @@ MIN_TASK = 50
 
 def process_articles(stages: Stages, articles: Iterable[Article]) -> list[Processed]:
     """Geoparse and extract each article, in order: the only code that does the work."""
-    results = []
+    results: list[Processed] = []
     for article in articles:
         doc = stages.geoparser.parse(article)
-        results.append((doc.toponyms, stages.extract(doc)))
+        try:
+            event: Event | str = stages.extract(doc)
+        except (ArithmeticError, ValueError) as exc:
+            # A hostile value ("killed 10^400", "999999 weeks ago" of an old date) overflows
+            # the arithmetic: the article is a bad record, its companions go on.
+            event = f"cannot be processed ({type(exc).__name__}: {str(exc)[:120]})"
+        results.append((doc.toponyms, event))
     return results
 
 
@@ -206,6 +213,15 @@ class PoolEngine(Engine):
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None and self.pool is not None:
+            # Failed, interrupted or terminated: the tasks in flight are not wanted, so the
+            # workers are stopped now rather than waited for (ProcessPoolExecutor has no
+            # public way to do so before Python 3.14); none may outlive the run.
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.close()
 
 
 def _context() -> multiprocessing.context.BaseContext:

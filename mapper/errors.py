@@ -1,6 +1,9 @@
 """The MapperError tree: every error mapper raises on purpose derives from it.
 
-The CLI turns any MapperError into one line on stderr and exit code 2 (input) or 1 (other).
+The CLI turns any MapperError into one line on stderr and its ``exit_code`` (documented in
+the README's "Exit codes"): 1 other failures and bugs, 2 bad input or settings, 3 another run
+holds the store, 4 the store is unusable, 5 an output or the store cannot be written (disk
+full, read-only, permissions), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -45,5 +48,42 @@ class StoreError(MapperError):
     """The incident store cannot be opened or written."""
 
 
+class StoreUnusableError(StoreError):
+    """The file is not a mapper store (foreign, corrupt) or is newer than this mapper."""
+
+    exit_code = 4
+
+
+class StoreBusyError(StoreError):
+    """Another mapper run holds the store's write lock past the wait allowed."""
+
+    exit_code = 3
+
+
+class WriteError(MapperError):
+    """An output or the store cannot be written: disk full, read-only, no permission."""
+
+    exit_code = 5
+
+
 class RenderError(MapperError):
     """The map cannot be drawn or written."""
+
+
+class RenderWriteError(WriteError, RenderError):
+    """The map cannot be written (a WriteError, exit 5, that is also a RenderError)."""
+
+
+class Interrupted(MapperError):
+    """Ctrl-C or SIGTERM ended the run; the message says what was stored and what is stale."""
+
+    exit_code = 130
+
+    def __init__(self, message: str, *, exit_code: int = 130):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that a run unwinds as Ctrl-C does: the batch's
+    transaction rolls back, worker processes are stopped, no temporary file stays."""

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mapper.atomic import atomic_path, write_atomic
 from mapper.attribution import ATTRIBUTION_FILE, attribution_records, attribution_text
 from mapper.errors import ConfigError, InputError, MapperError
 from mapper.models import FACT_FIELDS, Facts, Incident, Place, Source
@@ -125,38 +123,6 @@ def to_feature_collection(incidents: Sequence[Incident]) -> dict[str, Any]:
     features = [to_feature(i) for i in sorted(incidents, key=lambda i: i.incident_id)]
     # A foreign member, which RFC 7946 (section 6.1) allows at the top level.
     return {"type": "FeatureCollection", "attribution": attribution_records(), "features": features}
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed onto it when the block succeeds.
-
-    Readers never see half a file, and a crash leaves the previous file in place.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        # mkstemp makes the file private (0600); outputs get the usual mode, as open() gives.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write text to a temporary file beside the target, then rename it into place."""
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    return path
 
 
 def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:

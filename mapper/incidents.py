@@ -177,24 +177,28 @@ def match(report: Report, anchors: Iterable[Anchor], config: IncidentsConfig) ->
     return None
 
 
-def _merge_facts(reports: Sequence[Report], policy: str) -> Facts:
-    """Latest (by article date, then batch) or highest value of each fact.
+def _merge_facts(reports: Sequence[Report], policy: str) -> tuple[Facts, Report | None]:
+    """Latest (by article date, then batch) or highest value of each fact, and the report the
+    leading fact comes from (the first of FACT_FIELDS any report gives: the death toll where
+    there is one), or None when no report gives a fact.
 
     Reports that dates cannot order (the same day in one batch, an undated article beside a
     dated one, two undated ones of one batch) keep the larger figure: tolls rise as the dead
     are counted, they do not fall.
     """
     values: dict[str, int | float | None] = {}
-    set_at: dict[str, tuple[str, int]] = {}
+    source: dict[str, Report] = {}
     ordered = sorted(reports, key=lambda r: r.date_key)
     for report in ordered:
         for key, value in report.event.facts.reported().items():
             current = values.get(key)
-            later = policy == "latest" and _orderable(set_at.get(key), report.date_key)
+            set_at = source[key].date_key if key in source else None
+            later = policy == "latest" and _orderable(set_at, report.date_key)
             if current is None or later or value > current:
                 values[key] = value
-                set_at[key] = report.date_key
-    return Facts(**values)  # type: ignore[arg-type]
+                source[key] = report
+    toll = next((source[key] for key in FACT_FIELDS if key in source), None)
+    return Facts(**values), toll  # type: ignore[arg-type]
 
 
 def _orderable(a: tuple[str, int] | None, b: tuple[str, int]) -> bool:
@@ -216,8 +220,10 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
     ``policy`` over all reports; the report whose facts won lends its severity reason,
     evidence and title.
     """
-    facts = _merge_facts(reports, policy)
-    lead = max(
+    facts, toll = _merge_facts(reports, policy)
+    # Its severity, reason, evidence and title describe the toll the incident shows: two
+    # same-day reports of 17 and then 21 killed show 21, so "21 killed" must be the reason.
+    lead = toll or max(
         reports,
         key=lambda r: (
             (r.event.severity, *r.date_key, -reports.index(r))
@@ -251,7 +257,8 @@ def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: s
         category=first.event.category,
         place=placed.place,
         facts=facts,
-        severity=max(r.event.severity for r in reports),
+        # The severity goes with the toll it is read from, as its reason does.
+        severity=lead.event.severity if toll else max(r.event.severity for r in reports),
         severity_reason=lead.event.severity_reason,
         date=first.event.event_date,
         title=lead.article.title or lead.event.evidence[:120],

@@ -23,13 +23,17 @@ import json
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
+from mapper.bounds import DATE_MAX, DATE_MIN
 from mapper.config import IngestConfig
 from mapper.errors import InputError
 from mapper.models import Article
@@ -127,7 +131,7 @@ def normalise_date(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
+        value = value.isoformat()[:10]
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(f"'date' is a {_json_type(value)}, not a date")
     text = str(value).strip()
@@ -138,15 +142,20 @@ def normalise_date(value: Any) -> str | None:
         raise ValueError(f"date '{shown}' is not a date")
     if _ISO_DATE.fullmatch(text):
         try:
-            return date.fromisoformat(text[:10]).isoformat()
+            day = date.fromisoformat(text[:10])
         except ValueError as exc:
             raise ValueError(f"date '{shown}' is not a date ({exc})") from exc
-    from dateutil import parser as date_parser  # late: only for non-ISO dates
+    else:
+        from dateutil import parser as date_parser  # late: only for non-ISO dates
 
-    try:
-        return date_parser.parse(text, fuzzy=False).date().isoformat()
-    except (ValueError, OverflowError, TypeError) as exc:
-        raise ValueError(f"date '{shown}' is not a date") from exc
+        try:
+            day = date_parser.parse(text, fuzzy=False).date()
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise ValueError(f"date '{shown}' is not a date") from exc
+    # A date the store cannot compute with (relative dates, merge windows) is a bad record.
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"date '{shown}' is outside {DATE_MIN}..{DATE_MAX}")
+    return day.isoformat()
 
 
 def _json_type(value: Any) -> str:
@@ -766,14 +775,28 @@ def _stream_file(reader: _Reader, suffix: str) -> Iterator[Article]:
         raise InputError(f"cannot read file ({exc.strerror or exc})", path=where) from exc
 
 
-def _directory_files(path: Path) -> list[Path]:
+def _directory_files(path: Path, config: IngestConfig, report: IngestReport) -> list[Path]:
     where = _where(path)
     try:
         files = sorted(
             p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".md")
         )
-    except OSError as exc:
-        raise InputError(f"cannot read directory ({exc.strerror or exc})", path=where) from exc
+        if not config.follow_symlinks:
+            inside = path.resolve()
+            kept = []
+            for file in files:
+                if file.is_symlink() and not file.resolve().is_relative_to(inside):
+                    report.warn(
+                        f"{_where(file)}: skipped: a link out of the input folder "
+                        "(set ingest.follow_symlinks=true to follow it)"
+                    )
+                    continue
+                kept.append(file)
+            files = kept
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (resolve)
+        raise InputError(
+            f"cannot read directory ({getattr(exc, 'strerror', None) or exc})", path=where
+        ) from exc
     if not files:
         raise InputError("directory holds no .txt or .md files", path=where)
     return files
@@ -800,12 +823,12 @@ def iter_articles(
         except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
             raise InputError(f"cannot open ({exc})", path=where) from exc
         if is_dir:
-            for file in _directory_files(path):
+            for file in _directory_files(path, config, report):
                 yield from _read_file(_Reader(file, config, report), _read_document)
             continue
         if not exists:
             raise InputError("no such file or directory", path=where)
-        suffix = path.suffix.lower()
+        suffix = f".{config.input_format}" if config.input_format else path.suffix.lower()
         if suffix not in _FILE_READERS:
             raise InputError(
                 f"unsupported file type {printable(suffix) or '(none)'!r}; "
@@ -865,3 +888,70 @@ def _text_key(text: str) -> bytes:
 
 def _with_id(article: Article, article_id: str) -> Article:
     return replace(article, article_id=article_id)
+
+
+STDIN = "-"
+_SPOOL_BLOCK = 1 << 20
+
+
+@contextmanager
+def spooled_inputs(
+    paths: Sequence[Path], config: IngestConfig, stdin: BinaryIO | None = None
+) -> Iterator[list[Path]]:
+    """The inputs, with standard input (``-``) and, given ingest.input_format, pipes and FIFOs
+    copied to temporary files: a batch is read twice (checked, then processed), a stream once.
+
+    The copy stops at ingest.max_file_bytes (InputError), so an endless stream cannot fill
+    the disk; the temporary files go when the block ends.
+    """
+    streams = [p for p in paths if str(p) == STDIN or (config.input_format and _is_stream(p))]
+    if not streams:
+        yield list(paths)
+        return
+    if not config.input_format:
+        raise InputError(
+            "reading standard input needs --input-format (jsonl, json, csv or txt)", path=STDIN
+        )
+    with tempfile.TemporaryDirectory(prefix="mapper-input-") as folder:
+        spooled: list[Path] = []
+        for number, path in enumerate(paths):
+            if path not in streams:
+                spooled.append(path)
+                continue
+            name = "stdin" if str(path) == STDIN else printable(path.name, 60) or "stream"
+            target = Path(folder) / f"{number}-{name}.{config.input_format}"
+            _spool(path, target, config, stdin)
+            spooled.append(target)
+        yield spooled
+
+
+def _is_stream(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+
+
+def _spool(path: Path, target: Path, config: IngestConfig, stdin: BinaryIO | None) -> None:
+    limit = config.max_file_bytes
+    where = STDIN if str(path) == STDIN else _where(path)
+    try:
+        source = (stdin or sys.stdin.buffer) if str(path) == STDIN else path.open("rb")
+        try:
+            with target.open("wb") as out:
+                copied = 0
+                while block := source.read(min(_SPOOL_BLOCK, limit + 1 - copied)):
+                    copied += len(block)
+                    if copied > limit:
+                        raise InputError(
+                            f"input has more than ingest.max_file_bytes ({limit:,}) bytes; "
+                            "split it or raise the limit",
+                            path=where,
+                        )
+                    out.write(block)
+        finally:
+            if source is not stdin and source is not sys.stdin.buffer:
+                source.close()
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror or exc})", path=where) from exc

@@ -29,13 +29,15 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from mapper.bounds import MAX_WINDOW_DAYS, event_problem
 from mapper.config import Config, IngestConfig, config_hash
 from mapper.engines import Engine, open_engine
-from mapper.errors import ConfigError
+from mapper.errors import ConfigError, InputError, WriteError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
-from mapper.ingest import IngestReport, iter_articles, unique_articles
+from mapper.ingest import IngestReport, iter_articles, spooled_inputs, unique_articles
+from mapper.interrupts import RunProgress, terminate_as_interrupt
 from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
 from mapper.store import MEMORY, Batch, Store, Tally
 
@@ -281,14 +283,17 @@ def resolve_since(
     if since is not None and last_days is not None:
         raise ConfigError("give --since or --last-days, not both")
     if last_days is not None:
-        if last_days < 0:
-            raise ConfigError(f"--last-days: expected a number of days >= 0, got {last_days}")
+        if not 0 <= last_days <= MAX_WINDOW_DAYS:
+            raise ConfigError(
+                f"--last-days: expected a number of days from 0 to {MAX_WINDOW_DAYS:,}, "
+                f"got {last_days}"
+            )
         return ((today or date.today()) - timedelta(days=last_days)).isoformat()
     if since is None or isinstance(since, date):
         return since.isoformat() if since else None
     try:
         return date.fromisoformat(since).isoformat()
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise ConfigError(f"--since: {since!r} is not a date (YYYY-MM-DD)") from exc
 
 
@@ -348,6 +353,12 @@ def _process(
 
         for articles, results in engine.map(tasks()):
             for article, (toponyms, event) in zip(articles, results, strict=True):
+                problem = event if isinstance(event, str) else event_problem(event)
+                if problem is not None:
+                    _bad_result(article, problem, stream.config, batch, tally, summary)
+                    bar.update(1)
+                    continue
+                assert not isinstance(event, str)
                 batch.put(GeoparsedArticle(article, toponyms), event, digest)
                 summary.places_found += len(toponyms)
                 summary.places_resolved += sum(1 for t in toponyms if t.place is not None)
@@ -355,6 +366,30 @@ def _process(
                 bar.update(1)
                 _test_pause(batch.written)
     return unresolved
+
+
+def _bad_result(
+    article: Article,
+    problem: str,
+    config: IngestConfig,
+    batch: Batch,
+    tally: Tally,
+    summary: RunSummary,
+) -> None:
+    """An article whose results the store cannot hold: a bad record, found before storing.
+
+    Refused (InputError: the batch's transaction rolls back, the store is as it was), or
+    under ``ingest.on_bad_record: skip`` left out with a warning naming its file and line.
+    """
+    origin = article.origin or article.article_id
+    if config.on_bad_record != "skip":
+        raise InputError(f"{problem}; fix the record or set ingest.on_bad_record=skip", path=origin)
+    message = f"{origin}: skipped: {problem}"
+    log.warning("%s", message)
+    summary.warnings.append(message)
+    summary.articles_skipped_bad += 1
+    if not batch.is_stored(article.article_id):
+        tally.new -= 1
 
 
 def run(
@@ -381,7 +416,32 @@ def run(
     The outputs hold the whole store, or the incidents dated or reported since ``since`` (or in
     the ``last_days``). Their ``new`` flag marks the incidents created or updated by the latest
     run that changed the store: a rerun that changes nothing rewrites the same bytes.
+
+    Ctrl-C or SIGTERM raise Interrupted, whose message says whether the batch was stored and
+    which outputs are stale (mapper/interrupts.py).
     """
+    progress = RunProgress()
+    paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
+    with terminate_as_interrupt():
+        try:
+            with spooled_inputs(paths, config.ingest) as readable:
+                return _run(config, progress, readable, output_dir, stages, since, last_days, today)
+        except KeyboardInterrupt as exc:
+            raise progress.interrupted(exc) from None
+        except WriteError as exc:  # a full disk after the commit: say what is stored
+            raise WriteError(f"{exc}{progress.stale_note()}") from exc
+
+
+def _run(
+    config: Config,
+    progress: RunProgress,
+    paths: list[Path],
+    output_dir: str | Path | None,
+    stages: Stages | None,
+    since: str | date | None,
+    last_days: int | None,
+    today: date | None,
+) -> RunSummary:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -391,7 +451,6 @@ def run(
         timings[name] = round(now - clock, 3)
         clock = now
 
-    paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
     out_dir = Path(output_dir) if output_dir else config.resolve_path(config.output_dir)
     window = resolve_since(since, last_days, today)
     remote = config.geocoder.provider != "offline"
@@ -417,8 +476,11 @@ def run(
     )
     lap("read")
     plan = Tally()
-    with Store.open(store_path) as store:
+    progress.store_path = store_path
+    progress.expected = [MAP_FILE, GEOJSON_FILE, CSV_FILE, RUN_FILE]
+    with Store.open(store_path, wait=config.store.wait_seconds) as store:
         with store.batch() as batch:
+            progress.note_batch(batch)
             # The workers are released (a LocalCluster closed) before merging, which is
             # the driver's work alone.
             with open_engine(config, digest, stages) as engine:
@@ -432,6 +494,7 @@ def run(
         summary.incidents_stored = store.counts()["incidents"]
         summary.unresolved_places_store = store.unresolved_places()
     lap("load")
+    summary.warnings.extend(plan.warnings)
     summary.articles_new = plan.new
     summary.articles_skipped = plan.skipped
     summary.articles_reprocessed = plan.reprocessed
@@ -445,11 +508,12 @@ def run(
         sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
     )
     summary.outputs = write_outputs(
-        incidents, taxonomy, config, out_dir, article_count=article_count
+        incidents, taxonomy, config, out_dir, article_count=article_count, done=progress.written
     )
     lap("outputs")
     summary.geocoder = _geocoder_stats(stages)
     summary.outputs["report"] = str(write_run_report(summary, plan, window, out_dir / RUN_FILE))
+    progress.written["report"] = summary.outputs["report"]
     summary.timings = timings
     log.info("timings: %s", timings)
     return summary
@@ -497,7 +561,11 @@ def write_run_report(summary: RunSummary, plan: Tally, since: str | None, path: 
         "outputs": summary.outputs,
         "warnings": summary.warnings,
     }
-    return write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # A path that is not UTF-8 (an output directory named in another encoding) holds lone
+    # surrogates: written as JSON escapes (\udcff), which decode back to the same path.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return write_atomic(path, text)
 
 
 def write_outputs(
@@ -508,8 +576,12 @@ def write_outputs(
     articles: Sequence[Article] = (),
     *,
     article_count: int | None = None,
+    done: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The map, GeoJSON and CSV, each written to a temporary file and renamed into place."""
+    """The map, GeoJSON and CSV, each written to a temporary file and renamed into place.
+
+    ``done`` gains each output as it is written, so an interrupted run can say which are stale.
+    """
     from mapper.export import write_csv, write_geojson
     from mapper.render.map import MapSummary, render_map
 
@@ -521,14 +593,13 @@ def write_outputs(
         date_from=dates[0] if dates else None,
         date_to=dates[-1] if dates else None,
     )
-    outputs = {
-        "map": str(
-            render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
-        ),
-        "geojson": str(write_geojson(incidents, out_dir / GEOJSON_FILE)),
-        "csv": str(write_csv(incidents, out_dir / CSV_FILE)),
-    }
-    return outputs
+    outputs = {} if done is None else done
+    outputs["map"] = str(
+        render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
+    )
+    outputs["geojson"] = str(write_geojson(incidents, out_dir / GEOJSON_FILE))
+    outputs["csv"] = str(write_csv(incidents, out_dir / CSV_FILE))
+    return dict(outputs)
 
 
 def export_store(

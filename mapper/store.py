@@ -25,8 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from mapper.bounds import clean_date, clean_facts
 from mapper.config import IncidentsConfig
-from mapper.errors import StoreError
+from mapper.errors import StoreBusyError, StoreError, StoreUnusableError, WriteError
 from mapper.incidents import (
     SAME_MAGNITUDE_REACH,
     UNDATED,
@@ -39,6 +40,7 @@ from mapper.incidents import (
     match,
     report_for,
 )
+from mapper.ingest import printable
 from mapper.models import (
     Article,
     Event,
@@ -228,13 +230,14 @@ def _load_event(text: str) -> Event:
         )
         for loc in data.get("locations", ())
     )
+    where = f"article {data['article_id']!r}"
     return Event(
         article_id=data["article_id"],
         category=data["category"],
-        facts=Facts(**_known(data.get("facts", {}), _FACTS)),
+        facts=clean_facts(Facts(**_known(data.get("facts", {}), _FACTS)), where),
         severity=data.get("severity", 0),
         severity_reason=data.get("severity_reason", ""),
-        event_date=data.get("event_date"),
+        event_date=clean_date(data.get("event_date"), where),
         evidence=data.get("evidence", ""),
         locations=locations,
         confidence=data.get("confidence", 0.0),
@@ -270,14 +273,15 @@ def _load_incident(text: str, new: bool) -> Incident:
     place = _load_place(data["place"])
     if place is None:
         raise StoreError(f"incident {data.get('incident_id')!r} is stored without a place")
+    where = f"incident {data['incident_id']!r}"
     return Incident(
         incident_id=data["incident_id"],
         category=data["category"],
         place=place,
-        facts=Facts(**_known(data.get("facts", {}), _FACTS)),
+        facts=clean_facts(Facts(**_known(data.get("facts", {}), _FACTS)), where),
         severity=data.get("severity", 0),
         severity_reason=data.get("severity_reason", ""),
-        date=data.get("date"),
+        date=clean_date(data.get("date"), where),
         title=data.get("title", ""),
         evidence=data.get("evidence", ""),
         place_reason=data.get("place_reason", ""),
@@ -316,16 +320,60 @@ def _write(db: sqlite3.Connection, path: str) -> Iterator[None]:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise StoreError(
-            f"{path}: store is busy, another mapper run is writing it ({exc})"
-        ) from exc
+        raise store_error(exc, path) from exc
     try:
         yield
-    except BaseException:
+    except BaseException as exc:
         if db.in_transaction:  # some errors end the transaction themselves
             db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise store_error(exc, path) from exc
         raise
-    db.execute("COMMIT")
+    try:
+        db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise store_error(exc, path) from exc
+
+
+def store_error(exc: sqlite3.Error, path: str) -> StoreError | WriteError:
+    """The one-line error for an SQLite failure: busy, cannot write, or not a store."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusyError(
+            f"{path}: another mapper run holds the store (waited store.wait_seconds); "
+            "try again when it has finished"
+        )
+    if "full" in text:
+        return WriteError(f"{path}: cannot write the store: the disk is full")
+    if "readonly" in text or "read-only" in text:
+        return WriteError(f"{path}: cannot write the store: it is read-only")
+    if "unable to open" in text or "disk i/o" in text:
+        return WriteError(f"{path}: cannot open the store for writing ({exc})")
+    return StoreUnusableError(f"{path}: not a mapper store ({exc})")
+
+
+# Tables a database may hold and still count as empty: a geocode cache pointed at the
+# store's path (mapper.geocoders.remote) creates only this one.
+_EMPTY_TABLES = {"geocode"}
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: str) -> None:
+    """Refuse an SQLite database mapper did not make: adding our tables would change it."""
+    if schema_version(db):
+        return
+    tables = sorted(
+        name
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        if name not in _EMPTY_TABLES
+    )
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreUnusableError(
+            f"{path}: an SQLite database not made by mapper (it holds {shown}); "
+            "refusing to add mapper's tables; point store.path or --output-dir elsewhere"
+        )
 
 
 def migrate(db: sqlite3.Connection, target: int | None = None, *, path: str = MEMORY) -> list[int]:
@@ -336,7 +384,7 @@ def migrate(db: sqlite3.Connection, target: int | None = None, *, path: str = ME
     target = SCHEMA_VERSION if target is None else target
     current = schema_version(db)
     if current > SCHEMA_VERSION:
-        raise StoreError(
+        raise StoreUnusableError(
             f"{path}: store schema version {current} is newer than this mapper knows "
             f"({SCHEMA_VERSION}); upgrade mapper"
         )
@@ -394,6 +442,7 @@ class Tally:
     skipped: int = 0
     duplicates: int = 0  # skipped because another stored article has the same content
     reasons: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def reprocessed(self) -> int:
@@ -406,6 +455,10 @@ class Tally:
     def count(self, reason: str, n: int = 1) -> None:
         self.reasons[reason] = self.reasons.get(reason, 0) + n
         self.reasons = dict(sorted(self.reasons.items()))
+
+    def warn(self, message: str) -> None:
+        log.warning("%s", message)
+        self.warnings.append(message)
 
 
 @dataclass
@@ -438,8 +491,19 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, migrate_to: int | None = None) -> Store:
-        """Open (and migrate) the store at ``path``; ``:memory:`` keeps nothing after close."""
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        migrate_to: int | None = None,
+        wait: float | None = None,
+    ) -> Store:
+        """Open (and migrate) the store at ``path``; ``:memory:`` keeps nothing after close.
+
+        ``wait``: seconds a write waits for another writer (default BUSY_TIMEOUT), then
+        StoreBusyError.
+        """
         name = str(path)
         if name != MEMORY:
             file = Path(path)
@@ -447,12 +511,27 @@ class Store:
                 raise StoreError(f"{file}: no store here yet; `mapper run` creates it")
             file.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
-        db = sqlite3.connect(name, timeout=BUSY_TIMEOUT, isolation_level=None)
         try:
+            timeout = BUSY_TIMEOUT if wait is None else wait
+            db = sqlite3.connect(name, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise store_error(exc, name) from exc
+        try:
+            _refuse_foreign(db, name)
+            if name != MEMORY:
+                # WAL: readers (export, a second run planning) never wait for a writer, and
+                # a writer never waits for readers; only two writers queue.
+                try:
+                    db.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as exc:
+                    if "readonly" not in str(exc):
+                        raise
+                    # A read-only store can still be read (export); writes fail plainly.
+                    log.info("%s: read-only, journal mode left as it is", name)
             migrate(db, migrate_to, path=name)
         except sqlite3.DatabaseError as exc:
             db.close()
-            raise StoreError(f"{name}: not a mapper store ({exc})") from exc
+            raise store_error(exc, name) from exc
         except BaseException:
             db.close()
             raise
@@ -603,7 +682,7 @@ class Batch:
         reasons: dict[str, int] = {}
         seen_content: set[str] = set()
         for article in articles:
-            kind, reason, digest, _ = self._classify(article, config_hash, seen_content)
+            kind, reason, digest, _, article = self._classify(article, config_hash, seen_content)
             if kind == "skip":
                 plan.skipped += 1
                 continue
@@ -629,32 +708,42 @@ class Batch:
 
     def _classify(
         self, article: Article, config_hash: str, seen: _ContentSet
-    ) -> tuple[str, str, str, str | None]:
-        """(kind, reason, content hash, stored content hash) of one article of the batch.
+    ) -> tuple[str, str, str, str | None, Article]:
+        """(kind, reason, content hash, stored content hash, article) of one batch article.
 
-        kind: "new", "again" (stored; content or settings changed, said by reason), "skip"
-        (stored as it is) or "duplicate" (another article has the same content: in ``seen``,
-        the contents the batch has read so far, or in the store).
+        kind: "new", "again" (stored; settings changed, said by reason), "skip" (stored as it
+        is) or "duplicate" (another article has the same content: in ``seen``, the contents
+        the batch has read so far, or in the store). The article is the one given, or, when
+        its id is stored for other content, a copy under a namespaced id (_namespaced).
         """
         digest = content_hash(article)
-        row = self.db.execute(
-            "SELECT content_hash, config_hash FROM articles WHERE article_id = ?",
-            (article.article_id,),
-        ).fetchone()
+        row = self._stored(article.article_id)
+        if row is not None and row[0] != digest:
+            # Ids are the user's: a later batch reusing one for other content must not
+            # replace the stored article. The newcomer is kept under a namespaced id.
+            article = _namespaced(article, digest)
+            row = self._stored(article.article_id)
         if row is not None:
-            if row[0] != digest:
-                return "again", "content changed", digest, row[0]
             if row[1] != config_hash:
-                return "again", "settings changed", digest, row[0]
-            return "skip", "", digest, row[0]
+                return "again", "settings changed", digest, row[0], article
+            return "skip", "", digest, row[0], article
         if (
             digest in seen
             or self.db.execute(
                 "SELECT 1 FROM articles WHERE content_hash = ?", (digest,)
             ).fetchone()
         ):
-            return "duplicate", "", digest, None
-        return "new", "", digest, None
+            return "duplicate", "", digest, None, article
+        return "new", "", digest, None, article
+
+    def _stored(self, article_id: str) -> tuple[str, str] | None:
+        """(content hash, config hash) of the stored article with this id, if any."""
+        return self.db.execute(
+            "SELECT content_hash, config_hash FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+
+    def is_stored(self, article_id: str) -> bool:
+        return self._stored(article_id) is not None
 
     def sort(self, articles: Iterable[Article], config_hash: str, tally: Tally) -> list[Article]:
         """Plan one chunk of a streamed batch: the articles to process, in input order.
@@ -666,11 +755,17 @@ class Batch:
         """
         seen = _BatchContent(self.db)
         todo = []
-        for article in articles:
+        for given in articles:
+            kind, reason, digest, stored, article = self._classify(given, config_hash, seen)
+            if article is not given and kind == "new":
+                tally.warn(
+                    f"{given.origin or given.article_id}: id "
+                    f"{printable(given.article_id, 60)!r} is stored for another article, "
+                    f"which is kept; this one is stored as {printable(article.article_id, 80)!r}"
+                )
             self.db.execute(
                 "INSERT OR IGNORE INTO temp.batch_input VALUES (?)", (article.article_id,)
             )
-            kind, reason, digest, stored = self._classify(article, config_hash, seen)
             if kind == "skip":
                 tally.skipped += 1
                 continue
@@ -1097,8 +1192,14 @@ def _report(
     source: str | None,
     first_run: int,
 ) -> Report | None:
+    day = clean_date(day, f"article {article_id!r}")
     article = Article(article_id, "", title=title, date=day, url=url, source=source)
     return report_for(_load_event(event_data), article, first_run)
+
+
+def _namespaced(article: Article, digest: str) -> Article:
+    """The article under its id qualified by its content: the same content, the same id."""
+    return replace(article, article_id=f"{article.article_id}@{digest[:12]}")
 
 
 def _in_order(reports: list[Report]) -> list[Report]:

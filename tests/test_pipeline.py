@@ -215,7 +215,7 @@ def test_pipeline_sigkill_mid_batch_then_rerun_loses_and_duplicates_nothing(
                 break
             assert line or proc.poll() is None, "run ended before the pause: " + "".join(seen)
         # Mid-batch: ten articles written inside the open transaction.
-        assert (out / "mapper.sqlite-journal").exists()
+        assert (out / "mapper.sqlite-wal").exists()  # WAL mode: the batch is in the log
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(timeout=30) == -signal.SIGKILL
     finally:

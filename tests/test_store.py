@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from dataclasses import replace
 
 import pytest
 
@@ -45,7 +46,11 @@ def add(store, *items, config=None, policy="latest", config_hash=HASH):
     with store.batch() as batch:
         plan = batch.plan([doc.article for doc, _ in items], config_hash)
         for article in batch.articles(plan):
-            doc, event = known[article.article_id]
+            # A reused id comes back namespaced (id@content): the given item under it.
+            doc, event = known.get(article.article_id) or known[article.article_id.split("@")[0]]
+            if doc.article.article_id != article.article_id:
+                doc = GeoparsedArticle(article, doc.toponyms)
+                event = replace(event, article_id=article.article_id)
             batch.put(doc, event, config_hash)
         changes = batch.update_incidents(config, policy)
     return plan, changes
@@ -118,9 +123,10 @@ def test_store_plan_sorts_new_seen_changed_duplicate_and_stale(store):
     fresh = Article("c", "a new report", "title c", "2025-01-09")
     with store.batch() as batch:
         plan = batch.plan([doc_a.article, copy, edited, fresh], HASH)
-        assert [a.article_id for a in plan.new] == ["c"]
-        assert [a.article_id for a in plan.again] == ["b"]
-        assert (plan.skipped, plan.duplicates, plan.reasons) == (2, 1, {"content changed": 1})
+        # An id stored for other content is the user's: the newcomer is kept beside it.
+        assert [a.article_id for a in plan.new] == [f"b@{content_hash(edited)[:12]}", "c"]
+        assert plan.again == []
+        assert (plan.skipped, plan.duplicates, plan.reasons) == (2, 1, {})
         stale = batch.plan([fresh], "settings-2")
         assert stale.stale_ids == ["a", "b"] and stale.reasons == {"settings changed": 2}
     assert content_hash(copy) == content_hash(doc_a.article)
@@ -140,9 +146,27 @@ def test_store_reprocessing_the_founding_report_dissolves_its_incident(store):
 
 def test_store_incident_without_reports_is_removed(store):
     _, first = add(store, item("a", "2025-01-07", killed=95))
-    _, changes = add(store, item("a", "2025-01-07", text="edited, no place", place=None))
+    # Processed again under other settings, article a no longer places its event.
+    text = item("a", "2025-01-07", killed=95)[0].article.text
+    _, changes = add(store, item("a", "2025-01-07", text=text, place=None), config_hash="s2")
     assert changes.removed == first.created and store.incidents() == []
     assert store.counts()["articles"] == 1
+
+
+def test_store_id_reused_by_a_later_batch_keeps_both_articles(store):
+    """Issue 17 case 1: ids are the user's; a later batch's "1" must not replace the first."""
+    add(store, item("1", "2025-03-03", "airstrike", LA, killed=5))
+    quake = item("1", "2025-03-05", "earthquake", LIMA, text="a quake in Lima", killed=12)
+    plan, changes = add(store, quake)
+    renamed = f"1@{content_hash(quake[0].article)[:12]}"
+    assert [a.article_id for a in plan.new] == [renamed] and len(changes.created) == 1
+    assert {i.category: i.article_ids for i in store.incidents()} == {
+        "airstrike": ("1",),
+        "earthquake": (renamed,),
+    }
+    assert store.load_article("1").text.startswith("report 1")
+    again, _ = add(store, quake)  # the same batch again: seen, nothing changes
+    assert again.new == [] and again.skipped == 1 and store.counts()["articles"] == 2
 
 
 def test_store_merge_settings_change_merges_everything_again(store):
@@ -279,7 +303,7 @@ def test_store_busy_with_another_writer_fails_with_a_message(tmp_path, monkeypat
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.05)
     with Store.open(path) as first, first.batch(), Store.open(path) as second:  # noqa: SIM117
         # The first store holds the write lock; the second cannot start a batch.
-        with pytest.raises(StoreError, match="store is busy"), second.batch():
+        with pytest.raises(StoreError, match="another mapper run holds the store"), second.batch():
             pass
 
 

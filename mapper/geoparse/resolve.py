@@ -125,12 +125,18 @@ class _Context:
 
     # Anchor cities by 1.5-degree cell, and by country: long articles name thousands of
     # places, and "is a named place near this candidate?" must not scan them all.
+    # Each city once, however often it is named: the scans stay proportional to the distinct
+    # places, and _contains_anchors' answer per candidate is kept (the context is complete
+    # before any mention is resolved), so a long article costs time linear in its length.
     cells: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
     cities_by_country: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    cities: set[int] = field(default_factory=set)
+    contains: dict[int, list[str]] = field(default_factory=dict)
 
     def add(self, entry: int, key: str, g: Gazetteer) -> None:
         self.anchors.append((entry, key))
-        if g.kinds[entry] == "city":
+        if g.kinds[entry] == "city" and entry not in self.cities:
+            self.cities.add(entry)
             self.cells[_cell(g.lats[entry], g.lons[entry])].append(entry)
             self.cities_by_country[g.countries[entry]].append(entry)
         if g.countries[entry]:
@@ -377,6 +383,9 @@ class Resolver:
         return g.names[best] if best is not None else ""
 
     def _contains_anchors(self, entry: int, context: _Context) -> list[str]:
+        known = context.contains.get(entry)
+        if known is not None:
+            return known
         g = self.gazetteer
         names: set[str] = set()
         for anchor in context.cities_by_country.get(g.countries[entry], ()):
@@ -384,4 +393,5 @@ class Resolver:
                 names.add(g.names[anchor])
                 if len(names) >= 3:  # the evidence counts three at most
                     break
-        return sorted(names)
+        context.contains[entry] = sorted(names)
+        return context.contains[entry]

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mapper.atomic import write_atomic
 from mapper.attribution import DATA_SOURCES, map_credits, tile_sources
 from mapper.config import RenderConfig
-from mapper.errors import RenderError
+from mapper.errors import RenderError, RenderWriteError
 from mapper.events.taxonomy import Taxonomy
 from mapper.models import Incident
 from mapper.render.assets import library_assets, own_asset, template
@@ -208,11 +209,8 @@ def render_map(
     """
     out_path = Path(out_path)
     html = build_html(incidents, taxonomy, config, summary=summary, online=online, embed=embed)
-    tmp = out_path.with_name(out_path.name + ".tmp")
     try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(html, encoding="utf-8", newline="\n")
-        os.replace(tmp, out_path)
+        write_atomic(out_path, html, newline="\n", error=RenderWriteError)  # unique temp name
     except OSError as exc:
         raise RenderError(f"{out_path}: cannot write the map ({exc.strerror})") from exc
     log.info("map of %d incidents written to %s (%d bytes)", len(incidents), out_path, len(html))
