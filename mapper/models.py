@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-Precision = Literal["point", "city", "admin1", "country", "region"]
+Precision = Literal["point", "city", "admin2", "admin1", "country", "region"]
 LocationRole = Literal["event", "origin", "destination", "affected", "mentioned"]
 
 
@@ -48,6 +48,8 @@ class Place:
     admin1: str | None = None
     population: int = 0
     extent_km: float = 0.0
+    # place_id of the admin-2 unit (district, county, LGA) it lies in, its own for such a unit.
+    admin2: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,3 +148,38 @@ def test_geoparse_hints_from_config(gazetteer, config, country):
 def test_geoparse_bad_bbox_hint(gazetteer):
     with pytest.raises(ConfigError, match="bbox_hint"):
         Geoparser(gazetteer, GeoparseConfig(bbox_hint=[1.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Protesters gathered in Sanliurfa on Friday.", "Sanliurfa", "TR"),
+        ("Snow closed the roads around Eskisehir.", "Eskisehir", "TR"),
+        ("A storm hit Tromso overnight.", "Tromso", "NO"),
+    ],
+)
+def test_geoparse_names_without_diacritics(geoparser, text, name, country):
+    [toponym] = [t for t in geoparser.parse_text(text) if t.name == name]
+    assert text[toponym.start : toponym.end] == name
+    assert toponym.place is not None and toponym.place.country == country
+
+
+def test_geoparse_partly_folded_spelling_keeps_offsets(geoparser):
+    text = "Flooding in Şanliurfa and Eskişehir forced evacuations."
+    names = {t.name: t.place.country for t in geoparser.parse_text(text) if t.place}
+    assert names == {"Şanliurfa": "TR", "Eskişehir": "TR"}
+
+
+def test_geoparse_common_word_not_a_small_place_without_its_diacritics(geoparser):
+    # "Lack" folds to a Polish village's name; the sentence means the word.
+    assert geoparser.parse_text("Lack of rain ruined the harvest in Kenya.")[0].name == "Kenya"
+
+
+def test_geoparse_village_needs_support(geoparser):
+    assert geoparser.parse_text("Gunmen raided Chesongoch on Monday.") == []
+    [village] = geoparser.parse_text("Floods cut off Chesongoch village on Monday.")
+    assert village.place.feature_class == "village" and village.place.country == "KE"
+    found = geoparser.parse_text("Floods hit Chesongoch in Elgeyo-Marakwet County, officials said.")
+    assert [t.place.admin1 for t in found] == ["KE-05", "KE-05"]
+    assert found[0].place.place_id.startswith("csc:")
+    assert found[0].reason == "a village of that name"
