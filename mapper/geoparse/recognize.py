@@ -16,6 +16,24 @@ from importlib import resources
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
 
 MAX_TOKENS = 6
+# Lower-case words that end a facility's or district's name: "Kabul airport", "Igabi district".
+_SUFFIX_WORDS = frozenset(
+    (
+        "airport",
+        "international",
+        "air",
+        "base",
+        "airbase",
+        "airfield",
+        "district",
+        "county",
+        "township",
+        "lga",
+        "local",
+        "government",
+        "area",
+    )
+)
 # Kinds the common-word and person-name filters treat as minor places.
 _MINOR_KINDS = frozenset(("city", "village", "admin2"))
 # Words that say a name is a settlement: "Ayo village", "the village of Ayo".
@@ -298,7 +316,7 @@ class Recognizer:
             # The index holds every name without its diacritics too: "Sanliurfa", "Sanlıurfa"
             # and "Şanlıurfa" all find Şanlıurfa. Offsets stay those of the original text.
             folded = fold_accents(key)
-            if word[0].isupper() or word.isupper():
+            if word[0].isupper() or word.isupper() or (j > i and word in _SUFFIX_WORDS):
                 found = self._lookup(text, start, tok_end, key, index, demonyms)
                 if found is None and folded != key:
                     found = self._lookup(text, start, tok_end, folded, index, demonyms)

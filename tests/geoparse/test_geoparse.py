@@ -183,3 +183,33 @@ def test_geoparse_village_needs_support(geoparser):
     assert [t.place.admin1 for t in found] == ["KE-05", "KE-05"]
     assert found[0].place.place_id.startswith("csc:")
     assert found[0].reason == "a village of that name"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "admin1"),
+    [
+        (
+            "Rockets hit Kandahar International Airport at dawn.",
+            "Kandahar International Airport",
+            "AF",
+            "AF-KAN",
+        ),
+        ("Flights resumed at Kabul airport on Monday.", "Kabul airport", "AF", "AF-KAB"),
+        ("Jets took off from Incirlik Air Base overnight.", "Incirlik Air Base", "TR", "TR-01"),
+        ("The plane landed at Heathrow Airport in the fog.", "Heathrow Airport", "GB", None),
+        ("A drone was seen over RAF Lakenheath.", "RAF Lakenheath", "GB", None),
+    ],
+)
+def test_geoparse_airports_and_air_bases(geoparser, text, name, country, admin1):
+    [airport] = [t for t in geoparser.parse_text(text) if t.name == name]
+    assert airport.place.feature_class == "facility" and airport.place.precision == "point"
+    assert airport.place.country == country
+    assert admin1 is None or airport.place.admin1 == admin1
+    assert airport.reason == "the facility's own name"
+
+
+def test_geoparse_city_airport_only_when_unambiguous(geoparser):
+    # London has several airports, and "London Airport" in Ontario is not what it means.
+    [london] = geoparser.parse_text("Flights were cancelled at London airport.")
+    assert london.name == "London" and london.place.country == "GB"
+    assert london.place.feature_class == "city"
