@@ -45,6 +45,7 @@ _BUILD_MODULES = (
     "gazetteer_sources.py",
     "gazetteer_places.py",
     "gazetteer_facilities.py",
+    "gazetteer_admin2.py",
 )
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {

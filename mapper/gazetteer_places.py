@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import resources
 
@@ -196,9 +197,12 @@ def add_villages(
     gazetteer: Gazetteer,
     names: dict[int, set[str]],
     grid: PlaceGrid,
-    matched: dict[int, int],
+    skip: Collection[int],
 ) -> int:
-    """Add the small places no GeoNames city stands for as kind "village"; returns the count."""
+    """Add the small places no GeoNames city stands for as kind "village"; returns the count.
+
+    ``skip`` holds the places that are cities or districts already.
+    """
     g = gazetteer
     city_keys: dict[tuple[str, str], list[int]] = defaultdict(list)
     for entry, kind in enumerate(g.kinds):
@@ -206,7 +210,7 @@ def add_villages(
             city_keys[(g.countries[entry], _key(g.names[entry]))].append(entry)
     added = 0
     for number, place in enumerate(grid.places):
-        if number in matched:
+        if number in skip:
             continue
         same_named = city_keys.get((place.country, _key(place.name)), ())
         if any(
@@ -230,13 +234,31 @@ def add_villages(
 
 
 def add_small_places(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
-    """Admin-1 codes for every city, then the villages (after all cities are in)."""
+    """Admin-1 codes for every city, then villages and districts (after all cities are in)."""
+    from mapper.gazetteer_admin2 import add_units, names_a_unit, unit_names
+
     grid = PlaceGrid(load_small_places())
     matched = assign_admin1(gazetteer, grid)
-    added = add_villages(gazetteer, names, grid, matched)
+    unit_like = {
+        number
+        for number, place in enumerate(grid.places)
+        if number not in matched and names_a_unit(place.name)
+    }
+    units = {number for number in unit_like if unit_names(grid.places[number].name) is not None}
+    # A generic unit ("Central District") is neither a unit worth a name nor a village.
+    villages = add_villages(gazetteer, names, grid, matched.keys() | unit_like)
+    added = add_units(
+        gazetteer,
+        names,
+        [
+            (p.name, p.lat, p.lon, p.country, p.admin1, p.ident)
+            for p in (grid.places[n] for n in sorted(units))
+        ],
+    )
     log.info(
-        "countrystatecity: %d places, %d matched to cities, %d villages added",
+        "countrystatecity: %d places, %d matched to cities, %d villages, %d districts added",
         len(grid.places),
         len(matched),
-        added,
+        villages,
+        len(added),
     )

@@ -132,3 +132,21 @@ def test_fingerprint_covers_existing_build_modules():
     package = resources.files("mapper")
     for name in gazetteer_module._BUILD_MODULES:
         assert (package / name).is_file(), name
+
+
+def test_districts_with_points_extents_and_members(gazetteer):
+    [unit] = [e for e in gazetteer.lookup("Wakiso District") if gazetteer.kinds[e] == "admin2"]
+    place = gazetteer.place(unit)
+    assert place.precision == "admin2" and place.admin2 == place.place_id
+    assert 5.0 <= place.extent_km <= 80.0
+    town = _city(gazetteer, "Wakiso", "UG")
+    assert gazetteer.place(town).admin2 == place.place_id
+    assert gazetteer.parents(town)[0] == unit
+    assert gazetteer.contains(unit, town)
+    assert not gazetteer.contains(town, unit)
+    assert haversine_km(place.lat, place.lon, gazetteer.lats[town], gazetteer.lons[town]) < 40
+
+
+def test_bare_district_name_prefers_the_town(gazetteer):
+    kinds = {gazetteer.kinds[e] for e in gazetteer.lookup("Wakiso")}
+    assert "admin2" not in kinds and "city" in kinds

@@ -213,3 +213,17 @@ def test_geoparse_city_airport_only_when_unambiguous(geoparser):
     [london] = geoparser.parse_text("Flights were cancelled at London airport.")
     assert london.name == "London" and london.place.country == "GB"
     assert london.place.feature_class == "city"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heavy rain flooded Wakiso District overnight.",
+        "Heavy rain flooded Wakiso district overnight.",
+    ],
+)
+def test_geoparse_district_names_match_the_unit(geoparser, text):
+    [district] = geoparser.parse_text(text)
+    assert text[district.start : district.end] == district.name
+    assert district.place.feature_class == "admin2" and district.place.country == "UG"
+    assert district.reason == "district of that name"
