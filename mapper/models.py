@@ -42,7 +42,8 @@ class Place:
     name: str
     lat: float
     lon: float
-    feature_class: str  # country | admin1 | city | region | continent | water | relative
+    # country | admin1 | admin2 | city | village | facility | region | continent | water | relative
+    feature_class: str
     precision: Precision
     country: str | None = None  # ISO 3166-1 alpha-2
     admin1: str | None = None
