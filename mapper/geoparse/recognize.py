@@ -14,6 +14,7 @@ from functools import cached_property
 from importlib import resources
 
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
+from mapper.geoparse.settlements import supported_villages, unit_candidates
 
 MAX_TOKENS = 6
 # Lower-case words that end a facility's or district's name: "Kabul airport", "Igabi district".
@@ -36,12 +37,6 @@ _SUFFIX_WORDS = frozenset(
 )
 # Kinds the common-word and person-name filters treat as minor places.
 _MINOR_KINDS = frozenset(("city", "village", "admin2"))
-# Words that say a name is a settlement: "Ayo village", "the village of Ayo".
-_VILLAGE_BEFORE = re.compile(
-    r"\b(?:village|villages|hamlet|settlement|town|community) of\s+$", re.IGNORECASE
-)
-_VILLAGE_AFTER = re.compile(r"^\s+(?:village|hamlet|settlement|community)\b", re.I)
-
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
@@ -240,56 +235,15 @@ class Recognizer:
                 mentions.append(mention)
             i = next_i
         if villages:
-            mentions = self._add_villages(text, tokens, mentions, villages, doc)
-        return mentions
-
-    def _add_villages(
-        self,
-        text: str,
-        tokens: list[tuple[int, int]],
-        mentions: list[Mention],
-        villages: list[tuple[Mention, int, int]],
-        doc: _DocumentWords,
-    ) -> list[Mention]:
-        """Add the names only villages bear, where the text supports one of them.
-
-        Tens of thousands of villages share names with surnames and words. One becomes a
-        mention when a settlement word frames it ("X village", "the village of X"), or when the
-        text names the first-level division or district it lies in; its candidates are then cut
-        to the villages so supported. It replaces the mentions its span overlaps.
-        """
-        g = self.gazetteer
-        areas: set[str] = set()
-        for mention in mentions:
-            for entry in mention.entries:
-                if g.kinds[entry] in ("admin1", "admin2"):
-                    areas.add(g.admin1s[entry])
-                    areas.add(g.place_ids[entry])
-        added: list[Mention] = []
-        # Longest first at each start: "Nkwo Ayo" before "Nkwo".
-        for mention, i, next_i in sorted(villages, key=lambda v: (v[0].start, -v[0].end)):
-            inside = tuple(
-                e
-                for e in mention.entries
-                if g.admin1s[e] in areas
-                or (g.admin2s[e] >= 0 and g.place_ids[g.admin2s[e]] in areas)
+            mentions = supported_villages(
+                self.gazetteer,
+                text,
+                mentions,
+                villages,
+                lambda mention, i, next_i: self._keep(text, tokens, i, next_i, mention, doc),
+                Mention,
             )
-            if inside:
-                mention = Mention(mention.start, mention.end, mention.name, inside)
-            elif not (
-                _VILLAGE_BEFORE.search(text, max(0, mention.start - 30), mention.start)
-                or _VILLAGE_AFTER.match(text[mention.end : mention.end + 14])
-            ):
-                continue
-            if not self._keep(text, tokens, i, next_i, mention, doc):
-                continue
-            if any(m.start < mention.end and mention.start < m.end for m in added):
-                continue
-            added.append(mention)
-        if not added:
-            return mentions
-        kept = [m for m in mentions if not any(v.start < m.end and m.start < v.end for v in added)]
-        return sorted([*kept, *added], key=lambda m: m.start)
+        return mentions
 
     def _longest_match(
         self,
@@ -335,7 +289,24 @@ class Recognizer:
             found = self._lookup(text, start, cut, name_key(text[start:cut]), index, demonyms)
             if found is not None and not self._villages_only(found):
                 best = (found, i + 1)
+        if best is not None:
+            best = self._with_unit_word(text, tokens, *best)
         return best
+
+    def _with_unit_word(
+        self, text: str, tokens: list[tuple[int, int]], mention: Mention, next_i: int
+    ) -> tuple[Mention, int]:
+        """ "Ayo LGA", "Ayo Township": the town stands for the unit named after it."""
+        if mention.demonym:
+            return mention, next_i
+        end, towns = unit_candidates(
+            self.gazetteer, text, mention.name, mention.end, mention.entries
+        )
+        if not towns:
+            return mention, next_i
+        while next_i < len(tokens) and tokens[next_i][0] < end:
+            next_i += 1
+        return Mention(mention.start, end, text[mention.start : end], towns), next_i
 
     def _villages_only(self, mention: Mention) -> bool:
         kinds = self.gazetteer.kinds

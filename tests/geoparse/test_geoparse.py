@@ -227,3 +227,19 @@ def test_geoparse_district_names_match_the_unit(geoparser, text):
     assert text[district.start : district.end] == district.name
     assert district.place.feature_class == "admin2" and district.place.country == "UG"
     assert district.reason == "district of that name"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Gunmen stormed a school in Igabi LGA on Thursday.", "Igabi LGA", "NG"),
+        ("Clashes spread across Kanbalu Township at night.", "Kanbalu Township", "MM"),
+        ("Fighting reached Rutshuru district by noon.", "Rutshuru district", "CD"),
+    ],
+)
+def test_geoparse_unit_named_after_its_town(geoparser, text, name, country):
+    # A capitalised unit word made these read as a person's name ("Igabi Lga"); without an
+    # entry for the unit, its town stands for it.
+    [unit] = geoparser.parse_text(text)
+    assert unit.name == name and text[unit.start : unit.end] == name
+    assert unit.place.feature_class == "city" and unit.place.country == country
