@@ -22,7 +22,7 @@ import os
 import pickle
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -130,6 +130,8 @@ class Gazetteer:
     admin1_abbreviations: dict[str, int] = field(default_factory=dict)  # "Calif." -> entry
     country_entries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     admin1_entries: dict[str, int] = field(default_factory=dict)  # "US-ME" -> entry
+    # Divisions listed inside others: "FR-69" (Rhône) -> "FR-ARA" (Auvergne-Rhône-Alpes).
+    admin1_parents: dict[str, str] = field(default_factory=dict)
     capitals: frozenset[int] = frozenset()  # entries of national capitals
     acronyms: frozenset[str] = frozenset()  # names written in capitals: "US", "UAE", "DPRK"
     country_tlds: dict[str, str] = field(default_factory=dict)  # ".uk" -> "GB"
@@ -188,9 +190,11 @@ class Gazetteer:
         admin2 = self.admin2s[entry]
         if admin2 >= 0 and admin2 != entry:
             found.append(admin2)
-        admin1 = self.admin1_entries.get(self.admin1s[entry])
-        if admin1 is not None and admin1 != entry and kind != "country":
-            found.append(admin1)
+        if kind != "country":
+            for code in admin1_chain(self.admin1s[entry], self.admin1_parents):
+                admin1 = self.admin1_entries.get(code)
+                if admin1 is not None and admin1 != entry:
+                    found.append(admin1)
         country = self.country_entries.get(self.countries[entry])
         if country is not None and country != entry and kind not in ("region", "continent"):
             found.append(country)
@@ -200,7 +204,9 @@ class Gazetteer:
         """Whether place ``outer`` contains place ``inner`` (a place does not contain itself)."""
         from mapper.hierarchy import place_contains
 
-        return outer != inner and place_contains(self.place(outer), self.place(inner))
+        return outer != inner and place_contains(
+            self.place(outer), self.place(inner), admin1_parents=self.admin1_parents
+        )
 
     def lookup(self, name: str) -> tuple[int, ...]:
         """Entries whose name or alternate name matches (case- and accent-insensitive)."""
@@ -215,6 +221,15 @@ class Gazetteer:
         host = urlsplit(url).hostname or ""
         tld = "." + host.rsplit(".", 1)[-1] if "." in host else ""
         return self.country_tlds.get(tld.lower(), "")
+
+
+def admin1_chain(code: str, parents: Mapping[str, str]) -> list[str]:
+    """A division's code and those of the divisions it is listed in, innermost first."""
+    chain: list[str] = []
+    while code and code not in chain:
+        chain.append(code)
+        code = parents.get(code, "")
+    return chain
 
 
 # ---------------------------------------------------------------- cache location and loading

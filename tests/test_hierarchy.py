@@ -99,3 +99,14 @@ def test_town_contains_what_lies_within_its_extent():
     assert place_contains(TOWN, VILLAGE)
     assert not place_contains(VILLAGE, TOWN)
     assert not place_contains(TOWN, ELSEWHERE)
+
+
+def test_division_contains_what_lies_in_its_listed_parts():
+    region = Place("admin1:FR-ARA", "Auvergne", 45.5, 4.5, "admin1", "admin1", "FR", "FR-ARA")
+    department = Place("admin1:FR-69", "Rhône", 45.9, 4.6, "admin1", "admin1", "FR", "FR-69")
+    town = Place("geonames:7", "Villefranche", 45.99, 4.72, "city", "city", "FR", "FR-69")
+    parents = {"FR-69": "FR-ARA"}
+    assert place_contains(region, town, admin1_parents=parents)
+    assert place_contains(region, department, admin1_parents=parents)
+    assert not place_contains(department, region, admin1_parents=parents)
+    assert not place_contains(region, town)  # without the listing, codes alone decide

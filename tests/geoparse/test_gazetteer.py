@@ -150,3 +150,15 @@ def test_districts_with_points_extents_and_members(gazetteer):
 def test_bare_district_name_prefers_the_town(gazetteer):
     kinds = {gazetteer.kinds[e] for e in gazetteer.lookup("Wakiso")}
     assert "admin2" not in kinds and "city" in kinds
+
+
+def test_divisions_listed_inside_others(gazetteer):
+    # countrystatecity files Lyon under the Métropole de Lyon, which lies in its region.
+    lyon = _city(gazetteer, "Lyon", "FR")
+    region = gazetteer.admin1_entries["FR-ARA"]
+    assert gazetteer.admin1_parents[gazetteer.admin1s[lyon]] == "FR-ARA"
+    assert region in gazetteer.parents(lyon)
+    assert gazetteer.contains(region, lyon)
+    assert gazetteer.contains(region, gazetteer.admin1_entries["FR-69"])
+    assert not gazetteer.contains(gazetteer.admin1_entries["FR-69"], region)
+    assert not gazetteer.contains(gazetteer.admin1_entries["FR-IDF"], lyon)
