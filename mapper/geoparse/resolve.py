@@ -23,7 +23,20 @@ from mapper.gazetteer import (
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
-_KIND_PRIOR = {"country": 11.0, "continent": 10.5, "region": 10.0, "admin1": 6.5, "city": 0.0}
+_KIND_PRIOR = {
+    "country": 11.0,
+    "continent": 10.5,
+    "region": 10.0,
+    # A facility is indexed under its full name only ("Kandahar Airport"): when that matched,
+    # the text names the facility itself.
+    "facility": 9.0,
+    "admin1": 6.5,
+    # Indexed under "X District", "X County" ...; a bare "X" prefers a town of that name.
+    "admin2": 5.0,
+    "city": 0.0,
+}
+# Below every town of >= 500 people (whose prior starts near 2.4): a village wins only alone.
+VILLAGE_PRIOR = 1.0
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
 _ADMIN_CUE = re.compile(r"^\s*,\s*|^\s*\(\s*")
 _STATE_WORD = re.compile(r"^\s+(state|province|region|county|oblast|governorate)\b", re.I)
@@ -121,6 +134,7 @@ class _Context:
     countries: Counter[str] = field(default_factory=Counter)
     admin1s: Counter[str] = field(default_factory=Counter)
     by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    admin1s_by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     source_country: str = ""
 
     # Anchor cities by 1.5-degree cell, and by country: long articles name thousands of
@@ -144,6 +158,12 @@ class _Context:
             self.by_key[key][g.countries[entry]] += 1
         if g.admin1s[entry]:
             self.admin1s[g.admin1s[entry]] += 1
+            self.admin1s_by_key[key][g.admin1s[entry]] += 1
+
+    def admin1_count(self, code: str, key: str) -> int:
+        """Mentions of the division by other names: a name cannot support itself (the
+        division Newport does not put the city Newport "in a state the article names")."""
+        return self.admin1s[code] - self.admin1s_by_key[key][code]
 
     def country_count(self, country: str, key: str) -> int:
         """Mentions of the country by *other* names: a name cannot support itself."""
@@ -158,6 +178,8 @@ class Resolver:
     def prior(self, entry: int) -> float:
         g = self.gazetteer
         kind = g.kinds[entry]
+        if kind == "village":
+            return VILLAGE_PRIOR
         if kind != "city":
             return _KIND_PRIOR[kind]
         # Population on a log scale plus how widely the name is known (alternate names);
@@ -268,7 +290,7 @@ class Resolver:
             if kind in ("city", "admin1") and count:
                 weight = COUNTRY_NAMED + COUNTRY_NAMED_EACH * min(count, 4)
                 evidence.append((weight, f"{country} named in the article"))
-            if kind == "city" and g.admin1s[entry] and context.admin1s.get(g.admin1s[entry]):
+            if kind == "city" and g.admin1s[entry] and context.admin1_count(g.admin1s[entry], key):
                 evidence.append((ADMIN1_NAMED, "its state/province named in the article"))
             if hint and country == hint:
                 evidence.append((HINT, f"country hint {hint}"))
@@ -334,6 +356,12 @@ class Resolver:
         kind = g.kinds[entry]
         if kind == "city":
             return f"most prominent place of that name (population {g.populations[entry]:,})"
+        if kind == "village":
+            return "a village of that name"
+        if kind == "facility":
+            return "the facility's own name"
+        if kind == "admin2":
+            return "district of that name"
         return f"{kind} outranks places of the same name"
 
     def _inside(self, entry: int, area: int) -> bool:

@@ -148,3 +148,98 @@ def test_geoparse_hints_from_config(gazetteer, config, country):
 def test_geoparse_bad_bbox_hint(gazetteer):
     with pytest.raises(ConfigError, match="bbox_hint"):
         Geoparser(gazetteer, GeoparseConfig(bbox_hint=[1.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Protesters gathered in Sanliurfa on Friday.", "Sanliurfa", "TR"),
+        ("Snow closed the roads around Eskisehir.", "Eskisehir", "TR"),
+        ("A storm hit Tromso overnight.", "Tromso", "NO"),
+    ],
+)
+def test_geoparse_names_without_diacritics(geoparser, text, name, country):
+    [toponym] = [t for t in geoparser.parse_text(text) if t.name == name]
+    assert text[toponym.start : toponym.end] == name
+    assert toponym.place is not None and toponym.place.country == country
+
+
+def test_geoparse_partly_folded_spelling_keeps_offsets(geoparser):
+    text = "Flooding in Şanliurfa and Eskişehir forced evacuations."
+    names = {t.name: t.place.country for t in geoparser.parse_text(text) if t.place}
+    assert names == {"Şanliurfa": "TR", "Eskişehir": "TR"}
+
+
+def test_geoparse_common_word_not_a_small_place_without_its_diacritics(geoparser):
+    # "Lack" folds to a Polish village's name; the sentence means the word.
+    assert geoparser.parse_text("Lack of rain ruined the harvest in Kenya.")[0].name == "Kenya"
+
+
+def test_geoparse_village_needs_support(geoparser):
+    assert geoparser.parse_text("Gunmen raided Chesongoch on Monday.") == []
+    [village] = geoparser.parse_text("Floods cut off Chesongoch village on Monday.")
+    assert village.place.feature_class == "village" and village.place.country == "KE"
+    found = geoparser.parse_text("Floods hit Chesongoch in Elgeyo-Marakwet County, officials said.")
+    assert [t.place.admin1 for t in found] == ["KE-05", "KE-05"]
+    assert found[0].place.place_id.startswith("csc:")
+    assert found[0].reason == "a village of that name"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country", "admin1"),
+    [
+        (
+            "Rockets hit Kandahar International Airport at dawn.",
+            "Kandahar International Airport",
+            "AF",
+            "AF-KAN",
+        ),
+        ("Flights resumed at Kabul airport on Monday.", "Kabul airport", "AF", "AF-KAB"),
+        ("Jets took off from Incirlik Air Base overnight.", "Incirlik Air Base", "TR", "TR-01"),
+        ("The plane landed at Heathrow Airport in the fog.", "Heathrow Airport", "GB", None),
+        ("A drone was seen over RAF Lakenheath.", "RAF Lakenheath", "GB", None),
+    ],
+)
+def test_geoparse_airports_and_air_bases(geoparser, text, name, country, admin1):
+    [airport] = [t for t in geoparser.parse_text(text) if t.name == name]
+    assert airport.place.feature_class == "facility" and airport.place.precision == "point"
+    assert airport.place.country == country
+    assert admin1 is None or airport.place.admin1 == admin1
+    assert airport.reason == "the facility's own name"
+
+
+def test_geoparse_city_airport_only_when_unambiguous(geoparser):
+    # London has several airports, and "London Airport" in Ontario is not what it means.
+    [london] = geoparser.parse_text("Flights were cancelled at London airport.")
+    assert london.name == "London" and london.place.country == "GB"
+    assert london.place.feature_class == "city"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heavy rain flooded Wakiso District overnight.",
+        "Heavy rain flooded Wakiso district overnight.",
+    ],
+)
+def test_geoparse_district_names_match_the_unit(geoparser, text):
+    [district] = geoparser.parse_text(text)
+    assert text[district.start : district.end] == district.name
+    assert district.place.feature_class == "admin2" and district.place.country == "UG"
+    assert district.reason == "district of that name"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Gunmen stormed a school in Igabi LGA on Thursday.", "Igabi LGA", "NG"),
+        ("Clashes spread across Kanbalu Township at night.", "Kanbalu Township", "MM"),
+        ("Fighting reached Rutshuru district by noon.", "Rutshuru district", "CD"),
+    ],
+)
+def test_geoparse_unit_named_after_its_town(geoparser, text, name, country):
+    # A capitalised unit word made these read as a person's name ("Igabi Lga"); without an
+    # entry for the unit, its town stands for it.
+    [unit] = geoparser.parse_text(text)
+    assert unit.name == name and text[unit.start : unit.end] == name
+    assert unit.place.feature_class == "city" and unit.place.country == country

@@ -89,6 +89,26 @@ def test_sample_map_in_a_browser(open_map, sample):
     )
     assert centre, f"{props['incident_id']} is not drawn as a pin"
     m.page.wait_for_function("() => !window.mapper.engine.busy()")
+    # Pins that the cluster engine spreads out may still be moving when reveal() calls back:
+    # measure the pin again once it has stood still for two animation frames.
+    centre = m.eval(
+        f"""() => new Promise(done => {{
+            const rec = window.mapper.layers.flatMap(l => l.shown)
+                .find(r => window.mapper.props(r).id === {json.dumps(props["incident_id"])});
+            const at = () => {{
+                const box = rec.marker.getElement().getBoundingClientRect();
+                return [box.x + box.width / 2, box.y + box.height / 2];
+            }};
+            let last = at(), still = 0;
+            const step = () => {{
+                const now = at();
+                still = now[0] === last[0] && now[1] === last[1] ? still + 1 : 0;
+                last = now;
+                if (still >= 2) done(now); else requestAnimationFrame(step);
+            }};
+            requestAnimationFrame(step);
+        }})"""
+    )
     pin_here = f"document.elementFromPoint({centre[0]}, {centre[1]}).closest('.mapper-pin')"
     assert m.eval(f"{pin_here} !== null"), "the pin is hidden under something else"
     m.page.mouse.click(*centre)
