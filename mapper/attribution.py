@@ -62,7 +62,15 @@ DATA_SOURCES: tuple[DataSource, ...] = (
         "https://github.com/dr5hn/countries-states-cities-database",
         "ODbL 1.0",
         "https://opendatacommons.org/licenses/odbl/1-0/",
-        "first-level divisions and country points (via countrystatecity-countries)",
+        "first-level divisions, country points, villages and districts "
+        "(via countrystatecity-countries)",
+    ),
+    DataSource(
+        "airportsdata (with data of the mwgg/Airports project)",
+        "https://github.com/mborsetti/airportsdata",
+        "MIT",
+        "https://github.com/mborsetti/airportsdata/blob/main/LICENSE",
+        "airports and air bases (via airportsdata)",
     ),
     DataSource(
         "Debian iso-codes",
