@@ -200,7 +200,7 @@ def _single(field: str, verbs: str, keywords: str) -> FactRule:
 # '<numbers> <noun phrase> <aux> <verb>': "3 soldiers and 2 civilians were killed". Tried anchored
 # at each number, one regex for all facts; the named group that matched is the fact.
 _SUBJECT_VERBS = {
-    "killed": rf"{_KILL_INTRANS}|{_KILL_TRANS}",
+    "killed": rf"{_KILL_INTRANS}|{_KILL_TRANS}|fatal",  # "12 were fatal"
     "injured": _INJ_INTRANS,
     "missing": r"missing|unaccounted\s+for",
     "displaced": (
@@ -218,6 +218,10 @@ _SUBJECT_VERBS = {
     "evacuated": (
         r"evacuated|evacuees|ordered\s+to\s+evacuate|ordered\s+out"
         r"|under\s+(?:a\s+)?(?:mandatory\s+)?evacuation\s+orders?"
+        r"|(?:moved|taken|brought|relocated)\s+to\s+(?:evacuation\s+(?:centres?|centers?|sites?)"
+        r"|(?:temporary\s+|emergency\s+)?shelters|safer\s+ground|higher\s+ground)"
+        r"|(?:sought|seeking|took|taking|found)\s+shelter\s+in\s+(?:\w+\s+)?(?:evacuation\s+)?"
+        r"(?:centres?|centers?|shelters|sites|camps)"
     ),
     "trapped": r"trapped|buried\s+alive|stranded",
     "rescued": r"rescued|pulled\s+alive|saved|brought\s+to\s+safety",
@@ -320,6 +324,13 @@ _EXTRA_RULES: tuple[FactRule, ...] = (
         "fatal died dead succumb",
         anchor="number",
     ),
+    _rule(
+        "killed",
+        rf"\bof\s+(?:which|whom|them|these)\s+(?:{QUAL})(?P<n>{NUMBER})\s+(?:(?:were|was|have\s+been"
+        r"|had\s+been|proved|later)\s+)?(?:fatal|died|dead|succumbed)\b",
+        "fatal died dead succumb",
+    ),
+    _rule("killed", rf"\b(?P<n>{NUMBER})\s+fatal\s+cases\b", "fatal", anchor="number"),
     _rule(
         "killed",
         r"\b(?:mourn\w*|tributes?|funerals?|memorials?|vigils?|burials?|buried|laid\s+to\s+rest"

@@ -89,6 +89,13 @@ COUNTS: list[tuple[str, dict[str, float]]] = [
     ("Evacuation orders were issued for 30,000 residents.", {"evacuated": 30000}),
     ("About 9,000 residents are under mandatory evacuation orders.", {"evacuated": 9000}),
     ("The fighting forced 20,000 from their homes.", {"displaced": 20000}),
+    # bulletin phrasings of deaths among cases
+    ("Of the 120 cases reported this year, 12 were fatal.", {"killed": 12}),
+    ("Since January 120 cases have been reported, of which 12 were fatal.", {"killed": 12}),
+    ("There have been 14 fatal cases in the district.", {"killed": 14}),
+    # shelter
+    ("Some 3,400 people were moved to evacuation centres.", {"evacuated": 3400}),
+    ("Over 5,000 people sought shelter in evacuation centres.", {"evacuated": 5000}),
     # leaving home
     ("Nearly 3,000 residents had to leave their homes.", {"displaced": 3000}),
     ("Some 800 families were forced from their homes.", {"displaced": 800}),
