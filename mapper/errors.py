@@ -8,6 +8,23 @@ full, read-only, permissions), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM
 
 from __future__ import annotations
 
+import re
+
+# Characters a one-line message must not carry raw: controls, line separators, lone surrogates.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(value: str, limit: int = 200) -> str:
+    """A value made safe for a one-line message: control characters escaped, length capped."""
+    if len(value) > limit:
+        value = value[:limit] + "..."
+    return _UNPRINTABLE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        value,
+    )
+
 
 class MapperError(Exception):
     """Root of mapper's own errors."""

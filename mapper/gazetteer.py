@@ -135,6 +135,7 @@ class Gazetteer:
     capitals: frozenset[int] = frozenset()  # entries of national capitals
     acronyms: frozenset[str] = frozenset()  # names written in capitals: "US", "UAE", "DPRK"
     country_tlds: dict[str, str] = field(default_factory=dict)  # ".uk" -> "GB"
+    continents: dict[str, str] = field(default_factory=dict)  # ISO2 -> GeoNames "AF", "EU" ...
     sources: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -207,6 +208,17 @@ class Gazetteer:
         return outer != inner and place_contains(
             self.place(outer), self.place(inner), admin1_parents=self.admin1_parents
         )
+
+    def largest_cities(self) -> dict[str, int]:
+        """Name key -> the most populous city of that name (for tables that name a city)."""
+        largest: dict[str, int] = {}
+        for entry, kind in enumerate(self.kinds):
+            if kind == "city":
+                key = name_key(self.names[entry])
+                best = largest.get(key)
+                if best is None or self.populations[entry] > self.populations[best]:
+                    largest[key] = entry
+        return largest
 
     def lookup(self, name: str) -> tuple[int, ...]:
         """Entries whose name or alternate name matches (case- and accent-insensitive)."""

@@ -57,7 +57,7 @@ def add_airports(gazetteer: Gazetteer, names: dict[int, set[str]]) -> int:
         and row["lon"]
     ]
     kept.sort(key=lambda r: r["icao"])
-    largest = _largest_cities(gazetteer)
+    largest = gazetteer.largest_cities()
     city_airports: dict[str, int] = defaultdict(int)
     for row in kept:
         city_airports[name_key(row["city"])] += 1
@@ -106,17 +106,6 @@ def _variants(row: dict[str, str], only_one_in_city: bool) -> set[str]:
     if city and only_one_in_city:
         found.update((f"{city} Airport", f"{city} International Airport"))
     return found
-
-
-def _largest_cities(gazetteer: Gazetteer) -> dict[str, int]:
-    largest: dict[str, int] = {}
-    for entry, kind in enumerate(gazetteer.kinds):
-        if kind == "city":
-            key = name_key(gazetteer.names[entry])
-            best = largest.get(key)
-            if best is None or gazetteer.populations[entry] > gazetteer.populations[best]:
-                largest[key] = entry
-    return largest
 
 
 def _city_near(

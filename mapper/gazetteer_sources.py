@@ -76,6 +76,8 @@ def add_countries(gazetteer: Gazetteer, names: Names) -> None:
     import pycountry  # late: only needed while building
 
     for iso2, info in sorted(geonames.items()):
+        if info.get("continentcode"):
+            gazetteer.continents[iso2] = str(info["continentcode"])
         shape = shapes.get(iso2)
         point = _country_point(shape, listed_points.get(iso2))
         if point is None:
@@ -257,13 +259,7 @@ def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:
         for i in range(len(gazetteer))
         if gazetteer.place_ids[i].startswith("region:")
     }
-    largest_city: dict[str, int] = {}
-    for entry, kind in enumerate(gazetteer.kinds):
-        if kind == "city":
-            key = name_key(gazetteer.names[entry])
-            best = largest_city.get(key)
-            if best is None or gazetteer.populations[entry] > gazetteer.populations[best]:
-                largest_city[key] = entry
+    largest_city = gazetteer.largest_cities()
     unresolved = defaultdict(list)
     for row in read_table("demonyms.tsv"):
         target = row["target"]

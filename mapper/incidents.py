@@ -70,7 +70,7 @@ class Report:
 
     @property
     def date_key(self) -> tuple[str, int]:
-        # An undated article is taken as of the run that read it: later than any dated one.
+        # An undated article sorts after dated ones (as of the run that read it).
         return (self.article.date or UNDATED, self.batch)
 
 
@@ -146,14 +146,19 @@ def same_event(anchor: Anchor, report: Report, config: IncidentsConfig) -> bool:
         return False
     # Two magnitudes tell quakes apart, or together: agencies round to a tenth, so reports of
     # one quake differ by a few tenths at most; the same figure may place it farther off.
-    reach = 1.0
     magnitude = report.event.facts.magnitude
-    if anchor.magnitude is not None and magnitude is not None:
-        if abs(anchor.magnitude - magnitude) > MAGNITUDE_SPREAD:
-            return False
-        if anchor.magnitude == magnitude:
-            reach = SAME_MAGNITUDE_REACH
+    if anchor.magnitude is None or magnitude is None:
+        reach = 1.0
+    elif abs(anchor.magnitude - magnitude) > MAGNITUDE_SPREAD:
+        return False
+    else:
+        reach = SAME_MAGNITUDE_REACH if anchor.magnitude == magnitude else 1.0
     return places_match(anchor.place, report.place, config, reach=reach)
+
+
+def widest_reach(report: Report) -> float:
+    """The most merge distances ``report`` may match across (what same_event may allow)."""
+    return 1.0 if report.event.facts.magnitude is None else SAME_MAGNITUDE_REACH
 
 
 def places_match(a: Place, b: Place, config: IncidentsConfig, *, reach: float = 1.0) -> bool:
@@ -205,11 +210,9 @@ def _orderable(a: tuple[str, int] | None, b: tuple[str, int]) -> bool:
     """Whether two reports' (date, batch) keys tell which is later."""
     if a is None or a == b:
         return False
-    dated_a, dated_b = a[0] != UNDATED, b[0] != UNDATED
-    if dated_a and dated_b:
-        return True
-    # Two undated articles of different runs: the later run read the later one.
-    return not dated_a and not dated_b
+    # Both dated, or both undated and read by different runs (the later run read the later
+    # one); an undated article beside a dated one cannot be placed before or after it.
+    return (a[0] == UNDATED) == (b[0] == UNDATED)
 
 
 def incident_from_reports(incident_id: str, reports: Sequence[Report], policy: str) -> Incident:

@@ -35,7 +35,7 @@ from typing import Any, BinaryIO, TextIO
 
 from mapper.bounds import DATE_MAX, DATE_MIN
 from mapper.config import IngestConfig
-from mapper.errors import InputError
+from mapper.errors import InputError, printable
 from mapper.models import Article
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,6 @@ _ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?", re.ASCII | re.DOTALL)
 
 
@@ -92,18 +91,6 @@ def content_id(text: str, title: str = "", url: str | None = None) -> str:
     """A stable id from an article's content: the same article always gets the same id."""
     blob = json.dumps([url or "", title, text], ensure_ascii=False, separators=(",", ":"))
     return "h" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:15]
-
-
-def printable(value: str, limit: int = 200) -> str:
-    """A value made safe for a one-line message: control characters escaped, length capped."""
-    if len(value) > limit:
-        value = value[:limit] + "..."
-    return _UNPRINTABLE.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
-        ),
-        value,
-    )
 
 
 def _where(path: Path) -> str:

@@ -27,9 +27,14 @@ from typing import Any, Protocol
 
 from mapper.bounds import clean_date, clean_facts
 from mapper.config import IncidentsConfig
-from mapper.errors import StoreBusyError, StoreError, StoreUnusableError, WriteError
+from mapper.errors import (
+    StoreBusyError,
+    StoreError,
+    StoreUnusableError,
+    WriteError,
+    printable,
+)
 from mapper.incidents import (
-    SAME_MAGNITUDE_REACH,
     UNDATED,
     Anchor,
     Report,
@@ -39,8 +44,8 @@ from mapper.incidents import (
     incident_from_reports,
     match,
     report_for,
+    widest_reach,
 )
-from mapper.ingest import printable
 from mapper.models import (
     Article,
     Event,
@@ -992,15 +997,15 @@ class Batch:
             # Dated reports meet incidents of nearby dates, or undated ones of their own batch;
             # an undated report meets any incident of its own batch (the batch's date stands in).
             window = date_window(report, config)
-            dates = "(i.date BETWEEN ? AND ? OR (i.date IS NULL AND a.first_run = ?))"
-            date_args: tuple[Any, ...] = (*window, report.batch) if window else (report.batch,)
             if window is None:
-                dates = "a.first_run = ?"
+                dates, date_args = "a.first_run = ?", (report.batch,)
+            else:
+                dates = "(i.date BETWEEN ? AND ? OR (i.date IS NULL AND a.first_run = ?))"
+                date_args = (*window, report.batch)
             # The latitude test is a necessary condition of nearness (a degree of latitude is
             # at least 111 km of great circle), the country test of containment; together they
             # spare Python most rows.
             place = report.place
-            reach = 1.0 if report.event.facts.magnitude is None else SAME_MAGNITUDE_REACH
             rows = self.db.execute(
                 "SELECT i.incident_id, i.category, i.date, i.place_id, i.lat, i.lon, "
                 "i.extent_km, p.data, a.first_run, json_extract(e.data, '$.facts.magnitude') "
@@ -1015,7 +1020,7 @@ class Batch:
                     *date_args,
                     place.place_id,
                     place.lat,
-                    config.merge_distance_km * reach,
+                    config.merge_distance_km * widest_reach(report),
                     place.extent_km,
                     place.country or "",
                 ),

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 
 from mapper.cli import main
 from mapper.config import IngestConfig
-from mapper.errors import InputError
-from mapper.ingest import IngestReport, _clean_text, printable, read_articles
+from mapper.errors import InputError, printable
+from mapper.ingest import IngestReport, _clean_text, read_articles
 from mapper.models import Article
 
 CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"

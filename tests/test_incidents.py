@@ -99,7 +99,7 @@ def test_incidents_undated_reports_of_one_batch_merge_with_the_later_toll():
     assert incident.facts.killed == 126 and len(incident.sources) == 2
 
 
-def test_incidents_undated_report_joins_a_dated_one_and_counts_as_later():
+def test_incidents_undated_report_joins_a_dated_one_of_its_batch():
     [incident] = build(
         report("a", "2025-01-07", "earthquake", TIBET, killed=95),
         report("b", None, "earthquake", TINGRI, killed=126),

