@@ -197,8 +197,10 @@
   // then the key to the symbols. Below 600 px it collapses into one toggle button.
   function layersAndLegend(map, data, ctx, narrow) {
     var el = ctx.el, add = ctx.add;
+    // Not Leaflet's collapsed mode, which opens on hover: phones have none, and a pointer
+    // that crosses the toggle should not cover the map.
     var control = L.control.layers(ctx.baseLayers, ctx.overlays, {
-      collapsed: narrow, position: "topright",
+      collapsed: false, position: "topright",
     }).addTo(map);
     var box = control.getContainer();
     box.id = "mapper-legend";
@@ -218,7 +220,9 @@
       add(item, k[1]);
     });
     if (narrow) {
-      // Leaflet opens it on a tap of the toggle and closes it on a tap on the map; and here.
+      // A tap on the toggle opens it (Leaflet's handler); the map or the close button closes.
+      control.collapse();
+      map.on("click", function () { control.collapse(); });
       var close = section.insertBefore(el("button", "mapper-close", "\u00d7"), section.firstChild);
       close.type = "button";
       close.setAttribute("aria-label", "Close layers and legend");
@@ -271,7 +275,9 @@
     document.body.classList.toggle("mapper-narrow", narrow);
     var layers = layersAndLegend(map, data, ctx, narrow);
     if (window.mapperUi.incidentList) {
-      window.mapperUi.incidentList(map, ctx, function (rec) { showRecord(map, ctx, rec); });
+      // On a phone under the search box: beside the title it would overlap it.
+      window.mapperUi.incidentList(map, ctx, function (rec) { showRecord(map, ctx, rec); },
+        narrow ? "topleft" : "topright");
     }
     L.control.scale({ position: "bottomleft" }).addTo(map);
     var time = timeFilter(map, ctx, narrow);

@@ -1,6 +1,6 @@
 /* mapper's incident list: the incidents the map shows, most severe first, then newest.
  *
- * Loaded before controls.js, which calls window.mapperUi.incidentList(map, ctx, show). The
+ * Loaded before controls.js, which calls window.mapperUi.incidentList(map, ctx, show, position). The
  * list is collapsed until opened and built only then (titles are details, which a compact map
  * unpacks after its first draw). It follows the map: rows of hidden categories and of dates
  * outside the time filter leave the list; a click on a row opens that incident's popup.
@@ -20,7 +20,7 @@
     return a.i - b.i;
   }
 
-  function incidentList(map, ctx, show) {
+  function incidentList(map, ctx, show, position) {
     var el = ctx.el, add = ctx.add;
     var sorted = null;  // every record, in list order: sorted once, at the first opening
     var box = null, body = null;
@@ -69,7 +69,7 @@
 
     var count = null;
     var Ctl = L.Control.extend({
-      options: { position: "topright" },
+      options: { position: position || "topright" },
       onAdd: function () {
         var div = L.DomUtil.create("div", "leaflet-control mapper-panel mapper-list");
         div.id = "mapper-list";

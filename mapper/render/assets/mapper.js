@@ -94,6 +94,7 @@
 
     var map = L.map(mapDiv, {
       maxZoom: data.maxZoom, minZoom: 1, zoomControl: false, worldCopyJump: true,
+      zoomSnap: state.bbox ? 0 : 1,  // a bounding box is shown exactly
     });
     map.createPane("mapper-basemap").style.zIndex = 150;
     map.createPane("mapper-flows").style.zIndex = 450;
@@ -417,8 +418,11 @@
     var padX = Math.min(260, size.x * 0.2), padY = Math.min(120, size.y * 0.2);
     if (ui.time && state.from !== null) ui.time.set(state.from, state.to, state.undated);
     else if (ui.time && state.undated !== null) ui.time.set(ui.time.lo, ui.time.hi, state.undated);
-    if (state.bbox) map.fitBounds(state.bbox);
-    else if (state.view) map.setView([state.view.lat, state.view.lon], state.view.zoom);
+    if (state.bbox) {
+      map.fitBounds(state.bbox);
+      // A screenshot's window may be sized after the page loads: fit the box again then.
+      map.on("resize", function () { map.fitBounds(state.bbox, { animate: false }); });
+    } else if (state.view) map.setView([state.view.lat, state.view.lon], state.view.zoom);
     else if (bounds) {
       map.fitBounds(bounds, {
         paddingTopLeft: [padX, 40], paddingBottomRight: [padX, padY], maxZoom: 7,

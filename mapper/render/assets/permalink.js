@@ -56,8 +56,9 @@
           var w = +m[1], s = +m[2], e = +m[3], n = +m[4];
           if (w < e && s < n && s >= -90 && n <= 90) state.bbox = [[s, w], [n, e]];
         } else if (key === "c") {
-          state.cats = value ? value.split(",").filter(function (id) { return ID_RE.test(id); })
-            : [];
+          // Empty: no category; a list without one valid id is ignored.
+          var ids = value.split(",").filter(function (id) { return ID_RE.test(id); });
+          if (!value || ids.length) state.cats = value ? ids : [];
         } else if (key === "d" && (m = DAYS_RE.exec(value))) {
           var a = dayOf(m[1]), b = dayOf(m[2]);
           if (a !== null && b !== null && a <= b) {
