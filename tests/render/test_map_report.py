@@ -237,6 +237,12 @@ def test_embed_legend_is_not_clipped_at_960x600(open_map, tmp_path):
     )
     lists = m.page.locator("#mapper-list").bounding_box()
     assert lists["y"] + lists["height"] <= 600
+    # The credits wrap to two lines here: they stay clear of the date panel and the scale.
+    credits = m.page.locator(".leaflet-control-attribution").bounding_box()
+    for selector in ("#mapper-time", ".leaflet-control-scale"):
+        panel = m.page.locator(selector).bounding_box()
+        assert panel["y"] + panel["height"] <= credits["y"] + 0.5, selector
+    assert m.eval(OVERLAPS) == []
     shot(m, "embed-960x600")
     clean(m)
 
@@ -267,6 +273,10 @@ def test_print_hides_controls_and_keeps_title_legend_and_credits(open_map, repor
     ).uncheck()
     m.page.emulate_media(media="print")
     assert "Wildfires" not in m.page.locator("#mapper-legend").inner_text()
+    assert m.eval(OVERLAPS) == []
+    legend = m.page.locator("#mapper-legend").bounding_box()
+    credits = m.page.locator(".leaflet-control-attribution").bounding_box()
+    assert legend["y"] + legend["height"] <= credits["y"] and legend["y"] >= 0
     shot(m, f"print-{size[0]}")
     pdf = m.page.pdf(width=f"{size[0]}px", height=f"{size[1]}px")
     assert pdf.startswith(b"%PDF")
@@ -563,3 +573,21 @@ def test_permalink_keeps_view_and_filters(open_map, report_file, size):
     assert shown(again, "earthquake") == 1 and shown(again, "protest_unrest") == 2
     clean(m)
     clean(again)
+
+
+@browser_test
+def test_compact_map_lists_after_unpacking_details(open_map, tmp_path):
+    # Above render.cluster_threshold titles arrive gzipped after the first draw.
+    config = RenderConfig(cluster_threshold=2, subtitle="compact")
+    out = render_map(_incidents(), _taxonomy(), config, tmp_path / "compact.html")
+    m = open_map(out, *DESKTOP)
+    assert m.eval("JSON.parse(document.getElementById('mapper-data').textContent).compact")
+    m.page.locator("#mapper-list summary").click()
+    rows = m.page.locator("#mapper-list .mapper-list-title")
+    rows.first.wait_for()
+    assert rows.all_inner_texts() == LIST_ORDER
+    m.page.locator("#mapper-list button", has_text="Wildfire near Lima").click()
+    m.page.locator(POPUP).wait_for()
+    assert "Wildfire near Lima" in m.page.locator(POPUP).inner_text()
+    assert m.page.locator(".mapper-timeline rect").count() == 51
+    clean(m)

@@ -281,14 +281,19 @@
     }
     L.control.scale({ position: "bottomleft" }).addTo(map);
     var time = timeFilter(map, ctx, narrow);
-    // A narrow map's credits wrap to several lines across the bottom: keep the date panel
-    // above them rather than under them.
+    // Credits that wrap across the bottom of a small map would cover the date panel and the
+    // scale: lift those above them.
     var lift = function () {
       var credits = map.attributionControl.getContainer();
       var corner = map.getContainer().querySelector(".leaflet-bottom.leaflet-left");
-      if (corner) corner.style.bottom = narrow ? credits.offsetHeight + "px" : "";
+      if (!corner) return;
+      corner.style.bottom = "";
+      var under = credits.getBoundingClientRect().left < corner.getBoundingClientRect().right + 10;
+      corner.style.bottom = narrow || under ? credits.offsetHeight + "px" : "";
     };
     map.on("resize baselayerchange", lift);
+    var box = map.getContainer().querySelector(".mapper-time-box");
+    if (box) box.addEventListener("toggle", lift);
     lift();
     return { time: time, layers: layers, narrow: narrow };
   };
