@@ -209,15 +209,22 @@ def test_embed_snippet_fills_its_container_at_a_fixed_ratio(browser, tmp_path, w
 
     context.route("**/*", route)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.goto(host.as_uri())
     frame = page.frame_locator("iframe")
     frame.locator("body[data-mapper-ready='1']").wait_for()
+    # The sandboxed frame has no origin: moving the map still works (the hash may not follow).
+    page.frames[1].evaluate("void window.mapper.map.setZoom(3, {animate: false})")
+    page.wait_for_timeout(300)
+    assert page.frames[1].evaluate("window.mapper.map.getZoom()") == 3
     box = page.locator("iframe").bounding_box()
     assert box["width"] == width
     assert abs(box["height"] - width * 600 / 960) <= 1
     inner = frame.locator("#mapper-map").bounding_box()
     assert (inner["width"], inner["height"]) == (box["width"], pytest.approx(box["height"], abs=1))
-    assert outside == []
+    assert outside == [] and errors == []
     context.close()
 
 
