@@ -172,6 +172,7 @@ def build_html(
         "categories": categories,
         "factLabels": FACT_LABELS,
         "tiles": _tile_layers(config.online_tiles, config.tile_keys) if online else [],
+        # The embed's design size: the page fills its frame; the snippet keeps this ratio.
         "size": [config.embed_width, config.embed_height] if embed else None,
         "places": body["places"],
         "layers": body["layers"],

@@ -480,6 +480,21 @@ def test_incident_list_is_sorted_and_follows_the_map(open_map, report_file, size
     })()"""
     )
     m.page.wait_for_function("() => document.querySelectorAll('.mapper-list-title').length === 4")
+    # Closed, the list still counts what the map shows.
+    m.page.locator("#mapper-list summary").click()
+    m.eval(
+        """(() => {
+        const undated = document.querySelector('#mapper-time input[type=checkbox]');
+        undated.click();
+    })()"""
+    )
+    m.page.wait_for_function(
+        "() => document.querySelector('#mapper-list summary').textContent.includes('(3)')"
+    )
+    m.page.locator("#mapper-list summary").click()
+    m.page.wait_for_function("() => document.querySelectorAll('.mapper-list-title').length === 3")
+    m.eval("document.querySelector('#mapper-time input[type=checkbox]').click()")
+    m.page.wait_for_function("() => document.querySelectorAll('.mapper-list-title').length === 4")
     assert rows.all_inner_texts() == [
         "Missile strike on Kyiv",
         "Clashes near Kharkiv",

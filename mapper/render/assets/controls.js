@@ -195,7 +195,7 @@
 
   // The layer control is the legend too: each category once, with its icon, colour and count,
   // then the key to the symbols. Below 600 px it collapses into one toggle button.
-  function layersAndLegend(map, data, ctx, narrow) {
+  function layersAndLegend(map, ctx, narrow) {
     var el = ctx.el, add = ctx.add;
     // Not Leaflet's collapsed mode, which opens on hover: phones have none, and a pointer
     // that crosses the toggle should not cover the map.
@@ -273,7 +273,7 @@
     // Narrow maps (phones, small embeds) fold the bulky panels away.
     var narrow = map.getSize().x < 600;
     document.body.classList.toggle("mapper-narrow", narrow);
-    var layers = layersAndLegend(map, data, ctx, narrow);
+    var layers = layersAndLegend(map, ctx, narrow);
     if (window.mapperUi.incidentList) {
       // On a phone under the search box: beside the title it would overlap it.
       window.mapperUi.incidentList(map, ctx, function (rec) { showRecord(map, ctx, rec); },

@@ -50,8 +50,20 @@
       return item;
     }
 
+    function shownCount() {
+      var n = 0;
+      ctx.layers.forEach(function (layer) {
+        if (map.hasLayer(layer)) n += layer.visible().length;
+      });
+      return n;
+    }
+
     function draw() {
-      if (!box.open) return;
+      // Closed, only the count follows the map.
+      if (!box.open) {
+        count.textContent = " (" + shownCount() + ")";
+        return;
+      }
       ctx.loadDetails().then(function () {
         if (!sorted) sorted = ctx.records.slice().sort(byImportance);
         var rows = visible();
