@@ -409,6 +409,19 @@ def extract(
     _jsonl_command(input_path, out_path, _load(config_path, overrides), extract_file)
 
 
+def _bbox_option(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[float, float, float, float] | None:
+    from mapper.render.png import parse_bbox
+
+    if value is None:
+        return None
+    try:
+        return parse_bbox(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.option(
     "--input",
@@ -439,7 +452,16 @@ def extract(
     "png_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write a static PNG image (needs Chromium).",
+    help="Also write a static PNG image of the map without controls (needs Chromium).",
+)
+@click.option("--width", type=click.IntRange(1, 10_000), default=None, help="PNG width (px).")
+@click.option("--height", type=click.IntRange(1, 10_000), default=None, help="PNG height (px).")
+@click.option(
+    "--bbox",
+    callback=_bbox_option,
+    default=None,
+    metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+    help="Area the PNG shows (default: every incident).",
 )
 @_config_options
 @_handle_errors
@@ -449,6 +471,9 @@ def render(
     online: bool,
     embed: bool,
     png_path: Path | None,
+    width: int | None,
+    height: int | None,
+    bbox: tuple[float, float, float, float] | None,
     config_path: Path | None,
     overrides: tuple[str, ...],
 ) -> None:
@@ -457,12 +482,22 @@ def render(
     \b
     Example:
       mapper render --input output/incidents.geojson --out report/map.html --embed
+      mapper render --png map.png --width 1200 --height 800 --bbox 22,44,41,53
     """
     from mapper.render_command import render_from_geojson
 
+    if png_path is None and (width or height or bbox):
+        raise click.UsageError("--width, --height and --bbox go with --png")
     config = _load(config_path, overrides)
     for path in render_from_geojson(
-        config, input_path, out_path, online=online, embed=embed, png_path=png_path
+        config,
+        input_path,
+        out_path,
+        online=online,
+        embed=embed,
+        png_path=png_path,
+        png_size=(width, height),
+        bbox=bbox,
     ):
         click.echo(f"wrote {path}")
 

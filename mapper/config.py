@@ -114,6 +114,10 @@ class IncidentsConfig:
 class RenderConfig:
     # Title shown on the map.
     title: str = "mapper: incident map"
+    # A line under the title (what the map covers, for whom); "" = none.
+    subtitle: str = ""
+    # Where the data comes from, shown under the title and printed ("" = no source line).
+    source: str = ""
     # Add online tile layers (OpenStreetMap, CartoDB) besides the offline basemap.
     online: bool = False
     # Markers cluster in the browser either way. Above this many incidents the map is compact:

@@ -17,11 +17,15 @@ def render_from_geojson(
     online: bool = False,
     embed: bool = False,
     png_path: Path | None = None,
+    png_size: tuple[int | None, int | None] = (None, None),
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> list[Path]:
     """Render the map (and optionally the embed snippet and a PNG); returns the paths written.
 
-    With ``embed`` the map has the fixed size ``render.embed_width`` x ``embed_height``, the
-    ``.iframe.html`` snippet beside it uses the same size and title, and so does the PNG.
+    With ``embed`` the map fills the responsive ``.iframe.html`` snippet written beside it,
+    whose aspect ratio is ``render.embed_width`` x ``embed_height``; the PNG is that size
+    unless ``png_size`` (width, height; None keeps the default) says otherwise. The PNG has
+    no controls and shows ``bbox`` (minlon, minlat, maxlon, maxlat) when given.
     """
     from mapper.render.data import date_span
     from mapper.render.map import MapSummary, render_map, render_png, write_iframe_snippet
@@ -54,5 +58,6 @@ def render_from_geojson(
         written.append(write_iframe_snippet(out_path, config=config.render))
     if png_path is not None:
         size = (config.render.embed_width, config.render.embed_height) if embed else (1280, 800)
-        written.append(render_png(out_path, png_path, width=size[0], height=size[1]))
+        width, height = (given or default for given, default in zip(png_size, size, strict=True))
+        written.append(render_png(out_path, png_path, width=width, height=height, bbox=bbox))
     return written

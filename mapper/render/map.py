@@ -41,7 +41,7 @@ from mapper.render.data import (
 )
 from mapper.render.png import render_png
 
-__all__ = ["MapSummary", "render_map", "render_png", "write_iframe_snippet"]
+__all__ = ["MapSummary", "data_as_of", "render_map", "render_png", "write_iframe_snippet"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,25 @@ class MapSummary:
     date_from: str | None = None
     date_to: str | None = None
     generated: str | None = None  # None: no timestamp on the map
+    # "Data as of": the newest article date; None takes it from the incidents' sources.
+    data_as_of: str | None = None
+
+
+def data_as_of(incidents: Sequence[Incident]) -> str | None:
+    """The newest article date among the incidents' sources (else their last-seen or own dates).
+
+    Taken from the data, never from the clock, so a rerun writes the same bytes.
+    """
+    newest: str | None = None
+    for incident in incidents:
+        dates = [s.date for s in incident.sources if s.date]
+        if not dates:
+            dates = [d for d in (incident.last_seen, incident.date) if d]
+        for value in dates:
+            day = value[:10]
+            if newest is None or day > newest:
+                newest = day
+    return newest
 
 
 def _summary(incidents: Sequence[Incident], summary: MapSummary | None) -> dict[str, Any]:
@@ -71,6 +90,7 @@ def _summary(incidents: Sequence[Incident], summary: MapSummary | None) -> dict[
         "incidents": summary.incidents,
         "from": summary.date_from,
         "to": summary.date_to,
+        "asOf": summary.data_as_of or data_as_of(incidents),
         "generated": summary.generated,
     }
 
@@ -141,6 +161,8 @@ def build_html(
     categories, body, details = build_layers(incidents, taxonomy, compact=compact)
     data: dict[str, Any] = {
         "title": config.title,
+        "subtitle": config.subtitle,
+        "source": config.source,
         "attribution": map_credits(DATA_SOURCES),
         "summary": _summary(incidents, summary),
         "compact": compact,
@@ -150,6 +172,7 @@ def build_html(
         "categories": categories,
         "factLabels": FACT_LABELS,
         "tiles": _tile_layers(config.online_tiles, config.tile_keys) if online else [],
+        # The embed's design size: the page fills its frame; the snippet keeps this ratio.
         "size": [config.embed_width, config.embed_height] if embed else None,
         "places": body["places"],
         "layers": body["layers"],
@@ -157,7 +180,16 @@ def build_html(
     if not compact:
         data["details"] = details
     libs = library_assets()
-    own = ("popups.js", "controls.js", "cluster.js", "areas.js", "mapper.js")
+    own = (
+        "popups.js",
+        "timeline.js",
+        "list.js",
+        "permalink.js",
+        "controls.js",
+        "cluster.js",
+        "areas.js",
+        "mapper.js",
+    )
     scripts = [*libs.scripts, *(own_asset(name) for name in own)]
     styles = [*libs.styles, own_asset("mapper.css")]
     page = template("map.html")
@@ -198,8 +230,9 @@ def render_map(
         summary: Counts for the summary panel; computed from ``incidents`` (without a
             timestamp) when None.
         online: Add online tile layers; None means ``config.online``.
-        embed: Write a fixed-size variant (``config.embed_width`` x ``embed_height``) for
-            reports; see :func:`write_iframe_snippet`.
+        embed: Write the variant for reports, which fills the frame that embeds it; see
+            :func:`write_iframe_snippet` (``config.embed_width`` x ``embed_height`` give the
+            aspect ratio and the PNG size).
 
     Returns:
         ``out_path``.
@@ -217,13 +250,32 @@ def render_map(
     return out_path
 
 
+def iframe_snippet(src: str, config: RenderConfig) -> str:
+    """The embed code: an iframe that fills its container's width at the map's aspect ratio.
+
+    The wrapper keeps ``embed_width`` : ``embed_height`` with ``aspect-ratio`` (and the
+    padding-top trick for browsers without it), so the map is responsive in any page.
+    """
+    width, height = int(config.embed_width), int(config.embed_height)
+    ratio = f"{100 * height / width:.4f}".rstrip("0").rstrip(".")
+    return (
+        f'<div class="mapper-embed-frame" style="position:relative;width:100%;height:0;'
+        f'padding-top:{ratio}%">'
+        f'<iframe src="{html_attr(src)}" title="{html_attr(config.title)}" '
+        f'width="{width}" height="{height}" '
+        'style="position:absolute;top:0;left:0;width:100%;height:100%;border:0" loading="lazy" '
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" allow="fullscreen">'
+        "</iframe></div>\n"
+    )
+
+
 def write_iframe_snippet(
     map_path: Path,
     snippet_path: Path | None = None,
     *,
     config: RenderConfig | None = None,
 ) -> Path:
-    """Write an ``<iframe>`` snippet that embeds the map (path relative to the snippet).
+    """Write the responsive ``<iframe>`` snippet that embeds the map (path relative to it).
 
     ``snippet_path`` defaults to ``incident_map.iframe.html`` for ``incident_map.html``.
     """
@@ -232,12 +284,7 @@ def write_iframe_snippet(
     if snippet_path is None:
         snippet_path = map_path.with_name(map_path.name.removesuffix(".html") + ".iframe.html")
     src = os.path.relpath(map_path, Path(snippet_path).parent).replace(os.sep, "/")
-    snippet = (
-        f'<iframe src="{html_attr(src)}" title="{html_attr(config.title)}" '
-        f'width="{int(config.embed_width)}" height="{int(config.embed_height)}" '
-        'style="border:0" loading="lazy" sandbox="allow-scripts allow-popups '
-        'allow-popups-to-escape-sandbox" allow="fullscreen"></iframe>\n'
-    )
+    snippet = iframe_snippet(src, config)
     try:
         Path(snippet_path).write_text(snippet, encoding="utf-8")
     except OSError as exc:

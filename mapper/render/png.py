@@ -1,8 +1,14 @@
-"""A static PNG of a map through headless Chromium, for reports that cannot embed HTML."""
+"""A static PNG of a map through headless Chromium, for reports that cannot embed HTML.
+
+The image shows the map alone: the page is opened with ``#bare`` in its URL hash, which hides
+every control but the credits (see ``assets/permalink.js``), and with ``b=W,S,E,N`` when a
+bounding box is asked for.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import subprocess
 import tempfile
@@ -31,6 +37,38 @@ RENDER_BUDGET_MS = 8000
 TIMEOUT_S = 120
 
 
+BBox = tuple[float, float, float, float]
+
+
+def parse_bbox(text: str) -> BBox:
+    """``"minlon,minlat,maxlon,maxlat"`` as four floats, checked.
+
+    Raises:
+        ValueError: Not four numbers, out of range, or a minimum not below its maximum.
+    """
+    parts = [p.strip() for p in str(text).split(",")]
+    if len(parts) != 4:
+        raise ValueError(f"expected minlon,minlat,maxlon,maxlat, got {text!r}")
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"expected four numbers, got {text!r}") from None
+    if not all(math.isfinite(v) for v in (west, south, east, north)):
+        raise ValueError(f"expected finite numbers, got {text!r}")
+    if not (-180 <= west < east <= 180):
+        raise ValueError(f"longitudes must satisfy -180 <= minlon < maxlon <= 180 in {text!r}")
+    if not (-90 <= south < north <= 90):
+        raise ValueError(f"latitudes must satisfy -90 <= minlat < maxlat <= 90 in {text!r}")
+    return west, south, east, north
+
+
+def page_hash(bbox: BBox | None = None) -> str:
+    """The URL fragment that opens a map bare (no controls), fitted to ``bbox`` if given."""
+    if bbox is None:
+        return "#bare"
+    return "#bare&b=" + ",".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in bbox)
+
+
 def find_chromium() -> str | None:
     """Path of the first Chromium-like browser on PATH, or None."""
     for name in CHROMIUM_NAMES:
@@ -40,8 +78,18 @@ def find_chromium() -> str | None:
     return None
 
 
-def render_png(html_path: Path, png_path: Path, *, width: int = 1280, height: int = 800) -> Path:
+def render_png(
+    html_path: Path,
+    png_path: Path,
+    *,
+    width: int = 1280,
+    height: int = 800,
+    bbox: BBox | None = None,
+) -> Path:
     """Screenshot ``html_path`` into ``png_path`` at ``width`` x ``height`` pixels.
+
+    The map is drawn without its controls (the credits stay), showing ``bbox``
+    (minlon, minlat, maxlon, maxlat) when given, else every incident.
 
     Raises:
         RenderError: No Chromium on PATH, or it failed to write the image.
@@ -64,7 +112,7 @@ def render_png(html_path: Path, png_path: Path, *, width: int = 1280, height: in
             f"--window-size={int(width)},{int(height)}",
             f"--virtual-time-budget={RENDER_BUDGET_MS}",
             f"--screenshot={png_path}",
-            html_path.as_uri(),
+            html_path.as_uri() + page_hash(bbox),
         ]
         try:
             result = subprocess.run(

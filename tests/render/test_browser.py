@@ -323,10 +323,11 @@ def test_compact_clusters_split_by_zooming_and_big_stacks_list(open_map, tmp_pat
     clean(m)
 
 
-def test_embed_variant_has_a_fixed_size(open_map, tmp_path):
+def test_embed_variant_fills_its_frame(open_map, tmp_path):
+    # The snippet's wrapper sizes the frame (tests/render/test_map_report.py).
     config = RenderConfig(embed_width=640, embed_height=400)
     out = render_map(_incidents(), _taxonomy(), config, tmp_path / "embed.html", embed=True)
-    m = open_map(out)
+    m = open_map(out, 640, 400)
     box = m.page.locator("#mapper-map").bounding_box()
     assert (box["width"], box["height"]) == (640, 400)
     clean(m)

@@ -128,6 +128,7 @@ def test_summary_without_timestamp_by_default(incidents, taxonomy):
         "incidents": 7,
         "from": "2024-01-15",
         "to": "2024-03-05",
+        "asOf": "2024-03-05",
         "generated": None,
     }
 

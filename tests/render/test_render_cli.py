@@ -27,7 +27,7 @@ def render(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_render_embed_writes_a_fixed_size_map_and_an_iframe_snippet(tmp_path, geojson):
+def test_render_embed_writes_a_map_and_a_responsive_iframe_snippet(tmp_path, geojson):
     out = tmp_path / "report" / "map.html"
     code, output = render(
         "--input", str(geojson), "--out", str(out), "--embed",
@@ -38,7 +38,12 @@ def test_render_embed_writes_a_fixed_size_map_and_an_iframe_snippet(tmp_path, ge
     snippet = out.with_name("map.iframe.html")
     assert f"wrote {out}" in output and f"wrote {snippet}" in output
     text = snippet.read_text(encoding="utf-8")
-    iframe = re.fullmatch(r"<iframe ([^>]*)></iframe>\n", text)
+    # A wrapper that keeps the aspect ratio (450/700) around an iframe filling it.
+    iframe = re.fullmatch(
+        r'<div class="mapper-embed-frame" style="[^"]*padding-top:64.2857%">'
+        r"<iframe ([^>]*)></iframe></div>\n",
+        text,
+    )
     assert iframe, text
     attrs = dict(re.findall(r'(\w+)="([^"]*)"', iframe.group(1)))
     # The snippet sits beside the map, so it refers to it by name; same size and title.

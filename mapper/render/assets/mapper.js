@@ -86,15 +86,15 @@
     var places = data.places;
     var compact = !!data.compact;
     var mapDiv = document.getElementById("mapper-map");
-    if (data.size) {
-      mapDiv.style.width = data.size[0] + "px";
-      mapDiv.style.height = data.size[1] + "px";
-    }
+    // The view and filters from the URL hash (permalink.js); "bare" hides the controls.
+    var state = window.mapperUi.permalink.read();
+    if (state.bare) document.body.classList.add("mapper-bare");
     document.title = data.title || "Incident map";
     categoryStyles(cats);
 
     var map = L.map(mapDiv, {
       maxZoom: data.maxZoom, minZoom: 1, zoomControl: false, worldCopyJump: true,
+      zoomSnap: state.bbox ? 0 : 1,  // a bounding box is shown exactly
     });
     map.createPane("mapper-basemap").style.zIndex = 150;
     map.createPane("mapper-flows").style.zIndex = 450;
@@ -343,7 +343,9 @@
     cats.forEach(function (cat, ci) {
       var layer = new CategoryLayer(cat, records.byCat[ci]);
       layers.push(layer);
-      var name = '<span class="mapper-swatch mapper-c-' + cat.id + '"></span>' +
+      var icon = ICON_RE.test(cat.icon) ? cat.icon : "circle";
+      var name = '<span class="mapper-legend-icon mapper-c-' + cat.id + '">' +
+        '<i class="fa-solid fa-' + icon + '"></i></span>' +
         '<span class="mapper-label">' + asHtml(cat.label) + "</span>" +
         ' <span class="mapper-count">' + cat.count + "</span>";
       overlays[name] = layer;
@@ -391,7 +393,7 @@
       return rec.text;
     }
 
-    window.mapperUi.controls(map, data, {
+    var ui = window.mapperUi.controls(map, data, {
       el: el, add: add, isoDay: isoDay, records: records.all, layers: layers, cats: cats,
       places: places, filter: filter, applyFilter: applyFilter, openAt: openAt,
       reveal: engine.reveal, loadDetails: loadDetails, props: props, searchText: searchText,
@@ -414,7 +416,14 @@
     // Keep incidents clear of the panels at the corners, within reason on small maps.
     var size = map.getSize();
     var padX = Math.min(260, size.x * 0.2), padY = Math.min(120, size.y * 0.2);
-    if (bounds) {
+    if (ui.time && state.from !== null) ui.time.set(state.from, state.to, state.undated);
+    else if (ui.time && state.undated !== null) ui.time.set(ui.time.lo, ui.time.hi, state.undated);
+    if (state.bbox) {
+      map.fitBounds(state.bbox);
+      // A screenshot's window may be sized after the page loads: fit the box again then.
+      map.on("resize", function () { map.fitBounds(state.bbox, { animate: false }); });
+    } else if (state.view) map.setView([state.view.lat, state.view.lon], state.view.zoom);
+    else if (bounds) {
       map.fitBounds(bounds, {
         paddingTopLeft: [padX, 40], paddingBottomRight: [padX, padY], maxZoom: 7,
       });
@@ -424,7 +433,9 @@
     timings.records = performance.now();
     // Clustered in one batch: one pass over all markers rather than one per category.
     engine.batch(function () {
-      layers.forEach(function (layer) { map.addLayer(layer); });
+      layers.forEach(function (layer) {
+        if (!state.cats || state.cats.indexOf(layer.cat.id) >= 0) map.addLayer(layer);
+      });
     });
     timings.clustered = performance.now();
 
@@ -439,6 +450,7 @@
         timings.ready = performance.now();
         window.mapper.ready = true;
         document.body.setAttribute("data-mapper-ready", "1");
+        window.mapperUi.permalink.watch(map, { layers: layers, filter: filter, time: ui.time });
         setTimeout(loadDetails, 50);
       });
     });
