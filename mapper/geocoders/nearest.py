@@ -1,9 +1,9 @@
 """Reverse geocoding indexes: the nearest gazetteer settlement, and the country of a point.
 
-NearestPlaces keeps a shapely STRtree over the points of one set of gazetteer kinds. The tree's
-nearest point is nearest in plain degrees, which stretch with latitude; its great-circle
-distance D bounds the answer, so every entry within D km (a box query, wrapped across the
-antimeridian) is reranked by haversine, and the answer is exact.
+NearestPlaces keeps a shapely STRtree over the points of one set of gazetteer kinds. A query
+asks the tree for the entries in a lat/lon box that holds every point within R km (wider in
+longitude toward the poles, wrapped across the antimeridian), reranks those few by exact
+haversine distance, and widens R until one lies within it: the answer is the true nearest.
 
 CountryShapes answers point-in-polygon on the Natural Earth admin-0 polygons of
 mapper.boundaries, with an STRtree over their boxes and prepared geometries.
@@ -19,10 +19,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from mapper.boundaries import CountryShape, load_countries
-from mapper.gazetteer import Gazetteer, haversine_km
+from mapper.gazetteer import Gazetteer
 
-_KM_PER_DEGREE = 6371.0088 * math.pi / 180
+_EARTH_RADIUS_KM = 6371.0088  # as mapper.gazetteer.haversine_km
+_DIAMETER_KM = 2 * _EARTH_RADIUS_KM
+_KM_PER_DEGREE = _EARTH_RADIUS_KM * math.pi / 180
 _EPSILON_DEGREES = 1e-7
+_FIRST_RADIUS_KM = 3.0
+_HALF_EARTH_KM = 20_016.0  # no two points on Earth are further apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,37 +45,50 @@ class NearestPlaces:
 
         self.gazetteer = gazetteer
         self.entries = [e for e, kind in enumerate(gazetteer.kinds) if kind in kinds]
-        lats, lons = gazetteer.lats, gazetteer.lons
-        self._points = shapely.points(
-            [lons[e] for e in self.entries], [lats[e] for e in self.entries]
-        )
-        self.tree = shapely.STRtree(self._points)
+        lats = [gazetteer.lats[e] for e in self.entries]
+        lons = [gazetteer.lons[e] for e in self.entries]
+        # Per tree index, for the haversine of the candidates: radians and cos(latitude).
+        self._lat_radians = [math.radians(lat) for lat in lats]
+        self._lon_radians = [math.radians(lon) for lon in lons]
+        self._cos_lat = [math.cos(r) for r in self._lat_radians]
+        self.tree = shapely.STRtree(shapely.points(lons, lats))
 
     def within(self, lat: float, lon: float, km: float) -> list[Nearby]:
         """Entries within ``km`` of the point, nearest first (ties by entry)."""
-        g = self.gazetteer
+        lat1, lon1 = math.radians(lat), math.radians(lon)
+        cos1 = math.cos(lat1)
+        lat_radians, lon_radians, cos_lat = self._lat_radians, self._lon_radians, self._cos_lat
+        sin, asin, sqrt = math.sin, math.asin, math.sqrt
         found = []
-        for entry in self._in_boxes(lat, lon, km):
-            distance = haversine_km(lat, lon, g.lats[entry], g.lons[entry])
+        for i in self._in_boxes(lat, lon, km):
+            a = (
+                sin((lat_radians[i] - lat1) / 2) ** 2
+                + cos1 * cos_lat[i] * sin((lon_radians[i] - lon1) / 2) ** 2
+            )
+            distance = _DIAMETER_KM * asin(min(1.0, sqrt(a)))
             if distance <= km:
-                found.append(Nearby(entry, distance))
-        found.sort(key=lambda n: (n.km, n.entry))
-        return found
+                found.append((distance, self.entries[i]))
+        found.sort()
+        return [Nearby(entry, distance) for distance, entry in found]
 
-    def nearest(self, lat: float, lon: float) -> list[Nearby]:
-        """The nearest entry, with any others at the same distance, nearest first."""
-        import shapely
+    def nearest(self, lat: float, lon: float, max_km: float = math.inf) -> list[Nearby]:
+        """The nearest entry within ``max_km``, with any others as near; [] when none is.
 
-        if not self.entries:
-            return []
-        index = int(self.tree.query_nearest(shapely.Point(lon, lat), all_matches=False)[0])
-        first = self.entries[index]
-        bound = haversine_km(lat, lon, self.gazetteer.lats[first], self.gazetteer.lons[first])
-        found = self.within(lat, lon, bound + 1e-6)
-        return [n for n in found if n.km <= found[0].km + 1e-9]
+        Boxes of growing radius (3 km, x4): the first that holds an entry within its
+        radius holds the nearest, since every nearer entry lies in it too.
+        """
+        radius = min(_FIRST_RADIUS_KM, max_km)
+        while True:
+            found = self.within(lat, lon, radius)
+            if found:
+                return [n for n in found if n.km <= found[0].km + 1e-9]
+            if radius >= min(max_km, _HALF_EARTH_KM):
+                return []
+            radius = min(radius * 4, max_km, _HALF_EARTH_KM)
 
     def _in_boxes(self, lat: float, lon: float, km: float) -> list[int]:
-        """Entries in the lat/lon boxes covering every point within ``km`` of (lat, lon)."""
+        """Tree indexes of the points in the lat/lon boxes that hold every point within
+        ``km`` of (lat, lon)."""
         import shapely
 
         dlat = km / _KM_PER_DEGREE + _EPSILON_DEGREES
@@ -82,35 +99,51 @@ class NearestPlaces:
         else:
             dlon = min(180.0, dlat / max(math.cos(math.radians(widest)), 1e-9))
         west, east = lon - dlon, lon + dlon
-        boxes = [(west, east)]
+        if west >= -180 and east <= 180:  # one box; an array query skips shapely's reshaping
+            box = shapely.box([west], [south], [east], [north])
+            return self.tree.query(box)[1].tolist()
+        wests, easts = [max(west, -180.0)], [min(east, 180.0)]
         if west < -180:
-            boxes.append((west + 360, 180.0))
+            wests.append(west + 360)
+            easts.append(180.0)
         if east > 180:
-            boxes.append((-180.0, east - 360))
-        hits: set[int] = set()
-        for box_west, box_east in boxes:
-            box = shapely.box(max(box_west, -180.0), south, min(box_east, 180.0), north)
-            hits.update(self.tree.query(box).tolist())
-        return [self.entries[i] for i in sorted(hits)]
+            wests.append(-180.0)
+            easts.append(east - 360)
+        boxes = shapely.box(wests, [south] * len(wests), easts, [north] * len(wests))
+        return sorted(set(self.tree.query(boxes)[1].tolist()))
 
 
 class CountryShapes:
-    """The Natural Earth admin-0 unit that contains a point."""
+    """The Natural Earth admin-0 unit that contains a point.
+
+    Each unit is split into its polygons (Canada has thousands of islands), so the tree
+    narrows a point to the few polygons whose box holds it, each tested prepared.
+    """
 
     def __init__(self, shapes: tuple[CountryShape, ...] | None = None):
         import shapely
 
         self.shapes = shapes if shapes is not None else load_countries()
-        geometries = [shape.geometry for shape in self.shapes]
-        shapely.prepare(geometries)
-        self._geometries = geometries
-        self.tree = shapely.STRtree(geometries)
+        polygons: list[object] = []
+        self._owners: list[int] = []
+        for owner, shape in enumerate(self.shapes):
+            for polygon in shapely.get_parts(shape.geometry).tolist():
+                polygons.append(polygon)
+                self._owners.append(owner)
+        self.tree = shapely.STRtree(polygons)
+        shapely.prepare(self.tree.geometries)
 
     def at(self, lat: float, lon: float) -> CountryShape | None:
         """The unit containing the point (first in the file's order); None at sea."""
         import shapely
 
-        for index in sorted(self.tree.query(shapely.Point(lon, lat)).tolist()):
-            if shapely.intersects_xy(self._geometries[index], lon, lat):
-                return self.shapes[index]
-        return None
+        candidates = self.tree.query(shapely.box([lon], [lat], [lon], [lat]))[1]
+        if len(candidates) == 0:
+            return None
+        inside = shapely.intersects_xy(self.tree.geometries.take(candidates), lon, lat)
+        owners = [
+            self._owners[i]
+            for i, hit in zip(candidates.tolist(), inside.tolist(), strict=True)
+            if hit
+        ]
+        return self.shapes[min(owners)] if owners else None

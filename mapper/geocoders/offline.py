@@ -275,12 +275,8 @@ class OfflineGeocoder(Geocoder):
         else the country itself (always at zoom 0-4). At sea it is the nearest settlement
         within ``reverse_max_km``, or None.
         """
-        try:
-            point = Point(query)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"Must be a coordinate pair or Point ({exc})") from exc
+        lat, lon = _coordinates(query)
         zoom = 18 if zoom is None else _zoom(zoom)
-        lat, lon = point.latitude, point.longitude
         shape = self._country_shapes().at(lat, lon)
         country = shape.iso2 if shape is not None else None
         answer: tuple[int, float] | None = None
@@ -311,8 +307,8 @@ class OfflineGeocoder(Geocoder):
         """The nearest entry within reverse_max_km, in ``country`` when the point has one."""
         g = self.gazetteer
         index = self._nearest_index(kinds)
-        nearest = index.nearest(lat, lon)
-        if not nearest or nearest[0].km > self.reverse_max_km:
+        nearest = index.nearest(lat, lon, self.reverse_max_km)
+        if not nearest:
             return None
         same = [n for n in nearest if country is None or g.countries[n.entry] == country]
         if not same:  # across a border: look further, in the point's own country
@@ -338,6 +334,20 @@ class OfflineGeocoder(Geocoder):
 
 def _distance(g: Gazetteer, entry: int, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, g.lats[entry], g.lons[entry])
+
+
+def _coordinates(query: object) -> tuple[float, float]:
+    """(lat, lon) of anything geopy's Point takes; a plain (lat, lon) pair without parsing."""
+    if type(query) is tuple and len(query) == 2:
+        lat, lon = query
+        numbers = type(lat) in (float, int) and type(lon) in (float, int)
+        if numbers and -90 <= lat <= 90 and -180 <= lon <= 180:
+            return float(lat), float(lon)
+    try:
+        point = Point(query)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"Must be a coordinate pair or Point ({exc})") from exc
+    return point.latitude, point.longitude
 
 
 def _zoom(zoom: object) -> int:
