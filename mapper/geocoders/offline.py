@@ -94,6 +94,16 @@ class OfflineGeocoder(Geocoder):
         self._countries: CountryShapes | None = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable (for process pools): the indexes are rebuilt on first use after."""
+        state = self.__dict__.copy()
+        state.update(_lock=None, _nearest={}, _countries=None, _resolver=None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     # ------------------------------------------------------------ lazily built state
 
     @property

@@ -37,6 +37,15 @@ def test_it_is_a_geopy_geocoder_that_loads_the_gazetteer_on_first_use():
     assert len(geocoder.gazetteer) > 100_000
 
 
+def test_it_pickles_for_process_pools(geocoder):
+    fresh = pickle.loads(pickle.dumps(OfflineGeocoder()))  # before loading: a few bytes
+    assert fresh.geocode("Tbilisi").raw["country"] == "GE"
+    geocoder.reverse((41.69, 44.83))
+    state = geocoder.__getstate__()  # built indexes stay behind; the gazetteer travels
+    assert state["_nearest"] == {} and state["_countries"] is None
+    assert state["_gazetteer"] is geocoder.gazetteer
+
+
 def test_exactly_one_is_positional_and_false_gives_a_list(geocoder):
     many = geocoder.geocode("Valencia", False)
     assert isinstance(many, list) and 3 <= len(many) <= 10
