@@ -14,6 +14,7 @@ Natural Earth shapes when nothing else in the process has).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -147,3 +148,9 @@ class CountryShapes:
             if hit
         ]
         return self.shapes[min(owners)] if owners else None
+
+
+@functools.cache
+def country_shapes() -> CountryShapes:
+    """The Natural Earth units' index, built once per process and shared."""
+    return CountryShapes()

@@ -31,7 +31,7 @@ from geopy.point import Point
 
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, load_gazetteer, name_key
 from mapper.geocoders.locations import entry_location
-from mapper.geocoders.nearest import CountryShapes, NearestPlaces
+from mapper.geocoders.nearest import CountryShapes, NearestPlaces, country_shapes
 from mapper.geocoders.query import (
     Filters,
     Part,
@@ -136,7 +136,7 @@ class OfflineGeocoder(Geocoder):
         if self._countries is None:
             with self._lock:
                 if self._countries is None:
-                    self._countries = CountryShapes()
+                    self._countries = country_shapes()
         return self._countries
 
     # ------------------------------------------------------------ geocode
@@ -180,6 +180,7 @@ class OfflineGeocoder(Geocoder):
             raise GeocoderQueryError("bounded=True needs a viewbox")
         geometry = _geometry_format(geometry)
         ranked = self._search(parsed, filters)
+        log.debug("%s.geocode: %r, %d candidates", type(self).__name__, query, len(ranked))
         locations = [
             entry_location(
                 self.gazetteer,

@@ -12,7 +12,7 @@ from geopy.point import Point
 
 from mapper.gazetteer import haversine_km
 from mapper.geocoders import OfflineGeocoder
-from mapper.geocoders.nearest import CountryShapes, NearestPlaces
+from mapper.geocoders.nearest import NearestPlaces, country_shapes
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_reverse_answers_the_nearest_town_with_its_country(geocoder, gazetteer):
 
 
 def test_the_country_is_the_one_whose_polygon_holds_the_point(geocoder):
-    shapes = CountryShapes()
+    shapes = country_shapes()
     rng = random.Random(11)
     g = geocoder.gazetteer
     towns = [e for e, kind in enumerate(g.kinds) if kind == "city"]
