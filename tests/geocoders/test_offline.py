@@ -89,6 +89,11 @@ def test_country_codes_are_validated(geocoder, codes, message):
         ("Columbus, Georgia", "US", "US-GA", 32.46, -84.99),
         ("London, Ontario, Canada", "CA", "CA-ON", 42.98, -81.23),
         ("Springfield , Illinois ,", "US", "US-IL", 39.80, -89.64),
+        ("Cambridge, England", "GB", "GB-CAM", 52.20, 0.12),
+        ("Perth, Scotland", "GB", "GB-PKN", 56.40, -3.43),
+        ("Portland, OR", "US", "US-OR", 45.52, -122.68),
+        ("Sydney, Nova Scotia", "CA", "CA-NS", 46.14, -60.18),
+        ("Naples, Florida", "US", "US-FL", 26.14, -81.80),
     ],
 )
 def test_qualifier_chains_must_all_hold(geocoder, query, country, admin1, lat, lon):
