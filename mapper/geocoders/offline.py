@@ -277,6 +277,7 @@ class OfflineGeocoder(Geocoder):
         language: str | bool = False,
         addressdetails: bool = True,
         zoom: int | None = None,
+        namedetails: bool = False,
     ) -> Location | list[Location] | None:
         """The place at a point: a Point, a (lat, lon) pair or a "lat, lon" string.
 
@@ -308,6 +309,7 @@ class OfflineGeocoder(Geocoder):
             entry,
             importance=self.resolver.prior(entry),
             addressdetails=addressdetails,
+            namedetails=namedetails,
             distance_km=km,
         )
         return location if exactly_one else [location]

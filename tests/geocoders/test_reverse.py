@@ -123,7 +123,10 @@ def test_zoom_levels(geocoder):
     assert geocoder.reverse(madrid, zoom=3).raw["country"] == "ES"
     assert geocoder.reverse(madrid, zoom=6).raw["type"] == "admin1"
     assert geocoder.reverse(madrid, zoom=10).raw["type"] == "city"
-    assert geocoder.reverse(madrid, True, None, False, False, 18).raw.get("address") is None
+    plain = geocoder.reverse(madrid, True, None, False, False, 18)  # Nominatim's order
+    assert "address" not in plain.raw and "namedetails" not in plain.raw
+    named = geocoder.reverse(madrid, namedetails=True)
+    assert named.raw["namedetails"] == {"name": named.raw["name"]}
     with pytest.raises(GeocoderQueryError, match="zoom"):
         geocoder.reverse(madrid, zoom=19)
 
