@@ -92,7 +92,7 @@ class OfflineGeocoder(Geocoder):
         self._resolver: Resolver | None = None
         self._nearest: dict[frozenset[str], NearestPlaces] = {}
         self._countries: CountryShapes | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the index builders load the gazetteer under it
 
     def __getstate__(self) -> dict[str, Any]:
         """Picklable (for process pools): the indexes are rebuilt on first use after."""
@@ -102,7 +102,7 @@ class OfflineGeocoder(Geocoder):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the index builders load the gazetteer under it
 
     # ------------------------------------------------------------ lazily built state
 

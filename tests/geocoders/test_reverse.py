@@ -138,3 +138,13 @@ def test_reverse_list_and_bad_points(geocoder):
         geocoder.reverse("not a point")
     with pytest.raises(ValueError), pytest.warns(UserWarning, match="Latitude"):
         geocoder.reverse((95.0, 0.0))  # geopy's Point refuses it, as for any geopy geocoder
+
+
+def test_a_fresh_geocoder_builds_once_under_concurrent_first_calls():
+    from concurrent.futures import ThreadPoolExecutor
+
+    geocoder = OfflineGeocoder()  # nothing loaded: the first calls race to build
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(geocoder.reverse, [(41.7151, 44.8271)] * 4))
+    assert len({a.address for a in answers}) == 1 and answers[0].raw["country"] == "GE"
+    assert len(geocoder._nearest) == 1
