@@ -38,16 +38,18 @@ from mapper.geocoders.query import (
     Query,
     parse_country_codes,
     parse_featuretype,
+    parse_geometry,
     parse_limit,
+    parse_point,
     parse_query,
     parse_viewbox,
+    parse_zoom,
 )
 from mapper.geoparse.resolve import ALTERNATE_NAME, HINT, Resolver
 
 log = logging.getLogger(__name__)
 
 _SETTLEMENTS = frozenset({"city", "village"})
-_GEOMETRIES = ("wkt", "geojson")
 
 
 class _NoNetwork(BaseSyncAdapter):
@@ -178,7 +180,7 @@ class OfflineGeocoder(Geocoder):
         )
         if filters.bounded and filters.box is None:
             raise GeocoderQueryError("bounded=True needs a viewbox")
-        geometry = _geometry_format(geometry)
+        geometry = parse_geometry(geometry)
         ranked = self._search(parsed, filters)
         log.debug("%s.geocode: %r, %d candidates", type(self).__name__, query, len(ranked))
         locations = [
@@ -287,8 +289,8 @@ class OfflineGeocoder(Geocoder):
         else the country itself (always at zoom 0-4). At sea it is the nearest settlement
         within ``reverse_max_km``, or None.
         """
-        lat, lon = _coordinates(query)
-        zoom = 18 if zoom is None else _zoom(zoom)
+        lat, lon = parse_point(query)
+        zoom = 18 if zoom is None else parse_zoom(zoom)
         shape = self._country_shapes().at(lat, lon)
         country = shape.iso2 if shape is not None else None
         answer: tuple[int, float] | None = None
@@ -347,35 +349,3 @@ class OfflineGeocoder(Geocoder):
 
 def _distance(g: Gazetteer, entry: int, lat: float, lon: float) -> float:
     return haversine_km(lat, lon, g.lats[entry], g.lons[entry])
-
-
-def _coordinates(query: object) -> tuple[float, float]:
-    """(lat, lon) of anything geopy's Point takes; a plain (lat, lon) pair without parsing."""
-    if type(query) is tuple and len(query) == 2:
-        lat, lon = query
-        numbers = type(lat) in (float, int) and type(lon) in (float, int)
-        if numbers and -90 <= lat <= 90 and -180 <= lon <= 180:
-            return float(lat), float(lon)
-    try:
-        point = Point(query)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"Must be a coordinate pair or Point ({exc})") from exc
-    return point.latitude, point.longitude
-
-
-def _zoom(zoom: object) -> int:
-    if isinstance(zoom, bool) or not isinstance(zoom, int) or not 0 <= zoom <= 18:
-        raise GeocoderQueryError(f"zoom must be a whole number from 0 to 18, got {zoom!r}")
-    return zoom
-
-
-def _geometry_format(geometry: object) -> str | None:
-    if geometry is None:
-        return None
-    value = str(geometry).lower()
-    if value not in _GEOMETRIES:
-        raise GeocoderQueryError(
-            f"geometry {geometry!r}: the offline geocoder gives wkt or geojson "
-            "(Nominatim's svg and kml are not available)"
-        )
-    return value

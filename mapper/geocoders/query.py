@@ -2,8 +2,9 @@
 
 A query is a place name with optional qualifiers, innermost first: "Paris, Texas, USA" or a
 structured dict in Nominatim's keys ({"city": "Paris", "state": "Texas", "country": "USA"}).
-The filters (country_codes, featuretype, viewbox/bounded, limit) are parsed here too, so a bad
-argument fails with GeocoderQueryError (a ValueError) before any search.
+The filters (country_codes, featuretype, viewbox/bounded, limit, geometry) and reverse()'s point
+and zoom are parsed here too, so a bad argument fails with GeocoderQueryError (a ValueError)
+before any search.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ STRUCTURED_KINDS: dict[str, frozenset[str]] = {
 UNANSWERABLE_KEYS = ("amenity", "street", "postalcode")
 
 # featuretype -> kinds of entry (Nominatim's four values).
+GEOMETRIES = ("wkt", "geojson")
+
 FEATURE_KINDS: dict[str, frozenset[str]] = {
     "country": frozenset({"country"}),
     "state": frozenset({"admin1"}),
@@ -180,3 +183,35 @@ def parse_limit(exactly_one: bool, limit: object) -> int:
     if count < 1:
         raise ValueError("Limit cannot be less than 1")
     return count
+
+
+def parse_point(query: object) -> tuple[float, float]:
+    """(lat, lon) of anything geopy's Point takes; a plain (lat, lon) pair without parsing."""
+    if type(query) is tuple and len(query) == 2:
+        lat, lon = query
+        numbers = type(lat) in (float, int) and type(lon) in (float, int)
+        if numbers and -90 <= lat <= 90 and -180 <= lon <= 180:
+            return float(lat), float(lon)
+    try:
+        point = Point(query)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"Must be a coordinate pair or Point ({exc})") from exc
+    return point.latitude, point.longitude
+
+
+def parse_zoom(zoom: object) -> int:
+    if isinstance(zoom, bool) or not isinstance(zoom, int) or not 0 <= zoom <= 18:
+        raise GeocoderQueryError(f"zoom must be a whole number from 0 to 18, got {zoom!r}")
+    return zoom
+
+
+def parse_geometry(geometry: object) -> str | None:
+    if geometry is None:
+        return None
+    value = str(geometry).lower()
+    if value not in GEOMETRIES:
+        raise GeocoderQueryError(
+            f"geometry {geometry!r}: the offline geocoder gives wkt or geojson "
+            "(Nominatim's svg and kml are not available)"
+        )
+    return value
