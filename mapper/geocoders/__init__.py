@@ -1,8 +1,9 @@
 """Geocoders with geopy's interface: the offline gazetteer and any geopy provider.
 
-get_geocoder(config, gazetteer) -> an object with geocode(query, exactly_one=True) and
-reverse(point) returning geopy Location values. "offline" is the default; any other name is a
-geopy provider, always wrapped in a persistent cache and a rate limiter, and falling back to
+OfflineGeocoder is a geopy Geocoder over the bundled gazetteer (``OfflineGeocoder()`` loads it
+on first use). get_geocoder(config, gazetteer) -> an object with geocode(query, exactly_one)
+and reverse(point) returning geopy Location values. "offline" is the default; any other name is
+a geopy provider, always wrapped in a persistent cache and a rate limiter, and falling back to
 the offline gazetteer when the service fails.
 """
 
@@ -24,10 +25,10 @@ __all__ = ["OfflineGeocoder", "fallback_for", "get_geocoder"]
 class _NoAnswer:
     """A fallback that answers nothing: for callers that already asked the gazetteer."""
 
-    def geocode(self, query: str, *, exactly_one: bool = True, **_: object) -> None:
+    def geocode(self, query: object, exactly_one: bool = True, **_: object) -> None:
         return None
 
-    def reverse(self, query: object, *, exactly_one: bool = True, **_: object) -> None:
+    def reverse(self, query: object, exactly_one: bool = True, **_: object) -> None:
         return None
 
 
@@ -45,10 +46,10 @@ def get_geocoder(
     place, so the gazetteer's guess would repeat what its resolver declined.
     """
     if config.provider == "offline":
-        return OfflineGeocoder(gazetteer)
+        return OfflineGeocoder(gazetteer=gazetteer)
     from mapper.geocoders.remote import RemoteGeocoder
 
-    fallback = OfflineGeocoder(gazetteer) if offline_fallback else _NoAnswer()
+    fallback = OfflineGeocoder(gazetteer=gazetteer) if offline_fallback else _NoAnswer()
     return RemoteGeocoder(config, fallback=fallback, cache_dir=cache_dir)
 
 

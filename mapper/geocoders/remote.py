@@ -1,8 +1,10 @@
 """Any geopy provider, wrapped in a persistent cache, a rate limiter and retries.
 
-Remote geocoding is opt-in (geocoder.provider in config) and needs a user agent. When the
-service fails after its retries, the offline gazetteer answers instead; every outcome is counted
-in ``RemoteGeocoder.counts`` (see COUNTERS) for the run summary.
+Remote geocoding is opt-in (geocoder.provider in config) and needs a user agent. geocode() and
+reverse() both ask the provider, through the same cache (reverse answers are keyed by the point,
+rounded to 6 decimals, about 0.1 m), rate limit and retries. When the service fails after its
+retries, the offline gazetteer answers instead; every outcome is counted in
+``RemoteGeocoder.counts`` (see COUNTERS) for the run summary.
 
 Retries are mapper's alone: geopy's default HTTP adapter (requests + urllib3) would otherwise
 retry timeouts and 429/503 answers on its own, unseen and uncounted, and multiply the wait.
@@ -11,11 +13,11 @@ retry timeouts and 429/503 answers on its own, unseen and uncounted, and multipl
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,13 @@ from geopy.point import Point
 
 from mapper.config import GeocoderConfig
 from mapper.errors import GeocodingError
+from mapper.geocoders.cache import (
+    GeocodeCache,
+    from_record,
+    query_key,
+    reverse_key,
+    to_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,70 +76,15 @@ def _no_retry_adapter(*, proxies: Any, ssl_context: Any) -> BaseSyncAdapter:
     return URLLibAdapter(proxies=proxies, ssl_context=ssl_context)  # never retries
 
 
-class GeocodeCache:
-    """SQLite cache of answers keyed by (provider, query); a miss is cached as null too."""
-
-    def __init__(self, path: Path):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.connection = sqlite3.connect(path)
-            self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS geocode (provider TEXT, query TEXT, answer TEXT, "
-                "PRIMARY KEY (provider, query))"
-            )
-        except (OSError, sqlite3.Error) as exc:
-            raise GeocodingError(
-                f"geocoder.cache_path: cannot use {path} as the geocode cache ({exc}); "
-                "delete it or point geocoder.cache_path elsewhere"
-            ) from exc
-
-    def get(self, provider: str, query: str) -> tuple[bool, dict[str, Any] | None]:
-        """(hit, answer): a damaged row counts as a miss, so it is asked again.
-
-        Raises sqlite3.Error when the cache cannot be read at all.
-        """
-        row = self.connection.execute(
-            "SELECT answer FROM geocode WHERE provider = ? AND query = ?", (provider, query)
-        ).fetchone()
-        if row is None:
-            return False, None
-        try:
-            answer = json.loads(row[0])
-        except (TypeError, ValueError):
-            return False, None
-        if answer is not None and not _valid_record(answer):
-            return False, None
-        return True, answer
-
-    def put(self, provider: str, query: str, answer: dict[str, Any] | None) -> None:
-        with self.connection:
-            self.connection.execute(
-                "INSERT OR REPLACE INTO geocode VALUES (?, ?, ?)",
-                (provider, query, json.dumps(answer, sort_keys=True)),
-            )
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def _valid_record(record: Any) -> bool:
-    return (
-        isinstance(record, dict)
-        and isinstance(record.get("address"), str)
-        and all(isinstance(record.get(k), int | float) for k in ("lat", "lon"))
-    )
-
-
-def _to_record(location: Location | None) -> dict[str, Any] | None:
-    if location is None:
-        return None
-    return {"address": location.address, "lat": location.latitude, "lon": location.longitude}
-
-
-def _from_record(record: dict[str, Any] | None) -> Location | None:
-    if record is None:
-        return None
-    return Location(record["address"], Point(record["lat"], record["lon"]), record)
+def accepted_options(method: Callable[..., Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The options ``method`` takes: a provider's own ones do not reach the fallback."""
+    try:
+        params = inspect.signature(method).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k in params}
 
 
 def _status(exc: BaseException) -> int | None:
@@ -223,18 +177,18 @@ class RemoteGeocoder:
             ready = max(ready, self._last_answer + self.config.min_delay_seconds)
         self._wait(ready - now)
 
-    def _request(self, query: str) -> Location | None:
+    def _request(self, call: Callable[[], Location | None]) -> Location | None:
         """One request; any failure becomes a _Failure saying what happened."""
         self.counts["requests"] += 1
         try:
-            return self._send(query)
+            return self._send(call)
         finally:
             self._last_answer = time.monotonic()
 
-    def _send(self, query: str) -> Location | None:
+    def _send(self, call: Callable[[], Location | None]) -> Location | None:
         """The provider's answer; every way it can fail is raised as a _Failure."""
         try:
-            return self.service.geocode(query, exactly_one=True)
+            return call()
         except GeocoderRateLimited as exc:
             raise _Failure("rate_limited", "HTTP 429", wait=exc.retry_after or 0.0) from exc
         except GeocoderServiceError as exc:
@@ -261,15 +215,16 @@ class RemoteGeocoder:
             return _Failure("unavailable", reason)
         return _Failure("server_errors", reason)
 
-    def _ask(self, query: str) -> Location | None:
-        """The service's answer, after up to max_retries retries with exponential backoff."""
+    def _ask(self, query: str, call: Callable[[], Location | None]) -> Location | None:
+        """The service's answer to ``call`` (``query`` names it in messages), after up to
+        max_retries retries with exponential backoff."""
         extra = 0.0
         for attempt in range(self.config.max_retries + 1):
             if attempt:
                 self.counts["retries"] += 1
             self._wait_turn(extra)
             try:
-                location = self._request(query)
+                location = self._request(call)
             except _Failure as failure:
                 self.counts[failure.kind] += 1
                 log.info("%s: %s for %r (attempt %d)", self.provider, failure, query, attempt + 1)
@@ -309,7 +264,7 @@ class RemoteGeocoder:
 
     def _remember(self, query: str, location: Location | None) -> None:
         try:
-            self.cache.put(self.provider, query, _to_record(location))
+            self.cache.put(self.provider, query, to_record(location))
         except sqlite3.Error as exc:  # a full disk must not cost the answer
             self._cache_error(exc)
 
@@ -318,18 +273,53 @@ class RemoteGeocoder:
             log.warning("%s: geocode cache failed (%s); answers are not cached", self.provider, exc)
         self.counts["cache_errors"] += 1
 
-    def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: Any) -> Any:
-        """Like geopy's geocode(): a Location (or a list of one), or None when nothing matches."""
-        hit, record = self._cached(query)
+    def geocode(self, query: Any, exactly_one: bool = True, **kwargs: Any) -> Any:
+        """Like geopy's geocode(): a Location (or a list of one), or None when nothing matches.
+
+        ``kwargs`` (country_codes, language ...) go to the provider and are part of the cache
+        key; the fallback gets those it takes.
+        """
+        return self._answer(
+            query_key(query, kwargs),
+            lambda: self.service.geocode(query, exactly_one=True, **kwargs),
+            lambda: self.fallback.geocode(
+                query, exactly_one, **accepted_options(self.fallback.geocode, kwargs)
+            ),
+            exactly_one,
+        )
+
+    def reverse(self, query: Any, exactly_one: bool = True, **kwargs: Any) -> Any:
+        """Like geopy's reverse(), asked of the provider; ``kwargs`` (language, zoom ...) go
+        to it too, and the offline gazetteer answers when it fails."""
+        point = Point(query)
+        return self._answer(
+            reverse_key(point, kwargs),
+            lambda: self.service.reverse(point, exactly_one=True, **kwargs),
+            lambda: self.fallback.reverse(
+                point, exactly_one, **accepted_options(self.fallback.reverse, kwargs)
+            ),
+            exactly_one,
+        )
+
+    def _answer(
+        self,
+        key: str,
+        call: Callable[[], Location | None],
+        fall_back: Callable[[], Any],
+        exactly_one: bool,
+    ) -> Any:
+        """The cached answer for ``key``, else the provider's, else the fallback's."""
+        hit, record = self._cached(key)
         if hit:
             self.counts["cache_hits"] += 1
-            location = _from_record(record)
+            location = from_record(record)
         else:
             if self._service_down():
                 self.counts["skipped_remote"] += 1
-                return self._fall_back(query, exactly_one, **kwargs)
+                self.counts["fallbacks"] += 1
+                return fall_back()
             try:
-                location = self._ask(query)
+                location = self._ask(key, call)
             except GeocodingError:
                 if self._failed_in_a_row == self.max_failed_queries:
                     log.warning(
@@ -337,18 +327,12 @@ class RemoteGeocoder:
                         self.provider,
                         self._failed_in_a_row,
                     )
-                return self._fall_back(query, exactly_one, **kwargs)
-            self._remember(query, location)
+                self.counts["fallbacks"] += 1
+                return fall_back()
+            self._remember(key, location)
         if location is None:
             return None
         return location if exactly_one else [location]
-
-    def _fall_back(self, query: str, exactly_one: bool, **kwargs: Any) -> Any:
-        self.counts["fallbacks"] += 1
-        return self.fallback.geocode(query, exactly_one=exactly_one, **kwargs)
-
-    def reverse(self, query: Any, *, exactly_one: bool = True, **kwargs: Any) -> Any:
-        return self.fallback.reverse(query, exactly_one=exactly_one, **kwargs)
 
     def close(self) -> None:
         self.cache.close()

@@ -347,6 +347,11 @@ class Resolver:
             return "district of that name"
         return f"{kind} outranks places of the same name"
 
+    def lies_in(self, entry: int, area: int) -> bool:
+        """Whether place ``entry`` lies in ``area``: the test behind admin cues such as
+        "Bangor, Maine", shared with the geocoder's "City, Region, Country" qualifiers."""
+        return self._inside(entry, area)
+
     def _inside(self, entry: int, area: int) -> bool:
         """Whether place `entry` lies in the country, admin-1 unit or region `area`."""
         g = self.gazetteer

@@ -1,13 +1,16 @@
 """One contract for every geocoder: the offline gazetteer and a remote geopy provider that
-talks to a real HTTP server on loopback answering in Nominatim's JSON."""
+talks to a real HTTP server on loopback answering in Nominatim's JSON (search and reverse)."""
 
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from geopy.geocoders.base import Geocoder
 from geopy.location import Location
+from geopy.point import Point
 
 from mapper.config import GeocoderConfig
 from mapper.errors import GeocodingError
@@ -24,10 +27,14 @@ ANSWERS = {
 class NominatimHandler(BaseHTTPRequestHandler):
     mode = "ok"
     calls = 0
+    seen: ClassVar[list[tuple[str, dict[str, list[str]]]]] = []  # (path, query parameters)
 
     def do_GET(self):
         type(self).calls += 1
-        query = parse_qs(urlparse(self.path).query).get("q", [""])[0]
+        url = urlparse(self.path)
+        params = parse_qs(url.query)
+        type(self).seen.append((url.path, params))
+        query = params.get("q", [""])[0]
         if self.mode == "429":
             self.send_response(429)
             self.send_header("Retry-After", "0")
@@ -37,8 +44,16 @@ class NominatimHandler(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
-        body = []
-        if query in ANSWERS:
+        body: object = []
+        if url.path.startswith("/reverse"):
+            body = {
+                "lat": params["lat"][0],
+                "lon": params["lon"][0],
+                "display_name": "Provider Street 1, Tbilisi, Georgia",
+                "place_id": 2,
+                "address": {"road": "Provider Street", "country_code": "ge"},
+            }
+        elif query in ANSWERS:
             lat, lon = ANSWERS[query]
             body = [{"lat": str(lat), "lon": str(lon), "display_name": query, "place_id": 1}]
         data = json.dumps(body).encode()
@@ -59,7 +74,7 @@ def server():
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
     )
     thread.start()
-    NominatimHandler.mode, NominatimHandler.calls = "ok", 0
+    NominatimHandler.mode, NominatimHandler.calls, NominatimHandler.seen = "ok", 0, []
     yield httpd
     httpd.shutdown()
     httpd.server_close()
@@ -101,10 +116,61 @@ def test_geocoder_contract_nothing_found_is_none(geocoder):
     assert geocoder.geocode("Xqzvwplk Nowhere") is None
 
 
+def test_geocoder_contract_positional_exactly_one(geocoder):
+    many = geocoder.geocode("Tbilisi", False)
+    assert isinstance(many, list) and isinstance(many[0], Location)
+
+
+def test_geocoder_contract_reverse(geocoder):
+    location = geocoder.reverse(Point(41.6941, 44.8337))
+    assert isinstance(location, Location)
+    assert haversine_km(location.latitude, location.longitude, 41.69, 44.83) < 25
+    assert location.raw["address"]["country_code"] == "ge"
+    assert geocoder.reverse("41.6941, 44.8337", False)[0].address == location.address
+
+
+def test_offline_geocoder_is_a_geopy_geocoder(gazetteer):
+    assert isinstance(get_geocoder(GeocoderConfig(), gazetteer), Geocoder)
+
+
 def test_geocoder_offline_reverse(gazetteer):
     geocoder = get_geocoder(GeocoderConfig(), gazetteer)
     location = geocoder.reverse((48.8566, 2.3522))
     assert location.raw["country"] == "FR"
+
+
+def test_remote_reverse_asks_the_provider_once(server, gazetteer, tmp_path):
+    geocoder = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    location = geocoder.reverse((41.6941, 44.8337))
+    assert location.address == "Provider Street 1, Tbilisi, Georgia"
+    assert location.raw["address"]["road"] == "Provider Street"
+    [(path, params)] = NominatimHandler.seen
+    assert path == "/reverse" and (params["lat"], params["lon"]) == (["41.6941"], ["44.8337"])
+    again = geocoder.reverse(Point(41.6941, 44.8337))  # the same point, cached
+    assert again.address == location.address and again.raw == location.raw
+    assert NominatimHandler.calls == 1 and geocoder.counts["cache_hits"] == 1
+    geocoder.reverse((41.6941, 44.8337), zoom=10)  # options reach the provider: a new question
+    assert NominatimHandler.calls == 2
+    reopened = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    assert reopened.reverse((41.6941, 44.8337)).raw == location.raw  # persistent cache
+    assert NominatimHandler.calls == 2
+
+
+def test_remote_reverse_falls_back_offline(server, gazetteer, tmp_path):
+    NominatimHandler.mode = "500"
+    geocoder = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    location = geocoder.reverse((41.6941, 44.8337), zoom=10)
+    assert location.raw["country"] == "GE" and location.raw["type"] == "city"
+    assert geocoder.counts["fallbacks"] == 1 and NominatimHandler.calls >= 2
+
+
+def test_remote_geocode_options_reach_the_provider(server, gazetteer, tmp_path):
+    geocoder = get_geocoder(remote_config(server, tmp_path), gazetteer)
+    assert geocoder.geocode("Tbilisi", country_codes="ge") is not None
+    assert geocoder.geocode("Tbilisi") is not None
+    assert NominatimHandler.calls == 2  # a different question, cached apart
+    assert NominatimHandler.seen[0][1]["countrycodes"] == ["ge"]
+    assert "countrycodes" not in NominatimHandler.seen[1][1]
 
 
 def test_remote_geocoder_caches_answers(server, gazetteer, tmp_path):
