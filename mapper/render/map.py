@@ -157,7 +157,7 @@ def build_html(
     if not compact:
         data["details"] = details
     libs = library_assets()
-    own = ("popups.js", "controls.js", "cluster.js", "areas.js", "mapper.js")
+    own = ("popups.js", "controls.js", "cluster.js", "areas.js", "labels.js", "mapper.js")
     scripts = [*libs.scripts, *(own_asset(name) for name in own)]
     styles = [*libs.styles, own_asset("mapper.css")]
     page = template("map.html")
