@@ -32,6 +32,8 @@ COUNTRY, CAPITAL, CITY = 0, 1, 2
 # Natural Earth labels a country from MIN_LABEL on a web map of ~1000 px; the page labels one
 # zoom earlier, as its collision check keeps crowded names apart anyway.
 COUNTRY_MIN_ZOOM = 1
+# ... except tiny countries (Monaco, Malta), labelled one zoom after Natural Earth's choice.
+TINY_DELAY = 1
 CAPITAL_ZOOM = 4
 # (population at least, first zoom) for cities that are not capitals, largest first.
 CITY_TIERS = ((1_000_000, 5), (300_000, 6), (100_000, 8))
@@ -77,7 +79,10 @@ def country_labels() -> list[Label]:
         name = str(row["NAME"]).strip()
         if not name:
             continue
-        zoom = max(COUNTRY_MIN_ZOOM, math.ceil(float(row["MIN_LABEL"] or 0)) - 1)
+        zoom = math.ceil(float(row["MIN_LABEL"] or 0))
+        # Tiny countries (TINY > 0: Natural Earth's flag) wait for a closer zoom.
+        zoom += TINY_DELAY if int(row["TINY"] or 0) > 0 else -1
+        zoom = max(COUNTRY_MIN_ZOOM, zoom)
         label = Label(name, float(row["LABEL_Y"]), float(row["LABEL_X"]), COUNTRY, zoom)
         rows.append((int(row["LABELRANK"] or 9), -int(float(row["POP_EST"] or 0)), name, label))
     rows.sort(key=lambda r: r[:3])

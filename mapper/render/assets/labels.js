@@ -111,9 +111,11 @@
       var zoom = map.getZoom();
       var size = map.getSize();
       var world = map.options.crs.scale(zoom);  // the world's width in pixels at this zoom
-      var placed = [];
+      // The panels over the map count as placed: a name under one could not be read.
+      var placed = this._panels(map);
+      var panels = placed.length;
       var rows = this._rows;
-      for (var i = 0; i < rows.length && placed.length < MAX_LABELS; i++) {
+      for (var i = 0; i < rows.length && placed.length - panels < MAX_LABELS; i++) {
         var row = rows[i];
         if (row[4] > zoom) continue;
         var p = map.latLngToContainerPoint([row[1], row[2]]);
@@ -133,7 +135,22 @@
           }
         }
       }
-      this._draw(placed);
+      this._draw(placed.slice(panels));
+    },
+
+    _panels: function (map) {
+      var origin = map.getContainer().getBoundingClientRect();
+      var boxes = [];
+      var controls = map.getContainer().querySelectorAll(".leaflet-control");
+      for (var i = 0; i < controls.length; i++) {
+        var r = controls[i].getBoundingClientRect();
+        if (!r.width || !r.height) continue;
+        boxes.push({ box: {
+          x0: r.left - origin.left, y0: r.top - origin.top,
+          x1: r.right - origin.left, y1: r.bottom - origin.top,
+        } });
+      }
+      return boxes;
     },
 
     _draw: function (placed) {
