@@ -15,6 +15,8 @@ What is measured, per size:
   screen then, so "drawn" can be checked.
 - details (s): when popups and search have their data too (compact maps unpack it after the
   first render; rich maps carry it inline).
+- CPU (s): main-thread CPU time of the page's renderer until then (Chromium's ThreadTime
+  metric): unlike the wall-clock figures it barely moves when other processes share the cores.
 - labels: basemap place names placed in the first view (the fitted one).
 
 Also printed once: the bytes every map carries for the offline basemap, outlines and labels.
@@ -166,13 +168,16 @@ def incidents(n: int, tax: Taxonomy) -> list[Incident]:
     return out
 
 
-def first_render(browser: object, path: Path) -> tuple[float, float, int, int]:
+def first_render(browser: object, path: Path) -> tuple[float, float, int, int, float]:
     """Seconds from navigation to the first drawn frame and to loaded details; markers and
-    labels shown."""
+    labels shown; main-thread CPU seconds until the first drawn frame."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(path.as_uri(), timeout=120_000)
     page.wait_for_function("() => window.mapper && window.mapper.ready", timeout=120_000)
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     markers = page.evaluate(
         "document.querySelectorAll('.leaflet-marker-pane .mapper-pin,"
         " .leaflet-marker-pane .marker-cluster').length"
@@ -182,7 +187,7 @@ def first_render(browser: object, path: Path) -> tuple[float, float, int, int]:
     timings = page.evaluate("window.mapper.timings")
     page.close()
     details = timings.get("details", timings["ready"])
-    return timings["ready"] / 1000, details / 1000, markers, labels
+    return timings["ready"] / 1000, details / 1000, markers, labels, metrics["ThreadTime"]
 
 
 def main() -> None:
@@ -205,7 +210,7 @@ def main() -> None:
         warm = time.perf_counter() - start
         print(f"  warm-up render (assets, basemap; once per process): {warm:.2f} s")
         basemap = basemap_geojson()
-        labels = json.loads(basemap)["labels"]
+        labels = json.loads(basemap).get("labels", [])
         labels_bytes = len(json.dumps(labels, ensure_ascii=False, separators=(",", ":")).encode())
         print(
             f"  offline basemap in every map: {len(basemap.encode()) / 1e3:.0f} kB, of which"
@@ -234,22 +239,24 @@ def main() -> None:
     print()
     print(
         "| incidents | mode | render (s) | HTML (MB) | first render (s), median / slowest"
-        " | markers+clusters drawn | labels | details (s), median |"
+        " | CPU (s), median | markers+clusters drawn | labels | details (s), median |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     threshold = RenderConfig().cluster_threshold
     for n, render_s, size_mb, loads in rows:
         mode = "compact" if n > threshold else "rich"
         if loads:
             firsts = sorted(load[0] for load in loads)
             shown = f"{statistics.median(firsts):.2f} / {firsts[-1]:.2f}"
+            cpu = f"{statistics.median(load[4] for load in loads):.2f}"
             markers = str(min(load[2] for load in loads))
             labels = str(min(load[3] for load in loads))
             details = f"{statistics.median(load[1] for load in loads):.2f}"
         else:
-            shown, markers, labels, details = "n/a (no Chromium)", "", "", ""
+            shown, cpu, markers, labels, details = "n/a (no Chromium)", "", "", "", ""
         print(
-            f"| {n:,} | {mode} | {render_s:.2f} | {size_mb:.1f} | {shown} | {markers} | {labels}"
+            f"| {n:,} | {mode} | {render_s:.2f} | {size_mb:.1f} | {shown} | {cpu} | {markers}"
+            f" | {labels}"
             f" | {details} |"
         )
     print(f"\n(python bench/bench_map.py --runs {args.runs})")
