@@ -90,7 +90,7 @@ def taxonomy() -> Taxonomy:
         return load_taxonomy("default")
     except (MapperError, ValueError) as exc:  # the YAML may be mid-edit on a branch
         print(f"(default taxonomy unavailable: {exc.__class__.__name__}; using a stand-in)")
-        palette = ["#b2182b", "#d6604d", "#2166ac", "#1b7837", "#e66101", "#762a83", "#878787"]
+        palette = ["#792237", "#ee6567", "#1f6abf", "#1c773d", "#ec6700", "#722881", "#808080"]
         icons = ["crosshairs", "plane", "exchange", "tint", "fire", "shield", "car"]
         return Taxonomy(
             "bench",
