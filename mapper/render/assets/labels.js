@@ -77,18 +77,16 @@
     },
 
     // Where a label may go, in container pixels, best first: a country's name centred on its
-    // label point, else a line above or below it; a city's name right of its dot, else left
+    // label point, else one or two lines above or below it; a city's name right of its dot, else left
     // of it (the dot then sits at the name's end: the "end" flag).
     _boxes: function (row, p) {
       var kind = row[3], w = this._width(row), h = HEIGHT[kind];
       var y0 = p.y - h / 2, y1 = p.y + h / 2;
       if (kind === 0) {
         var x0 = p.x - w / 2, x1 = p.x + w / 2;
-        return [
-          { x0: x0, y0: y0, x1: x1, y1: y1 },
-          { x0: x0, y0: y0 - h, x1: x1, y1: y1 - h },
-          { x0: x0, y0: y0 + h, x1: x1, y1: y1 + h },
-        ];
+        return [0, -1, 1, -2, 2].map(function (lines) {
+          return { x0: x0, y0: y0 + lines * h, x1: x1, y1: y1 + lines * h };
+        });
       }
       return [
         { x0: p.x - 4, y0: y0, x1: p.x - 4 + PAD + w, y1: y1 },
@@ -115,22 +113,34 @@
       var placed = this._panels(map);
       var panels = placed.length;
       var rows = this._rows;
-      for (var i = 0; i < rows.length && placed.length - panels < MAX_LABELS; i++) {
+      var shown = [];
+      for (var i = 0; i < rows.length; i++) {
         var row = rows[i];
         if (row[4] > zoom) continue;
         var p = map.latLngToContainerPoint([row[1], row[2]]);
         // Across the antimeridian the same place is a world's width away.
         if (p.x < -MARGIN) p.x += world;
         else if (p.x > size.x + MARGIN) p.x -= world;
-        if (p.x < -MARGIN || p.x > size.x + MARGIN || p.y < -MARGIN || p.y > size.y + MARGIN) {
-          continue;
+        if (p.x >= -MARGIN && p.x <= size.x + MARGIN && p.y >= -MARGIN && p.y <= size.y + MARGIN) {
+          shown.push({ row: row, p: p });
         }
-        var boxes = this._boxes(row, p);
+      }
+      // Country names keep off the capitals' dots, so that a capital and its country's name
+      // both find room where they can.
+      var dots = [];
+      shown.forEach(function (item) {
+        if (item.row[3] !== 1) return;
+        var p = item.p;
+        dots.push({ box: { x0: p.x - 4, y0: p.y - 4, x1: p.x + 4, y1: p.y + 4 } });
+      });
+      for (var j = 0; j < shown.length && placed.length - panels < MAX_LABELS; j++) {
+        var boxes = this._boxes(shown[j].row, shown[j].p);
+        var country = shown[j].row[3] === 0;
         for (var k = 0; k < boxes.length; k++) {
           var b = boxes[k];
           var inside = b.x0 >= 0 && b.y0 >= 0 && b.x1 <= size.x && b.y1 <= size.y;
-          if (inside && this._free(b, placed)) {
-            placed.push({ row: row, box: boxes[k] });
+          if (inside && this._free(b, placed) && (!country || this._free(b, dots))) {
+            placed.push({ row: shown[j].row, box: b });
             break;
           }
         }
