@@ -167,6 +167,16 @@ PLACED = (
 )
 
 
+def apart(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Two boxes (x, y, width, height) that do not overlap (half a pixel of rounding allowed)."""
+    return (
+        a["x"] + a["width"] <= b["x"] + 0.5
+        or b["x"] + b["width"] <= a["x"] + 0.5
+        or a["y"] + a["height"] <= b["y"] + 0.5
+        or b["y"] + b["height"] <= a["y"] + 0.5
+    )
+
+
 def visible_label(m: Any, labels: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
     """A label of that kind whose middle is not under a control or a marker."""
     for label in labels:
@@ -196,13 +206,16 @@ def test_labels_render_offline_without_overlap(open_map, map_file, mode, viewpor
         assert sum("mapper-place-city" in label["cls"] for label in labels) >= 3
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
-            apart = (
-                a["x"] + a["width"] <= b["x"] + 0.5
-                or b["x"] + b["width"] <= a["x"] + 0.5
-                or a["y"] + a["height"] <= b["y"] + 0.5
-                or b["y"] + b["height"] <= a["y"] + 0.5
-            )
-            assert apart, (a["text"], b["text"])
+            assert apart(a, b), (a["text"], b["text"])
+    panels = m.eval(
+        "[...document.querySelectorAll('.leaflet-control')].map(e => {"
+        " const r = e.getBoundingClientRect();"
+        " return {text: 'panel', x: r.x, y: r.y, width: r.width, height: r.height}; })"
+        ".filter(r => r.width && r.height)"
+    )
+    for label in labels:
+        for panel in panels:
+            assert apart(label, panel), (label["text"], panel)
     # On the screenshot: a country name is dark text in a light halo, not hidden.
     label = visible_label(m, labels, "mapper-place-country")
     assert label is not None
