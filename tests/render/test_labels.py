@@ -10,6 +10,8 @@ from mapper.render.labels import (
     CAPITAL_ZOOM,
     CITY,
     COUNTRY,
+    _one_per_city,
+    _Town,
     basemap_labels,
     city_labels,
     country_labels,
@@ -58,3 +60,14 @@ def test_basemap_carries_the_labels_as_a_foreign_member():
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) > 200
     assert collection["labels"] == basemap_labels()
     assert basemap_geojson() == text  # the same bytes every time
+
+
+def test_one_label_per_city_not_per_borough():
+    city = _Town("Riverton", 10.0, 20.0, 900_000, fame=80, geonameid=1, capital=False)
+    # A borough 5 km away with more people than the city's own entry, and few names.
+    borough = _Town("Riverton 3 Docks", 10.045, 20.0, 1_200_000, fame=2, geonameid=2, capital=False)
+    town = _Town("Hillford", 10.3, 20.0, 150_000, fame=5, geonameid=3, capital=False)  # 33 km
+    kept = {t.name: population for t, population in _one_per_city([borough, town, city])}
+    assert kept == {"Riverton": 1_200_000, "Hillford": 150_000}
+    names = [label.name for label in city_labels()]
+    assert "Paris" in names and not any(name.startswith("Paris 1") for name in names)
