@@ -15,6 +15,11 @@ What is measured, per size:
   screen then, so "drawn" can be checked.
 - details (s): when popups and search have their data too (compact maps unpack it after the
   first render; rich maps carry it inline).
+- CPU (s): main-thread CPU time of the page's renderer until then (Chromium's ThreadTime
+  metric): unlike the wall-clock figures it barely moves when other processes share the cores.
+- labels: basemap place names placed in the first view (the fitted one).
+
+Also printed once: the bytes every map carries for the offline basemap, outlines and labels.
 
 Target (../shared/ANCHORS.md): 100,000 incidents under 25 MB, drawn in under 3 s.
 """
@@ -22,6 +27,7 @@ Target (../shared/ANCHORS.md): 100,000 incidents under 25 MB, drawn in under 3 s
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import statistics
@@ -34,6 +40,7 @@ from mapper.config import RenderConfig
 from mapper.errors import MapperError
 from mapper.events.taxonomy import Category, Taxonomy, load_taxonomy
 from mapper.models import Facts, Incident, Place, Source
+from mapper.render.basemap import basemap_geojson
 from mapper.render.map import render_map
 from mapper.render.png import BROWSER_FLAGS
 
@@ -83,7 +90,7 @@ def taxonomy() -> Taxonomy:
         return load_taxonomy("default")
     except (MapperError, ValueError) as exc:  # the YAML may be mid-edit on a branch
         print(f"(default taxonomy unavailable: {exc.__class__.__name__}; using a stand-in)")
-        palette = ["#b2182b", "#d6604d", "#2166ac", "#1b7837", "#e66101", "#762a83", "#878787"]
+        palette = ["#792237", "#ee6567", "#1f6abf", "#1c773d", "#ec6700", "#722881", "#808080"]
         icons = ["crosshairs", "plane", "exchange", "tint", "fire", "shield", "car"]
         return Taxonomy(
             "bench",
@@ -161,21 +168,26 @@ def incidents(n: int, tax: Taxonomy) -> list[Incident]:
     return out
 
 
-def first_render(browser: object, path: Path) -> tuple[float, float, int]:
-    """Seconds from navigation to the first drawn frame and to loaded details; markers shown."""
+def first_render(browser: object, path: Path) -> tuple[float, float, int, int, float]:
+    """Seconds from navigation to the first drawn frame and to loaded details; markers and
+    labels shown; main-thread CPU seconds until the first drawn frame."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.goto(path.as_uri(), timeout=120_000)
     page.wait_for_function("() => window.mapper && window.mapper.ready", timeout=120_000)
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     markers = page.evaluate(
         "document.querySelectorAll('.leaflet-marker-pane .mapper-pin,"
         " .leaflet-marker-pane .marker-cluster').length"
     )
+    labels = page.evaluate("document.querySelectorAll('.mapper-place').length")
     page.evaluate("window.mapper.loadDetails()")
     timings = page.evaluate("window.mapper.timings")
     page.close()
     details = timings.get("details", timings["ready"])
-    return timings["ready"] / 1000, details / 1000, markers
+    return timings["ready"] / 1000, details / 1000, markers, labels, metrics["ThreadTime"]
 
 
 def main() -> None:
@@ -197,6 +209,13 @@ def main() -> None:
         render_map(incidents(10, tax), tax, RenderConfig(), folder / "warm_up.html")
         warm = time.perf_counter() - start
         print(f"  warm-up render (assets, basemap; once per process): {warm:.2f} s")
+        basemap = basemap_geojson()
+        labels = json.loads(basemap).get("labels", [])
+        labels_bytes = len(json.dumps(labels, ensure_ascii=False, separators=(",", ":")).encode())
+        print(
+            f"  offline basemap in every map: {len(basemap.encode()) / 1e3:.0f} kB, of which"
+            f" {len(labels)} labels {labels_bytes / 1e3:.0f} kB"
+        )
         browser = pw = None
         if chromium:
             from playwright.sync_api import sync_playwright
@@ -220,21 +239,25 @@ def main() -> None:
     print()
     print(
         "| incidents | mode | render (s) | HTML (MB) | first render (s), median / slowest"
-        " | markers+clusters drawn | details (s), median |"
+        " | CPU (s), median | markers+clusters drawn | labels | details (s), median |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     threshold = RenderConfig().cluster_threshold
     for n, render_s, size_mb, loads in rows:
         mode = "compact" if n > threshold else "rich"
         if loads:
-            firsts = sorted(first for first, _, _ in loads)
+            firsts = sorted(load[0] for load in loads)
             shown = f"{statistics.median(firsts):.2f} / {firsts[-1]:.2f}"
-            markers = str(min(m for _, _, m in loads))
-            details = f"{statistics.median(d for _, d, _ in loads):.2f}"
+            cpu = f"{statistics.median(load[4] for load in loads):.2f}"
+            markers = str(min(load[2] for load in loads))
+            labels = str(min(load[3] for load in loads))
+            details = f"{statistics.median(load[1] for load in loads):.2f}"
         else:
-            shown, markers, details = "n/a (no Chromium)", "", ""
+            shown, cpu, markers, labels, details = "n/a (no Chromium)", "", "", "", ""
         print(
-            f"| {n:,} | {mode} | {render_s:.2f} | {size_mb:.1f} | {shown} | {markers} | {details} |"
+            f"| {n:,} | {mode} | {render_s:.2f} | {size_mb:.1f} | {shown} | {cpu} | {markers}"
+            f" | {labels}"
+            f" | {details} |"
         )
     print(f"\n(python bench/bench_map.py --runs {args.runs})")
 

@@ -1,6 +1,8 @@
-"""The offline basemap: Natural Earth country outlines, simplified, as GeoJSON.
+"""The offline basemap: Natural Earth country outlines, simplified, as GeoJSON, with place names.
 
-Drawn as a vector layer, so the map needs no tile server. Natural Earth is public domain.
+Drawn as a vector layer, so the map needs no tile server. Natural Earth is public domain. The
+collection carries the basemap's labels (see mapper/render/labels.py) as a foreign member,
+``"labels"``, which GeoJSON readers ignore and the page's labels.js places.
 Computed once per installation and kept in the user cache (see mapper/render/cache.py): a run
 that maps no relative place then needs neither the boundary shapes nor shapely.
 """
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mapper.errors import MapperError
 from mapper.render.cache import cached_json, fingerprint
+from mapper.render.labels import basemap_labels
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -54,9 +57,15 @@ def _simplified(geometries: list[BaseGeometry]) -> list[BaseGeometry]:
 def basemap_geojson() -> str:
     """The basemap as a compact GeoJSON FeatureCollection string (cached per process and user).
 
-    Returns an empty collection, with a warning, when the boundaries cannot be loaded: the map
-    is still usable without outlines.
+    Its outlines are an empty collection, with a warning, when the boundaries cannot be loaded:
+    the map is still usable without outlines. Its ``labels`` member is the list of
+    :func:`mapper.render.labels.basemap_labels` (empty when their data is missing).
     """
+    labels = json.dumps(basemap_labels(), ensure_ascii=False, separators=(",", ":"))
+    return _outlines()[:-1] + ',"labels":' + labels + "}"
+
+
+def _outlines() -> str:
     from mapper import boundaries
 
     key = fingerprint(

@@ -188,6 +188,7 @@ def build_html(
         "controls.js",
         "cluster.js",
         "areas.js",
+        "labels.js",
         "mapper.js",
     )
     scripts = [*libs.scripts, *(own_asset(name) for name in own)]

@@ -32,7 +32,7 @@ def test_default() -> None:
     assert taxonomy.ids == DEFAULT_IDS
     assert taxonomy.fallback == "other"
     quake = taxonomy.get("earthquake")
-    assert (quake.label, quake.colour, quake.icon) == ("Earthquakes", "#8c510a", "bullseye")
+    assert (quake.label, quake.colour, quake.icon) == ("Earthquakes", "#734000", "bullseye")
     assert quake.description
     assert taxonomy.get("diplomacy_sanctions").casualty_free
     assert not quake.casualty_free

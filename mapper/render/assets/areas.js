@@ -1,15 +1,41 @@
-/* mapper's areas for compact maps: all of one category's area circles as one canvas layer.
+/* mapper's severity scale, and areas for compact maps.
+ *
+ * window.mapperUi.severity: how severity 0-5 shows, for pins and areas alike, so that an area
+ * is as visible as a pin of the same severity: pin size, the opacity of a pin's body (also in
+ * mapper.css, .mapper-s-N) and of an area's outline, the outline's weight, the area's fill.
+ * Severity 0 (nothing known of harm) is dashed, on pins and areas.
+ * window.mapperUi.areaStyle(s): Leaflet path options for an area of severity s.
  *
  * A rich map draws each area as its own L.circle. With thousands of them, creating, projecting
- * and stroking one path each is what the first frame waits for; here a category's circles are
- * filled with one path per fill opacity and stroked with one dashed path, on Leaflet's canvas
- * renderer (so panning, zooming and clicks work as for any canvas path).
+ * and stroking one path each is what the first frame waits for; in compact maps a category's
+ * circles are filled with one path per severity and stroked with one path per severity, on
+ * Leaflet's canvas renderer (so panning, zooming and clicks work as for any canvas path).
  *
  * Loaded before mapper.js, which calls new window.mapperUi.CircleSet(circles, options) with
- * circles [{lat, lon, m (radius in metres), alpha (fill opacity)}] and path options.
+ * circles [{lat, lon, m (radius in metres), s (severity)}] and path options.
  */
 (function () {
   "use strict";
+
+  var SEVERITY = {
+    pinSize: [18, 23, 28, 34, 39, 44],        // px, 0-5
+    opacity: [0.75, 0.8, 0.85, 1, 1, 1],      // pin body and area outline
+    weight: [1.5, 2, 2.5, 3, 3.5, 4],         // area outline, px
+    fill: [0.12, 0.17, 0.22, 0.28, 0.34, 0.4],  // area fill opacity
+  };
+  var DASH = "6 4";
+
+  function level(s) {
+    return Math.max(0, Math.min(5, Math.round(s) || 0));
+  }
+
+  function areaStyle(s) {
+    s = level(s);
+    return {
+      opacity: SEVERITY.opacity[s], weight: SEVERITY.weight[s], fillOpacity: SEVERITY.fill[s],
+      dashArray: s === 0 ? DASH : null,
+    };
+  }
 
   var EQUATOR_M = 40075016.686;
   var RAD = Math.PI / 180;
@@ -61,11 +87,8 @@
           c.y + c.r >= view.min.y && c.y - c.r <= view.max.y;
       });
       if (!shown.length) return;
-      var byAlpha = new Map();
-      shown.forEach(function (c) {
-        if (!byAlpha.has(c.alpha)) byAlpha.set(c.alpha, []);
-        byAlpha.get(c.alpha).push(c);
-      });
+      var bySeverity = [[], [], [], [], [], []];
+      shown.forEach(function (c) { bySeverity[level(c.s)].push(c); });
       function trace(list) {
         ctx.beginPath();
         list.forEach(function (c) {
@@ -74,17 +97,23 @@
         });
       }
       ctx.fillStyle = o.fillColor || o.color;
-      byAlpha.forEach(function (list, alpha) {
+      ctx.strokeStyle = o.color;
+      // Fills first, lightest first, then the outlines over them, so no fill hides an outline.
+      bySeverity.forEach(function (list, s) {
+        if (!list.length) return;
         trace(list);
-        ctx.globalAlpha = alpha;
+        ctx.globalAlpha = SEVERITY.fill[s];
         ctx.fill(o.fillRule);
       });
-      trace(shown);
-      ctx.setLineDash(o._dashArray || []);
-      ctx.globalAlpha = o.opacity;
-      ctx.lineWidth = o.weight;
-      ctx.strokeStyle = o.color;
-      ctx.stroke();
+      bySeverity.forEach(function (list, s) {
+        if (!list.length) return;
+        trace(list);
+        ctx.setLineDash(s === 0 ? DASH.split(" ").map(Number) : []);
+        ctx.globalAlpha = SEVERITY.opacity[s];
+        ctx.lineWidth = SEVERITY.weight[s];
+        ctx.stroke();
+      });
+      ctx.setLineDash([]);
     },
 
     _containsPoint: function (p) {
@@ -98,4 +127,6 @@
 
   window.mapperUi = window.mapperUi || {};
   window.mapperUi.CircleSet = CircleSet;
+  window.mapperUi.severity = SEVERITY;
+  window.mapperUi.areaStyle = areaStyle;
 })();

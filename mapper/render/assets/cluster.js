@@ -9,13 +9,53 @@
  *     over typed arrays per view, instead of markercluster's tree of 100,000 markers.
  *
  * opts: pin(rec) -> the record's L.Marker (made once, reused), pick(rec, latlng) for a click
- * on a pin, list(recs, latlng) for a stack too big to spread, maxZoom.
+ * on a pin, list(recs, latlng) for a stack too big to spread, maxZoom, cats (the categories,
+ * in the order of rec.c).
+ *
+ * A cluster shows what it holds: a ring split like a pie chart by the categories of its
+ * members, largest share first, round a disc edged in the colour of the dominant category (the
+ * one with most members; on a tie, the first in the taxonomy), with the member count.
  * Both return: show(key, recs) (the points one category shows now), batch(fn) (one redraw for
  * every show() inside fn), reveal(rec, done) (bring the record's pin into view, then call
  * done(found)), busy() (an animation is running), layer (what was added to the map).
  */
 (function () {
   "use strict";
+
+  var COLOUR_RE = /^#[0-9a-fA-F]{6}$/;
+  var ID_RE = /^[a-z][a-z0-9_]*$/;
+  var NO_COLOUR = "#777777";
+
+  function colourOf(cat) {
+    return cat && COLOUR_RE.test(cat.colour) ? cat.colour : NO_COLOUR;
+  }
+
+  // counts[ci]: members of category ci. Returns the L.DivIcon of a cluster of n members.
+  function clusterIcon(n, counts, cats) {
+    var order = [];
+    for (var ci = 0; ci < counts.length; ci++) if (counts[ci]) order.push(ci);
+    order.sort(function (a, b) { return counts[b] - counts[a] || a - b; });
+    var top = cats[order[0]];
+    var stops = [], at = 0;
+    order.forEach(function (ci) {
+      var next = at + 100 * counts[ci] / n;
+      stops.push(colourOf(cats[ci]) + " " + at.toFixed(2) + "% " + next.toFixed(2) + "%");
+      at = next;
+    });
+    var size = n < 10 ? 34 : n < 100 ? 40 : 46;
+    var pie = document.createElement("div");
+    pie.className = "mapper-cluster-pie";
+    pie.style.background = "conic-gradient(" + stops.join(", ") + ")";
+    var span = document.createElement("span");
+    span.textContent = String(n);
+    pie.appendChild(span);
+    var id = top && ID_RE.test(top.id) ? top.id : "none";
+    pie.setAttribute("data-mapper-cat", id);
+    pie.title = n + " incidents, most of them: " + (top ? top.label : "uncategorised");
+    return L.divIcon({
+      html: pie, className: "marker-cluster mapper-cluster mapper-c-" + id, iconSize: [size, size],
+    });
+  }
 
   // A cluster whose members all sit at one spot cannot split by zooming: spread it at once.
   function sameSpot(bounds) {
@@ -26,6 +66,11 @@
     var group = L.markerClusterGroup({
       maxClusterRadius: 45, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
       animate: true, removeOutsideVisibleBounds: true, zoomToBoundsOnClick: false,
+      iconCreateFunction: function (cluster) {
+        var counts = opts.cats.map(function () { return 0; });
+        cluster.getAllChildMarkers().forEach(function (m) { if (m.rec) counts[m.rec.c]++; });
+        return clusterIcon(cluster.getChildCount(), counts, opts.cats);
+      },
     });
     group.on("clusterclick", function (e) {
       if (sameSpot(e.layer.getBounds()) || map.getZoom() >= map.getMaxZoom()) {
@@ -95,17 +140,6 @@
     return 256 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
   }
 
-  function clusterIcon(n) {
-    var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-    var div = document.createElement("div");
-    var span = document.createElement("span");
-    span.textContent = String(n);
-    div.appendChild(span);
-    return L.divIcon({
-      html: div, className: "marker-cluster marker-cluster-" + size, iconSize: [40, 40],
-    });
-  }
-
   // Points around `center` (layer pixels) for n pins: a ring for a few, else a spiral whose
   // turns stay a pin apart.
   function spreadPoints(center, n) {
@@ -133,7 +167,8 @@
     var group = L.featureGroup().addTo(map);     // what is drawn for the current view
     var spread = L.featureGroup().addTo(map);    // legs and pins of a spread-out stack
     var wanted = new Map();
-    var recs = [], xs = new Float64Array(0), ys = new Float64Array(0);
+    var recs = [], xs = new Float64Array(0), ys = new Float64Array(0), cs = new Uint16Array(0);
+    var ncats = opts.cats.length;
     var dirty = false, pending = 0;
     var spreading = null;                         // {key, zoom, marker, recs}
 
@@ -144,8 +179,10 @@
       });
       xs = new Float64Array(recs.length);
       ys = new Float64Array(recs.length);
+      cs = new Uint16Array(recs.length);
       for (var i = 0; i < recs.length; i++) {
         var r = recs[i];
+        cs[i] = r.c;
         if (r.wx === undefined) {
           r.wx = worldX(r.lon);
           r.wy = worldY(r.lat);
@@ -180,13 +217,14 @@
         var key = cellKey(i, k);
         var c = cells.get(key);
         if (c === undefined) {
-          c = { key: key, n: 0, sx: 0, sy: 0, first: i, same: true };
+          c = { key: key, n: 0, sx: 0, sy: 0, first: i, same: true, k: new Uint32Array(ncats) };
           cells.set(key, c);
           list.push(c);
         } else if (c.same) {
           c.same = recs[i].lat === recs[c.first].lat && recs[i].lon === recs[c.first].lon;
         }
         c.n++;
+        c.k[cs[i]]++;
         c.sx += x;
         c.sy += y;
       }
@@ -224,7 +262,7 @@
         }
         var at = c.same ? L.latLng(recs[c.first].lat, recs[c.first].lon)
           : map.unproject([c.sx / c.n * binned.k, c.sy / c.n * binned.k], zoom);
-        var marker = L.marker(at, { icon: clusterIcon(c.n) });
+        var marker = L.marker(at, { icon: clusterIcon(c.n, c.k, opts.cats) });
         marker.cell = c;
         if (spreading && spreading.key === c.key) {
           marker.setOpacity(0.3);

@@ -113,6 +113,7 @@
       });
     });
     baseLayers[asHtml("Country outlines (offline)")] = outlines;
+    window.mapperUi.basemapLabels(map, basemap.labels, outlines);
     map.addLayer(baseLayers[Object.keys(baseLayers)[0]]);
 
     var areaRenderer = compact ? L.canvas({ padding: 0.3 }) : L.svg({ padding: 0.3 });
@@ -176,7 +177,7 @@
     function iconFor(cat, s) {
       var key = cat.id + "/" + s;
       if (!icons[key]) {
-        var size = 20 + 3 * s;
+        var size = window.mapperUi.severity.pinSize[s] || 18;
         var icon = ICON_RE.test(cat.icon) ? cat.icon : "circle";
         icons[key] = L.divIcon({
           className: "mapper-pin mapper-c-" + cat.id + " mapper-s-" + s,
@@ -204,7 +205,7 @@
       pin: pin,
       pick: function (rec, latlng) { openAt(latlng, [rec]); },
       list: function (recs, latlng) { openAt(latlng, recs); },
-      maxZoom: data.maxZoom,
+      maxZoom: data.maxZoom, cats: cats,
     });
 
     function radiusKm(place) {
@@ -218,7 +219,7 @@
         this.recs = recs;
         this.shown = [];  // the records drawn as pins (or inside clusters) now
         this.areas = L.layerGroup();
-        this.areaGroups = [];  // {lat, lon, m, alpha, recs} per place with areas shown
+        this.areaGroups = [];  // {lat, lon, m, s, recs} per place with areas shown
         this.flows = L.layerGroup();
       },
       onAdd: function (m) {
@@ -257,16 +258,13 @@
           var place = places[p];
           var top = recs.reduce(function (m, r) { return Math.max(m, r.s); }, 0);
           groups.push({
-            lat: place[1], lon: place[2], m: radiusKm(place) * 1000, alpha: 0.08 + 0.05 * top,
-            recs: recs,
+            lat: place[1], lon: place[2], m: radiusKm(place) * 1000, s: top, recs: recs,
           });
         });
         this.areas.clearLayers();
-        // Canvas strokes 1 px wide rasterise several times faster than 1.5 px ones: that
-        // alone is a third of the first frame of a 100,000-incident map.
         var style = {
-          renderer: areaRenderer, color: cat.colour, weight: compact ? 1 : 1.5, dashArray: "6 4",
-          fillColor: cat.colour, className: "mapper-area mapper-c-" + cat.id,
+          renderer: areaRenderer, color: cat.colour, fillColor: cat.colour,
+          className: "mapper-area mapper-c-" + cat.id,
         };
         if (compact) {
           if (groups.length) {
@@ -277,7 +275,8 @@
         }
         var layer = this.areas;
         groups.forEach(function (g) {
-          var options = L.extend({ radius: g.m, fillOpacity: g.alpha }, style);
+          var options = L.extend({ radius: g.m }, style, window.mapperUi.areaStyle(g.s));
+          options.className += " mapper-s-" + g.s;
           var circle = L.circle([g.lat, g.lon], options);
           circle.on("click", areaClick);
           layer.addLayer(circle);
