@@ -535,6 +535,15 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
     return dataclasses.replace(config, base_dir=str(base_dir))
 
 
+def rebuild(config: Config, changes: dict[str, dict[str, Any]]) -> Config:
+    """``config`` with ``changes`` ({section: {key: value}}) applied, each value checked as
+    load_config checks a settings file's (the Python API's keyword settings)."""
+    data = config_as_dict(config)
+    for section, values in changes.items():
+        data[section] = {**data[section], **values}
+    return dataclasses.replace(_build(Config, data, ""), base_dir=config.base_dir)
+
+
 def config_as_dict(config: Config) -> dict[str, Any]:
     """The effective settings as plain data (without internal fields)."""
     data = dataclasses.asdict(config)

@@ -212,6 +212,13 @@ class Incident:
     last_seen: str | None = None
     new: bool = True
 
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """The incident as a GeoJSON Feature (as in incidents.geojson), for shapely/geopandas."""
+        from mapper.export import to_feature  # late: models is a leaf
+
+        return to_feature(self)
+
 
 @dataclass(slots=True)
 class RunSummary:
