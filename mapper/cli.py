@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -15,12 +16,16 @@ import click
 
 from mapper import __version__
 from mapper.config import Config, config_as_dict, load_config
-from mapper.errors import MapperError
+from mapper.errors import InputError, MapperError
 from mapper.models import RunSummary
 
 log = logging.getLogger("mapper")
 
 DEFAULT_CONFIG = "config.yaml"
+# `-` as a file name: standard input, or standard output for -o.
+STDIO = "-"
+# What a shell reports for a process that SIGPIPE ended (128 + 13), as for `yes | head -1`.
+EXIT_BROKEN_PIPE = 141
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -34,14 +39,34 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null, so that the interpreter's last flush
+    of what is still buffered fails silently instead of printing a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test runner's buffer)
+        pass
+
+
 def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn MapperError into one line on stderr and its exit code; -v shows the traceback."""
+    """Turn MapperError into one line on stderr and its exit code; -v shows the traceback.
+
+    A reader that closes the pipe early (`mapper geoparse docs.jsonl | head -1`) ends the
+    command quietly with exit code 141, as SIGPIPE ends `cat` or `yes`.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         try:
-            return func(*args, **kwargs)
+            result = func(*args, **kwargs)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:
+            _quiet_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except MapperError as exc:
             if ctx.obj and ctx.obj.get("verbose"):
                 log.exception("failed")
@@ -73,6 +98,49 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _more_output(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """-v / -q given after the subcommand: added to those given before it."""
+    if not value:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    if param.name == "verbose":
+        obj["verbose"] = obj.get("verbose", 0) + value
+    else:
+        obj["quiet"] = True
+    _setup_logging(obj.get("verbose", 0), obj.get("quiet", False))
+
+
+def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """-v and -q on every command, so that `mapper run -v` works as `mapper -v run` does."""
+    func = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_more_output,
+        help="Only errors: no summary.",
+    )(func)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_more_output,
+        help="More log output (-vv for debug); tracebacks on error.",
+    )(func)
+
+
+def _quiet() -> bool:
+    ctx = click.get_current_context()
+    return bool(ctx.find_root().ensure_object(dict).get("quiet"))
+
+
+def _say(message: str, *, err: bool = False) -> None:
+    """A summary or progress line: silenced by -q."""
+    if not _quiet():
+        click.echo(message, err=err)
+
+
 def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--set",
@@ -88,7 +156,7 @@ def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help=f"Settings file (default: ./{DEFAULT_CONFIG} when it exists, else built-in defaults).",
     )(func)
-    return func
+    return _output_options(func)
 
 
 def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
@@ -101,7 +169,7 @@ def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
 @click.option(
     "-v", "--verbose", count=True, help="More log output (-vv for debug); tracebacks on error."
 )
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors: no summary.")
 @click.version_option(version=__version__, prog_name="mapper")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
@@ -118,6 +186,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+    ctx.obj["quiet"] = quiet
     _setup_logging(verbose, quiet)
 
 
@@ -224,6 +293,12 @@ def _echo_run_summary(summary: RunSummary) -> None:
     metavar="N",
     help="Articles read, processed and stored per chunk (default: engine.chunk_size, 2000).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON on stdout (what run.json holds), even with -q.",
+)
 @_handle_errors
 def run(
     config_path: Path | None,
@@ -237,6 +312,7 @@ def run(
     workers: int | None,
     scheduler: str | None,
     chunk_size: int | None,
+    as_json: bool,
 ) -> None:
     """Add a batch of articles to the store and write the incident map, GeoJSON and CSV.
 
@@ -257,6 +333,7 @@ def run(
       mapper run --input next-batch.jsonl --output-dir out/ --last-days 30
       mapper run --input big.jsonl --workers 2
       mapper run --input big.jsonl --engine dask --scheduler tcp://scheduler-host:8786
+      mapper run --input batch.jsonl --json -q | jq .incidents.created
     """
     from mapper.pipeline import run as run_pipeline
 
@@ -284,7 +361,11 @@ def run(
         since=since,
         last_days=last_days,
     )
-    _echo_run_summary(summary)
+    if as_json:
+        report = Path(summary.outputs["report"]).read_text(encoding="utf-8")
+        click.echo(report, nl=False)
+    elif not _quiet():
+        _echo_run_summary(summary)
 
 
 @main.command()
@@ -328,41 +409,57 @@ def export(
     Example:
       mapper export --format parquet --since 2025-01-01 -o incidents-2025.parquet
     """
-    from mapper.pipeline import export_store
+    from mapper.pipeline import export_store, store_path_for
+    from mapper.store import MEMORY
 
     config = _load(config_path, overrides)
+    out_dir = output_dir or config.resolve_path(config.output_dir)
+    store = store_path_for(config, out_dir)
+    if store != MEMORY and not Path(store).exists():  # a user error (exit 2), not a failure
+        raise InputError("no store here yet; `mapper run` creates it", path=store)
     path, count = export_store(
         config, fmt, out_path, output_dir=output_dir, since=since, last_days=last_days
     )
-    click.echo(f"wrote {count} incidents to {path}", err=True)
+    _say(f"wrote {count} incidents to {path}", err=True)
 
 
 def _jsonl_io(func: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT.jsonl and -o OUT.jsonl, shared by `geoparse` and `extract`."""
+    """INPUT.jsonl and -o OUT.jsonl, shared by `geoparse` and `extract`; - is stdin/stdout."""
     func = click.option(
         "-o",
         "--out",
         "out_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Output JSONL (default: stdout).",
+        type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+        help="Output JSONL (default, or -: stdout).",
     )(func)
     return click.argument(
-        "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
+        "input_path",
+        metavar="INPUT.jsonl",
+        type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
     )(func)
 
 
 def _jsonl_command(
     input_path: Path, out_path: Path | None, config: Config, write: Callable[..., int]
 ) -> None:
-    if out_path is None:
-        write(input_path, sys.stdout, config)
-        return
-    from mapper.export import write_atomic
+    """Run ``write`` over INPUT (- = stdin, read as JSONL unless ingest.input_format says
+    otherwise) into OUT (none or - = stdout, line by line)."""
+    from dataclasses import replace
 
-    buffer = io.StringIO()
-    count = write(input_path, buffer, config)
+    from mapper.ingest import spooled_inputs
+
+    if str(input_path) == STDIO and not config.ingest.input_format:
+        config = replace(config, ingest=replace(config.ingest, input_format="jsonl"))
+    with spooled_inputs([input_path], config.ingest) as (readable,):
+        if out_path is None or str(out_path) == STDIO:
+            write(readable, sys.stdout, config)
+            return
+        from mapper.export import write_atomic
+
+        buffer = io.StringIO()
+        count = write(readable, buffer, config)
     write_atomic(out_path, buffer.getvalue())
-    click.echo(f"wrote {count} lines to {out_path}", err=True)
+    _say(f"wrote {count} lines to {out_path}", err=True)
 
 
 @main.command()
@@ -381,6 +478,7 @@ def geoparse(
     \b
     Example:
       mapper geoparse docs.jsonl -o places.jsonl
+      cat docs.jsonl | mapper geoparse - | head -1
     """
     from mapper.pipeline import geoparse_file
 
@@ -403,6 +501,7 @@ def extract(
     \b
     Example:
       mapper extract docs.jsonl -o events.jsonl
+      mapper extract - -o - < docs.jsonl
     """
     from mapper.pipeline import extract_file
 
@@ -441,6 +540,13 @@ def extract(
     default=None,
     help="Also write a static PNG image (needs Chromium).",
 )
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The output directory whose incidents.geojson to read and where to write the map "
+    "(default: output_dir, output/).",
+)
 @_config_options
 @_handle_errors
 def render(
@@ -449,6 +555,7 @@ def render(
     online: bool,
     embed: bool,
     png_path: Path | None,
+    output_dir: Path | None,
     config_path: Path | None,
     overrides: tuple[str, ...],
 ) -> None:
@@ -457,14 +564,19 @@ def render(
     \b
     Example:
       mapper render --input output/incidents.geojson --out report/map.html --embed
+      mapper render --output-dir out/ --online
     """
+    from dataclasses import replace
+
     from mapper.render_command import render_from_geojson
 
     config = _load(config_path, overrides)
+    if output_dir is not None:  # as given: relative to the current directory
+        config = replace(config, output_dir=str(output_dir.absolute()))
     for path in render_from_geojson(
         config, input_path, out_path, online=online, embed=embed, png_path=png_path
     ):
-        click.echo(f"wrote {path}")
+        _say(f"wrote {path}")
 
 
 @main.group()
@@ -491,7 +603,7 @@ def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> Non
     )
     index = build_index(config.gazetteer.min_population)
     save_gazetteer(index, path)
-    click.echo(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
+    _say(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
 
 
 @gazetteer.command("info")
@@ -541,9 +653,12 @@ def config_group() -> None:
 @_config_options
 @_handle_errors
 def config_show(config_path: Path | None, overrides: tuple[str, ...]) -> None:
-    """Print the effective settings (defaults, config file and --set overrides) as JSON."""
+    """Print the effective settings (defaults, config file, MAPPER_* environment variables and
+    --set overrides) as JSON; API keys are shown as "***"."""
+    from mapper.config_env import redacted
+
     config = _load(config_path, overrides)
-    click.echo(json.dumps(config_as_dict(config), indent=2, sort_keys=True))
+    click.echo(json.dumps(redacted(config_as_dict(config)), indent=2, sort_keys=True))
 
 
 if __name__ == "__main__":  # pragma: no cover
