@@ -362,8 +362,9 @@ def _check_country(value: str, dotted: str) -> None:
     if value.upper() not in _EXTRA_COUNTRY_CODES and not pycountry.countries.get(
         alpha_2=value.upper()
     ):
+        hint = "GB for the United Kingdom" if value.upper() == "UK" else "e.g. US, GB, NG"
         raise ConfigError(
-            f"{dotted}: {_show(value)} is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, NG)"
+            f"{dotted}: {_show(value)} is not an ISO 3166-1 alpha-2 country code ({hint})"
         )
 
 
