@@ -62,31 +62,21 @@ def row_name(position: int, label: Any) -> str:
     return f"{FRAME} row {position}"
 
 
-def _text_field(name: str, value: Any, where: str) -> str | None:
+def _scalar(name: str, value: Any, where: str) -> str | int | float | None:
+    """A field's value as the readers take it: a string or a number (numpy's as Python's;
+    a whole float, as an int column with a gap holds, as an int); None when missing."""
     if _missing(value):
         return None
     if isinstance(value, str):
         return value
+    if not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is not None and math.isfinite(number) and not isinstance(value, complex):
+            return int(number) if number == int(number) else number
     raise InputError(f"{where}: {name!r} is {_kind(value)}, not a string")
-
-
-def _id_field(value: Any, where: str) -> str | int | None:
-    if _missing(value):
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        raise InputError(f"{where}: 'id' is a bool, not a string or a whole number")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{where}: 'id' is {_kind(value)}, not a string or a whole number"
-        ) from None
-    if not math.isfinite(number) or number != int(number):
-        # An int column with a gap is read as floats: 3.0 is id 3, but 2.5 is no id.
-        raise InputError(f"{where}: 'id' is {value!r}, not a string or a whole number")
-    return int(number)
 
 
 def _date_field(value: Any, where: str) -> str | None:
@@ -96,10 +86,10 @@ def _date_field(value: Any, where: str) -> str | None:
         return value
     if isinstance(value, datetime | date):  # pandas Timestamps are datetimes
         return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
-    import numpy as np
+    if type(value).__name__ == "datetime64":  # numpy's, as a column of dates holds them
+        import pandas as pd
 
-    if isinstance(value, np.datetime64):
-        return str(value.astype("datetime64[D]"))
+        return pd.Timestamp(value).date().isoformat()
     raise InputError(f"{where}: 'date' is {_kind(value)}, not a date or a string")
 
 
@@ -124,10 +114,8 @@ def article_records(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
         if not isinstance(text, str):
             raise InputError(f"{where}: 'text' is {_kind(text)}, not a string")
         record: dict[str, Any] = {"text": text}
-        if "id" in values and (article_id := _id_field(values["id"], where)) is not None:
-            record["id"] = article_id
-        for name in ("title", "url", "source"):
-            if name in values and (value := _text_field(name, values[name], where)) is not None:
+        for name in ("id", "title", "url", "source"):
+            if name in values and (value := _scalar(name, values[name], where)) is not None:
                 record[name] = value
         if "date" in values and (day := _date_field(values["date"], where)) is not None:
             record["date"] = day
@@ -181,7 +169,6 @@ def frame_dtypes() -> dict[str, str]:
 
 def incidents_to_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
     """One row per incident, by id: the CSV's columns (lat, lon first), typed."""
-    import numpy as np
     import pandas as pd
 
     from mapper.export import PROPERTY_ORDER, incident_properties
@@ -201,11 +188,8 @@ def incidents_to_frame(incidents: Sequence[Incident]) -> pd.DataFrame:
     for name in order:
         values = [row.get(name) for row in rows]
         kind = types.get(name, "object")
-        if kind == "datetime64[s]":
-            days = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
-            data[name] = pd.Series(days.astype("datetime64[s]"), dtype=kind)
-        elif kind == "float64":
-            data[name] = pd.Series([np.nan if v is None else v for v in values], dtype=kind)
+        if kind == "float64":
+            data[name] = pd.Series([math.nan if v is None else v for v in values], dtype=kind)
         elif kind == "object":
             data[name] = pd.Series(values, dtype=object)
         else:

@@ -135,6 +135,7 @@ def test_run_takes_a_dataframe_and_returns_incidents(result):
     assert {i.category for i in run.incidents} == {"earthquake", "flood_storm", "wildfire"}
     by_category = {i.category: i for i in run.incidents}
     assert by_category["earthquake"].article_ids == ("101",)  # 101.0 read as id 101
+    assert by_category["wildfire"].article_ids[0].startswith("h")  # no id: a content id
     assert by_category["flood_storm"].sources[0].url == "https://news.example.org/floods"
     assert not (out / "incident_map.html").exists()  # render=False
     assert set(run.outputs) == {"geojson", "csv", "report"}
@@ -190,11 +191,15 @@ def test_run_with_a_memory_store_keeps_nothing_but_returns_incidents(tmp_path):
         (lambda f: f.assign(text=[QUAKE, np.nan, FIRE]), "DataFrame row 1: 'text' is missing"),
         (
             lambda f: f.set_axis(["a", "b", "c"]).assign(
-                title=pd.Series([1, None, None], dtype=object, index=["a", "b", "c"])
+                title=pd.Series([["a"], None, None], dtype=object, index=["a", "b", "c"])
             ),
-            "DataFrame row 0 (index 'a'): 'title' is an int, not a string",
+            "DataFrame row 0 (index 'a'): 'title' is a list, not a string",
         ),
-        (lambda f: f.assign(id=[1.5, 2, 3]), "DataFrame row 0: 'id' is 1.5, not a string"),
+        (
+            lambda f: f.assign(url=[None, pd.Timestamp("2025-01-01"), None]),
+            "DataFrame row 1: 'url' is a Timestamp, not a string",
+        ),
+        (lambda f: f.assign(id=[True, 2, 3]), "DataFrame row 0: 'id' is a bool, not a string"),
         (
             lambda f: f.assign(date=["2025-06-12", "soon", None]),
             "DataFrame row 1: date 'soon' is not a date",
