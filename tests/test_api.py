@@ -232,3 +232,16 @@ def test_run_keeps_the_earlier_config_first_form(tmp_path):
     assert [i.category for i in run.incidents] == ["flood_storm"]
     with pytest.raises(TypeError, match="a path, a list of paths or a pandas DataFrame"):
         mapper.run(42)
+
+
+def test_a_frame_from_read_json_maps_as_the_file_does(tmp_path):
+    # pandas.read_json turns the null url into NaN and dates into Timestamps: same incidents.
+    from mapper.config import SAMPLE_INPUT
+
+    frame = pd.read_json(SAMPLE_INPUT, lines=True)
+    assert frame["url"].isna().sum() == 1
+    from_frame = mapper.run(frame, output_dir=tmp_path / "frame", render=False)
+    from_file = mapper.run(SAMPLE_INPUT, output_dir=tmp_path / "file", render=False)
+    assert from_frame.summary.articles_read == 53 and len(from_frame) == len(from_file)
+    geojson = "incidents.geojson"
+    assert (tmp_path / "frame" / geojson).read_bytes() == (tmp_path / "file" / geojson).read_bytes()
