@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 import tempfile
 import threading
 import types
@@ -43,6 +44,8 @@ _EXTRACT_SECTIONS = (*_GEOPARSE_SECTIONS, "events")
 # three country hints loads the gazetteer once, and each hint's geoparser once).
 _STAGES: dict[str, Stages] = {}
 _MAX_STAGES = 4
+# The stage key of a Config seen before, by its id (with the Config, to check the id).
+_KEYS: dict[int, tuple[Config, str]] = {}
 _LOCK = threading.Lock()
 
 
@@ -96,6 +99,35 @@ def with_settings(
     return rebuild(base, data)
 
 
+# Settings already applied, so that a loop of geoparse() calls does not rebuild and recheck
+# its Config each time: (id of the base config or None, MAPPER_* variables, settings) ->
+# (the base config, the result). The base is kept to make sure the id still names it.
+_CONFIGURED: dict[tuple[Any, ...], tuple[Config | None, Config]] = {}
+_MAX_CONFIGURED = 32
+
+
+def _configured(
+    config: Config | None, settings: dict[str, Any], sections: Sequence[str], where: str
+) -> Config:
+    """with_settings(), remembered for the last few distinct calls."""
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("MAPPER_")))
+    try:
+        wanted = json.dumps(settings, sort_keys=True)
+    except (TypeError, ValueError):  # not plain data: checked (and refused) afresh
+        return with_settings(config, settings, sections, where)
+    key = (id(config), environment, wanted, tuple(sections), where)
+    with _LOCK:
+        hit = _CONFIGURED.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    result = with_settings(config, settings, sections, where)
+    with _LOCK:
+        if len(_CONFIGURED) >= _MAX_CONFIGURED:
+            _CONFIGURED.pop(next(iter(_CONFIGURED)))
+        _CONFIGURED[key] = (config, result)
+    return result
+
+
 def _stage_key(config: Config, sections: Sequence[str]) -> str:
     data = config_as_dict(config)
     picked = {name: data[name] for name in sections}
@@ -109,7 +141,16 @@ def stages_for(config: Config) -> Stages:
 
     if config.geocoder.provider != "offline":
         return Stages.load(config)
-    key = _stage_key(config, _EXTRACT_SECTIONS)
+    with _LOCK:
+        known = _KEYS.get(id(config))
+    if known is not None and known[0] is config:
+        key = known[1]
+    else:
+        key = _stage_key(config, _EXTRACT_SECTIONS)
+        with _LOCK:
+            if len(_KEYS) >= _MAX_CONFIGURED:
+                _KEYS.pop(next(iter(_KEYS)))
+            _KEYS[id(config)] = (config, key)
     with _LOCK:
         stages = _STAGES.get(key)
         if stages is None:
@@ -157,7 +198,7 @@ def geoparse(
     ``geoparse`` (country_hint, min_score, bbox_hint), ``gazetteer`` and ``geocoder``.
     """
     text = _text(text)
-    config = with_settings(config, settings, _GEOPARSE_SECTIONS, "mapper.geoparse")
+    config = _configured(config, settings, _GEOPARSE_SECTIONS, "mapper.geoparse")
     stages = stages_for(config)
     try:
         return stages.geoparser.parse_text(text, url=url)
@@ -190,7 +231,7 @@ def extract(
         day = normalise_date(date)
     except ValueError as exc:
         raise InputError(f"date: {exc}") from exc
-    config = with_settings(config, settings, _EXTRACT_SECTIONS, "mapper.extract")
+    config = _configured(config, settings, _EXTRACT_SECTIONS, "mapper.extract")
     stages = stages_for(config)
     article = Article(id=id, text=text, title=title, date=day, url=url)
     try:

@@ -538,10 +538,15 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
 
 def rebuild(config: Config, changes: dict[str, dict[str, Any]]) -> Config:
     """``config`` with ``changes`` ({section: {key: value}}) applied, each value checked as
-    load_config checks a settings file's (the Python API's keyword settings)."""
+    load_config checks a settings file's, and MAPPER_* secrets filled in where unset (the
+    Python API's keyword settings)."""
+    from mapper.config_env import fill_from_environment
+
     data = config_as_dict(config)
     for section, values in changes.items():
         data[section] = {**data[section], **values}
+    # A provider named here may take its key from MAPPER_GEOCODER_API_KEY, as from a file.
+    fill_from_environment(data, os.environ, RenderConfig().online_tiles)
     return dataclasses.replace(_build(Config, data, ""), base_dir=config.base_dir)
 
 

@@ -86,6 +86,19 @@ def test_models_are_loaded_once_and_shared():
     assert other is not first and other.gazetteer is first.gazetteer
 
 
+def test_settings_are_applied_once_per_distinct_call(monkeypatch):
+    sections = ("geoparse", "geocoder")
+    first = api._configured(None, {"country_hint": "KE"}, sections, "t")
+    assert api._configured(None, {"country_hint": "KE"}, sections, "t") is first
+    assert api._configured(None, {"country_hint": "UG"}, sections, "t").geoparse.country_hint == (
+        "UG"
+    )
+    remote = {"provider": "opencage", "user_agent": "mapper-tests"}
+    assert api._configured(None, remote, sections, "t").geocoder.options == {}
+    monkeypatch.setenv("MAPPER_GEOCODER_API_KEY", "from-env")  # a new environment: applied anew
+    assert api._configured(None, remote, sections, "t").geocoder.options == {"api_key": "from-env"}
+
+
 def test_extract_returns_the_event():
     event = mapper.extract(QUAKE, date="2025-06-12")  # a Thursday
     assert isinstance(event, mapper.Event)
