@@ -170,6 +170,7 @@ class GeoparsePackage(types.ModuleType):
     def __call__(
         self, text: str, *, url: str | None = None, config: Config | None = None, **settings: Any
     ) -> list[Toponym]:
+        """mapper.api.geoparse(): the place mentions of ``text``."""
         return geoparse(text, url=url, config=config, **settings)
 
 
