@@ -4,15 +4,34 @@ Read a batch of news articles, find and geocode every place mention, recognise t
 each reports with its severity, and write an interactive map plus GeoJSON and CSV.
 
     >>> import mapper
-    >>> config = mapper.load_config("config.yaml")      # doctest: +SKIP
-    >>> summary = mapper.run(config)                     # doctest: +SKIP
+    >>> mapper.geoparse("Floods hit Nairobi.")[0].place.country
+    'KE'
+    >>> mapper.extract("An earthquake of magnitude 6.1 struck Peru.").category
+    'earthquake'
+    >>> result = mapper.run("batch.jsonl", output_dir="out")   # doctest: +SKIP
+    >>> result.to_frame()                                       # doctest: +SKIP
+
+docs/api.md has the whole API, with examples the test suite runs.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from mapper.config import Config, load_config
 from mapper.errors import ConfigError, GazetteerError, GeocodingError, InputError, MapperError
 from mapper.models import Article, Event, Facts, Incident, Place, RunSummary, Toponym
 
 __version__ = "0.1.0"  # the one place the version is written (pyproject reads it)
+
+# Loaded on first use: `import mapper` stays cheap (no gazetteer, pandas or folium).
+_LAZY = {
+    "RunResult": "mapper.api",
+    "extract": "mapper.api",
+    "geoparse": "",  # the package mapper.geoparse, callable (mapper/api.py)
+    "incidents_frame": "mapper.api",
+    "run": "mapper.api",
+}
 
 __all__ = [
     "Article",
@@ -26,17 +45,30 @@ __all__ = [
     "InputError",
     "MapperError",
     "Place",
+    "RunResult",
     "RunSummary",
     "Toponym",
     "__version__",
+    "extract",
+    "geoparse",
+    "incidents_frame",
     "load_config",
     "run",
 ]
 
 
-def __getattr__(name: str):  # late import: `import mapper` stays cheap
-    if name == "run":
-        from mapper.pipeline import run
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:  # "" = a callable subpackage
+        raise AttributeError(f"module 'mapper' has no attribute {name!r}")
+    import importlib
 
-        return run
-    raise AttributeError(name)
+    if not module:
+        return importlib.import_module(f"mapper.{name}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # once: later lookups do not come back here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

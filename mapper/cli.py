@@ -4,73 +4,26 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
 from mapper import __version__
+from mapper.cli_output import handle_errors as _handle_errors
+from mapper.cli_output import output_options as _output_options
+from mapper.cli_output import quiet as _quiet
+from mapper.cli_output import say as _say
+from mapper.cli_output import setup_logging as _setup_logging
 from mapper.config import Config, config_as_dict, load_config
-from mapper.errors import MapperError
+from mapper.errors import InputError
 from mapper.models import RunSummary
 
-log = logging.getLogger("mapper")
-
 DEFAULT_CONFIG = "config.yaml"
-
-
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING
-    if quiet:
-        level = logging.ERROR
-    elif verbose:
-        level = logging.DEBUG if verbose > 1 else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
-    for noisy in ("urllib3", "geopy", "asyncio"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-
-
-def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn MapperError into one line on stderr and its exit code; -v shows the traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        try:
-            return func(*args, **kwargs)
-        except MapperError as exc:
-            if ctx.obj and ctx.obj.get("verbose"):
-                log.exception("failed")
-            click.echo(f"mapper: error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            click.echo("mapper: interrupted; nothing of this batch was stored", err=True)
-            ctx.exit(130)
-        except OSError as exc:  # disk full, read-only, permissions: not a bug (exit 5)
-            from mapper.atomic import write_failure
-
-            if ctx.obj and ctx.obj.get("verbose"):
-                log.exception("failed")
-            click.echo(f"mapper: error: {write_failure(exc.filename or '?', exc)}", err=True)
-            ctx.exit(5)
-        except Exception as exc:  # a bug: still one line, the traceback with -v
-            if ctx.obj and ctx.obj.get("verbose"):
-                log.exception("internal error")
-            first_line = (str(exc).splitlines() or [""])[0][:200]
-            click.echo(
-                f"mapper: error: internal error: {type(exc).__name__}: {first_line} "
-                "(rerun with -v for details)",
-                err=True,
-            )
-            ctx.exit(1)
-
-    return wrapper
+# `-` as a file name: standard input, or standard output for -o.
+STDIO = "-"
 
 
 def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,7 +41,7 @@ def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help=f"Settings file (default: ./{DEFAULT_CONFIG} when it exists, else built-in defaults).",
     )(func)
-    return func
+    return _output_options(func)
 
 
 def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
@@ -101,7 +54,7 @@ def _load(config_path: Path | None, overrides: tuple[str, ...]) -> Config:
 @click.option(
     "-v", "--verbose", count=True, help="More log output (-vv for debug); tracebacks on error."
 )
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors: no summary.")
 @click.version_option(version=__version__, prog_name="mapper")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
@@ -118,6 +71,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+    ctx.obj["quiet"] = quiet
     _setup_logging(verbose, quiet)
 
 
@@ -224,6 +178,12 @@ def _echo_run_summary(summary: RunSummary) -> None:
     metavar="N",
     help="Articles read, processed and stored per chunk (default: engine.chunk_size, 2000).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON on stdout (what run.json holds), even with -q.",
+)
 @_handle_errors
 def run(
     config_path: Path | None,
@@ -237,6 +197,7 @@ def run(
     workers: int | None,
     scheduler: str | None,
     chunk_size: int | None,
+    as_json: bool,
 ) -> None:
     """Add a batch of articles to the store and write the incident map, GeoJSON and CSV.
 
@@ -257,6 +218,7 @@ def run(
       mapper run --input next-batch.jsonl --output-dir out/ --last-days 30
       mapper run --input big.jsonl --workers 2
       mapper run --input big.jsonl --engine dask --scheduler tcp://scheduler-host:8786
+      mapper run --input batch.jsonl --json -q | jq .incidents.created
     """
     from mapper.pipeline import run as run_pipeline
 
@@ -284,7 +246,11 @@ def run(
         since=since,
         last_days=last_days,
     )
-    _echo_run_summary(summary)
+    if as_json:
+        report = Path(summary.outputs["report"]).read_text(encoding="utf-8")
+        click.echo(report, nl=False)
+    elif not _quiet():
+        _echo_run_summary(summary)
 
 
 @main.command()
@@ -328,41 +294,57 @@ def export(
     Example:
       mapper export --format parquet --since 2025-01-01 -o incidents-2025.parquet
     """
-    from mapper.pipeline import export_store
+    from mapper.pipeline import export_store, store_path_for
+    from mapper.store import MEMORY
 
     config = _load(config_path, overrides)
+    out_dir = output_dir or config.resolve_path(config.output_dir)
+    store = store_path_for(config, out_dir)
+    if store != MEMORY and not Path(store).exists():  # a user error (exit 2), not a failure
+        raise InputError("no store here yet; `mapper run` creates it", path=store)
     path, count = export_store(
         config, fmt, out_path, output_dir=output_dir, since=since, last_days=last_days
     )
-    click.echo(f"wrote {count} incidents to {path}", err=True)
+    _say(f"wrote {count} incidents to {path}", err=True)
 
 
 def _jsonl_io(func: Callable[..., Any]) -> Callable[..., Any]:
-    """INPUT.jsonl and -o OUT.jsonl, shared by `geoparse` and `extract`."""
+    """INPUT.jsonl and -o OUT.jsonl, shared by `geoparse` and `extract`; - is stdin/stdout."""
     func = click.option(
         "-o",
         "--out",
         "out_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Output JSONL (default: stdout).",
+        type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+        help="Output JSONL (default, or -: stdout).",
     )(func)
     return click.argument(
-        "input_path", metavar="INPUT.jsonl", type=click.Path(dir_okay=False, path_type=Path)
+        "input_path",
+        metavar="INPUT.jsonl",
+        type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
     )(func)
 
 
 def _jsonl_command(
     input_path: Path, out_path: Path | None, config: Config, write: Callable[..., int]
 ) -> None:
-    if out_path is None:
-        write(input_path, sys.stdout, config)
-        return
-    from mapper.export import write_atomic
+    """Run ``write`` over INPUT (- = stdin, read as JSONL unless ingest.input_format says
+    otherwise) into OUT (none or - = stdout, line by line)."""
+    from dataclasses import replace
 
-    buffer = io.StringIO()
-    count = write(input_path, buffer, config)
+    from mapper.ingest import spooled_inputs
+
+    if str(input_path) == STDIO and not config.ingest.input_format:
+        config = replace(config, ingest=replace(config.ingest, input_format="jsonl"))
+    with spooled_inputs([input_path], config.ingest) as (readable,):
+        if out_path is None or str(out_path) == STDIO:
+            write(readable, sys.stdout, config)
+            return
+        from mapper.export import write_atomic
+
+        buffer = io.StringIO()
+        count = write(readable, buffer, config)
     write_atomic(out_path, buffer.getvalue())
-    click.echo(f"wrote {count} lines to {out_path}", err=True)
+    _say(f"wrote {count} lines to {out_path}", err=True)
 
 
 @main.command()
@@ -381,6 +363,7 @@ def geoparse(
     \b
     Example:
       mapper geoparse docs.jsonl -o places.jsonl
+      cat docs.jsonl | mapper geoparse - | head -1
     """
     from mapper.pipeline import geoparse_file
 
@@ -403,6 +386,7 @@ def extract(
     \b
     Example:
       mapper extract docs.jsonl -o events.jsonl
+      mapper extract - -o - < docs.jsonl
     """
     from mapper.pipeline import extract_file
 
@@ -463,6 +447,13 @@ def _bbox_option(
     metavar="MINLON,MINLAT,MAXLON,MAXLAT",
     help="Area the PNG shows (default: every incident).",
 )
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The output directory whose incidents.geojson to read and where to write the map "
+    "(default: output_dir, output/).",
+)
 @_config_options
 @_handle_errors
 def render(
@@ -474,6 +465,7 @@ def render(
     width: int | None,
     height: int | None,
     bbox: tuple[float, float, float, float] | None,
+    output_dir: Path | None,
     config_path: Path | None,
     overrides: tuple[str, ...],
 ) -> None:
@@ -483,12 +475,17 @@ def render(
     Example:
       mapper render --input output/incidents.geojson --out report/map.html --embed
       mapper render --png map.png --width 1200 --height 800 --bbox 22,44,41,53
+      mapper render --output-dir out/ --online
     """
+    from dataclasses import replace
+
     from mapper.render_command import render_from_geojson
 
     if png_path is None and (width or height or bbox):
         raise click.UsageError("--width, --height and --bbox go with --png")
     config = _load(config_path, overrides)
+    if output_dir is not None:  # as given: relative to the current directory
+        config = replace(config, output_dir=str(output_dir.absolute()))
     for path in render_from_geojson(
         config,
         input_path,
@@ -499,7 +496,7 @@ def render(
         png_size=(width, height),
         bbox=bbox,
     ):
-        click.echo(f"wrote {path}")
+        _say(f"wrote {path}")
 
 
 @main.group()
@@ -526,7 +523,7 @@ def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> Non
     )
     index = build_index(config.gazetteer.min_population)
     save_gazetteer(index, path)
-    click.echo(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
+    _say(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
 
 
 @gazetteer.command("info")
@@ -576,9 +573,12 @@ def config_group() -> None:
 @_config_options
 @_handle_errors
 def config_show(config_path: Path | None, overrides: tuple[str, ...]) -> None:
-    """Print the effective settings (defaults, config file and --set overrides) as JSON."""
+    """Print the effective settings (defaults, config file, MAPPER_* environment variables and
+    --set overrides) as JSON; API keys are shown as "***"."""
+    from mapper.config_env import redacted
+
     config = _load(config_path, overrides)
-    click.echo(json.dumps(config_as_dict(config), indent=2, sort_keys=True))
+    click.echo(json.dumps(redacted(config_as_dict(config)), indent=2, sort_keys=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,9 +6,11 @@ valid keys listed. config_hash() identifies the settings that change a run's res
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import types
 import typing
@@ -54,6 +56,12 @@ class IngestConfig:
     # (`--input -`), pipes and FIFOs, which are copied to a temporary file as they stream,
     # under max_file_bytes. "" = by file suffix.
     input_format: str = ""
+    # Field separator of CSV input: one character such as ";" (Excel in many locales) or
+    # "\t"; "" = sniffed from the header line among , ; tab and |.
+    csv_delimiter: str = ""
+    # Text encoding of the input files, e.g. cp1252 or latin-1; "" = UTF-8 (a byte-order
+    # mark is dropped; UTF-16 with a byte-order mark is read too).
+    encoding: str = ""
 
 
 @dataclass(frozen=True)
@@ -345,6 +353,53 @@ def _check_severity(bands: dict[str, Any], key: str) -> None:
         _check_scalar(band.get("label", name), str, f"{where}.label")
 
 
+# Codes outside ISO 3166-1 that the gazetteer's data use all the same (GeoNames: Kosovo).
+_EXTRA_COUNTRY_CODES = frozenset({"XK"})
+
+
+def _check_country(value: str, dotted: str) -> None:
+    """An ISO 3166-1 alpha-2 code that names a country (or empty)."""
+    if not value:
+        return
+    import pycountry  # late: only when a code is set
+
+    if value.upper() not in _EXTRA_COUNTRY_CODES and not pycountry.countries.get(
+        alpha_2=value.upper()
+    ):
+        hint = "GB for the United Kingdom" if value.upper() == "UK" else "e.g. US, GB, NG"
+        raise ConfigError(
+            f"{dotted}: {_show(value)} is not an ISO 3166-1 alpha-2 country code ({hint})"
+        )
+
+
+def _check_delimiter(value: str, dotted: str) -> None:
+    if value and (len(value) != 1 or value in '"\r\n' or value.isalnum() or value == " "):
+        raise ConfigError(
+            f'{dotted}: expected one separator character such as , ; | or "\\t", '
+            f"or empty to sniff it, got {_show(value)}"
+        )
+
+
+def _check_encoding(value: str, dotted: str) -> None:
+    if not value:
+        return
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise ConfigError(
+            f"{dotted}: unknown text encoding {_show(value)} (e.g. utf-8, cp1252, latin-1)"
+        )
+
+
+_VALUE_CHECKS = {
+    ("geoparse", "country_hint"): _check_country,
+    ("ingest", "csv_delimiter"): _check_delimiter,
+    ("ingest", "encoding"): _check_encoding,
+}
+
+
 def _check_value(prefix: str, key: str, value: Any, dotted: str) -> None:
     """Range, choice and form checks beyond the type."""
     choices = _CHOICES.get((prefix, key))
@@ -356,6 +411,9 @@ def _check_value(prefix: str, key: str, value: Any, dotted: str) -> None:
     form = _PATTERNS.get((prefix, key))
     if form is not None and not re.fullmatch(form[0], value):
         raise ConfigError(f"{dotted}: expected {form[1]}, got {_show(value)}")
+    check = _VALUE_CHECKS.get((prefix, key))
+    if check is not None:
+        check(value, dotted)
     if (prefix, key) == ("ingest", "csv_columns"):
         _check_csv_columns(value, dotted)
     if (prefix, key) == ("events", "severity"):
@@ -475,8 +533,25 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
             if not isinstance(node, dict):
                 raise ConfigError(f"--set {override!r}: {key!r} is not a section")
         node[keys[-1]] = value
+    from mapper.config_env import fill_from_environment
+
+    fill_from_environment(data, os.environ, RenderConfig().online_tiles)
     config = _build(Config, data, "")
     return dataclasses.replace(config, base_dir=str(base_dir))
+
+
+def rebuild(config: Config, changes: dict[str, dict[str, Any]]) -> Config:
+    """``config`` with ``changes`` ({section: {key: value}}) applied, each value checked as
+    load_config checks a settings file's, and MAPPER_* secrets filled in where unset (the
+    Python API's keyword settings)."""
+    from mapper.config_env import fill_from_environment
+
+    data = config_as_dict(config)
+    for section, values in changes.items():
+        data[section] = {**data[section], **values}
+    # A provider named here may take its key from MAPPER_GEOCODER_API_KEY, as from a file.
+    fill_from_environment(data, os.environ, RenderConfig().online_tiles)
+    return dataclasses.replace(_build(Config, data, ""), base_dir=config.base_dir)
 
 
 def config_as_dict(config: Config) -> dict[str, Any]:

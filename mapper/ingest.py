@@ -19,6 +19,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import json
 import logging
 import math
@@ -59,6 +60,8 @@ _ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# What to do about bytes that are not UTF-8 (cp1252 is what Excel saves on Windows).
+_REENCODE = "re-encode the file as UTF-8, or set ingest.encoding (e.g. cp1252)"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?", re.ASCII | re.DOTALL)
 
 
@@ -168,13 +171,29 @@ def _looks_like_utf16(raw: bytes) -> bool:
     return len(head) >= 4 and min(even, odd) == 0 and max(even, odd) >= len(head) // 4
 
 
-def _decode(raw: bytes, path: Path, lenient: bool) -> str:
-    """Text from UTF-8 (BOM optional) or UTF-16 with a BOM.
+def _encoding(config: IngestConfig) -> str:
+    """ingest.encoding as a codec name, or "" for the default (UTF-8, or UTF-16 with a BOM)."""
+    if not config.encoding or codecs.lookup(config.encoding).name in ("utf-8", "utf-8-sig"):
+        return ""
+    return config.encoding
+
+
+def _decode(raw: bytes, path: Path, lenient: bool, encoding: str = "") -> str:
+    """Text from UTF-8 (BOM optional) or UTF-16 with a BOM, or from ``encoding`` when given.
 
     Invalid UTF-8 raises InputError naming the line, unless ``lenient``: then the bad bytes are
     kept as lone surrogates (surrogateescape) so the readers can skip just their lines.
     """
     where = _where(path)
+    if encoding:
+        try:
+            return raw.decode(encoding, "surrogateescape" if lenient else "strict")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not valid {encoding} (byte 0x{raw[exc.start]:02x}); check ingest.encoding",
+                path=where,
+                line=_count_lines(raw, exc.start),
+            ) from exc
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise InputError("UTF-32 text is not supported; re-encode the file as UTF-8", path=where)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -205,7 +224,7 @@ def _decode(raw: bytes, path: Path, lenient: bool) -> str:
         if lenient:
             return raw.decode("utf-8-sig", "surrogateescape")
         raise InputError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-encode the file as UTF-8",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); {_REENCODE}",
             path=where,
             line=_count_lines(raw, exc.start),
         ) from exc
@@ -231,7 +250,8 @@ def _read_bytes(path: Path, config: IngestConfig) -> bytes:
 
 def read_text_file(path: Path, config: IngestConfig | None = None) -> str:
     """A text file's content (UTF-8 or UTF-16 with a BOM), or InputError naming the line."""
-    return _decode(_read_bytes(path, config or IngestConfig()), path, lenient=False)
+    config = config or IngestConfig()
+    return _decode(_read_bytes(path, config), path, lenient=False, encoding=_encoding(config))
 
 
 def _escaped_byte(text: str, start: int = 0, end: int | None = None) -> str | None:
@@ -240,7 +260,7 @@ def _escaped_byte(text: str, start: int = 0, end: int | None = None) -> str | No
     if match is None:
         return None
     byte = ord(match.group()) - 0xDC00
-    return f"not valid UTF-8 (byte 0x{byte:02x}); re-encode the file as UTF-8"
+    return f"not valid UTF-8 (byte 0x{byte:02x}); {_REENCODE}"
 
 
 def _escaped_byte_line(text: str) -> int:
@@ -517,14 +537,39 @@ def _read_csv(reader: _Reader, text: str) -> Iterator[Article]:
     yield from _csv_articles(reader, io.StringIO(text, newline=""))
 
 
+# Separators tried when ingest.csv_delimiter is unset, in order of preference.
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff_delimiter(header: str, text_column: str = "text") -> str:
+    """The separator of a CSV header line: the one that splits out ``text_column``, else the
+    one that splits it into the most fields; "," when none splits it."""
+    best, best_key = ",", (False, 1)
+    for delimiter in CSV_DELIMITERS:
+        try:
+            cells = next(csv.reader([header], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        key = (text_column in {cell.strip() for cell in cells}, len(cells))
+        if key > best_key:
+            best, best_key = delimiter, key
+    return best
+
+
 def _csv_articles(reader: _Reader, lines: Iterable[str]) -> Iterator[Article]:
     """Articles from CSV lines that keep their line ends (a text read with newline="")."""
     columns = {**{k: k for k in ARTICLE_FIELDS}, **reader.config.csv_columns}
     limit = reader.config.max_article_chars
+    delimiter = reader.config.csv_delimiter
+    if not delimiter:
+        lines = iter(lines)
+        first = next(lines, "")
+        delimiter = sniff_delimiter(first.rstrip("\r\n"), columns["text"])
+        lines = itertools.chain([first], lines)
     with _csv_field_limit(limit):
         # strict: a quoted field still open at the end of the file (a truncated batch) is an
         # error, not a field that silently swallows every following row.
-        rows = csv.reader(lines, strict=True)
+        rows = csv.reader(lines, strict=True, delimiter=delimiter)
         try:
             header = next(rows)
         except StopIteration:
@@ -651,7 +696,7 @@ def _read_file(
     """
     raw = _read_bytes(reader.path, reader.config)  # refusals end the run under any policy
     try:
-        text = _decode(raw, reader.path, lenient=True)
+        text = _decode(raw, reader.path, lenient=True, encoding=_encoding(reader.config))
     except InputError as exc:
         reader.bad(exc.reason, exc.line)
         return
@@ -668,17 +713,23 @@ _SNIFF_BYTES = 4096
 _BLANK_BLOCK = 1 << 20
 
 
-def _open_text(path: Path) -> TextIO:
-    """A file as text the way _decode reads it: UTF-8, BOM dropped, bad bytes kept as escapes.
+def _open_text(path: Path, encoding: str = "") -> TextIO:
+    """A file as text the way _decode reads it: UTF-8 (or ``encoding``), BOM dropped, bad bytes
+    kept as escapes.
 
     newline="": lines end at CR, LF or CRLF, and keep their ends (csv needs them).
     """
-    return path.open(encoding="utf-8-sig", errors="surrogateescape", newline="", buffering=1 << 20)
+    return path.open(
+        encoding=encoding or "utf-8-sig",
+        errors="surrogateescape",
+        newline="",
+        buffering=1 << 20,
+    )
 
 
-def _is_blank(path: Path) -> bool:
+def _is_blank(path: Path, encoding: str = "") -> bool:
     """True when the decoded file is only whitespace (what _read_file calls empty)."""
-    with _open_text(path) as stream:
+    with _open_text(path, encoding) as stream:
         while block := stream.read(_BLANK_BLOCK):
             if not block.isspace():
                 return False
@@ -738,11 +789,12 @@ def _stream_file(reader: _Reader, suffix: str) -> Iterator[Article]:
     character's line) are read whole, under max_file_bytes as before.
     """
     path, where = reader.path, reader.where
+    encoding = _encoding(reader.config)
     try:
         if not path.is_file():
             raise InputError("not a regular file", path=where)
         with path.open("rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
+            head = handle.read(_SNIFF_BYTES) if not encoding else b""
         utf32 = head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
         if not utf32 and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             yield from _read_file(reader, _FILE_READERS[suffix])
@@ -753,10 +805,10 @@ def _stream_file(reader: _Reader, suffix: str) -> Iterator[Article]:
             except InputError as exc:
                 reader.bad(exc.reason, exc.line)
                 return
-        if _is_blank(path):
+        if _is_blank(path, encoding):
             reader.bad("file is empty", None)
             return
-        with _open_text(path) as stream:
+        with _open_text(path, encoding) as stream:
             yield from _LINE_READERS[suffix](reader, _raw_lines(reader, stream))
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})", path=where) from exc

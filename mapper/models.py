@@ -14,11 +14,13 @@ Precision = Literal["point", "city", "admin2", "admin1", "country", "region"]
 LocationRole = Literal["event", "origin", "destination", "affected", "mentioned"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Article:
     """One news item as read from a batch.
 
-    ``origin`` is where it came from ("batch.jsonl:12"), for messages only.
+    ``origin`` is where it came from ("batch.jsonl:12"), for messages only. ``id`` is the
+    input format's name for ``article_id``: ``Article(id="a1", text=...)`` and ``article.id``
+    work as ``article_id`` does.
     """
 
     article_id: str
@@ -28,6 +30,40 @@ class Article:
     url: str | None = None
     source: str | None = None
     origin: str = ""
+
+    def __init__(
+        self,
+        article_id: str | None = None,
+        text: str | None = None,
+        title: str = "",
+        date: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        origin: str = "",
+        *,
+        id: str | None = None,  # the input format's name
+    ) -> None:
+        if id is not None and article_id is not None and id != article_id:
+            raise TypeError("Article() got both id and article_id; give one")
+        article_id = article_id if article_id is not None else id
+        if article_id is None or text is None:
+            missing = [n for n, v in (("id", article_id), ("text", text)) if v is None]
+            raise TypeError(f"Article() missing required argument(s): {', '.join(missing)}")
+        for name, value in (
+            ("article_id", article_id),
+            ("text", text),
+            ("title", title),
+            ("date", date),
+            ("url", url),
+            ("source", source),
+            ("origin", origin),
+        ):
+            object.__setattr__(self, name, value)
+
+    @property
+    def id(self) -> str:
+        """The article's id, as the input format names it (same as ``article_id``)."""
+        return self.article_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +211,13 @@ class Incident:
     first_seen: str | None = None
     last_seen: str | None = None
     new: bool = True
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """The incident as a GeoJSON Feature (as in incidents.geojson), for shapely/geopandas."""
+        from mapper.export import to_feature  # late: models is a leaf
+
+        return to_feature(self)
 
 
 @dataclass(slots=True)

@@ -401,6 +401,7 @@ def run(
     since: str | date | None = None,
     last_days: int | None = None,
     today: date | None = None,
+    render: bool = True,
 ) -> RunSummary:
     """Add a batch to the store, then write the map, GeoJSON, CSV and run.json from the store.
 
@@ -418,14 +419,16 @@ def run(
     run that changed the store: a rerun that changes nothing rewrites the same bytes.
 
     Ctrl-C or SIGTERM raise Interrupted, whose message says whether the batch was stored and
-    which outputs are stale (mapper/interrupts.py).
+    which outputs are stale (mapper/interrupts.py). ``render=False`` writes no map.
     """
     progress = RunProgress()
     paths = [Path(p) for p in inputs] if inputs else [config.resolve_path(p) for p in config.input]
     with terminate_as_interrupt():
         try:
             with spooled_inputs(paths, config.ingest) as readable:
-                return _run(config, progress, readable, output_dir, stages, since, last_days, today)
+                return _run(
+                    config, progress, readable, output_dir, stages, since, last_days, today, render
+                )
         except KeyboardInterrupt as exc:
             raise progress.interrupted(exc) from None
         except WriteError as exc:  # a full disk after the commit: say what is stored
@@ -441,6 +444,7 @@ def _run(
     since: str | date | None,
     last_days: int | None,
     today: date | None,
+    render: bool = True,
 ) -> RunSummary:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
@@ -477,7 +481,7 @@ def _run(
     lap("read")
     plan = Tally()
     progress.store_path = store_path
-    progress.expected = [MAP_FILE, GEOJSON_FILE, CSV_FILE, RUN_FILE]
+    progress.expected = ([MAP_FILE] if render else []) + [GEOJSON_FILE, CSV_FILE, RUN_FILE]
     with Store.open(store_path, wait=config.store.wait_seconds) as store:
         with store.batch() as batch:
             progress.note_batch(batch)
@@ -508,7 +512,13 @@ def _run(
         sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
     )
     summary.outputs = write_outputs(
-        incidents, taxonomy, config, out_dir, article_count=article_count, done=progress.written
+        incidents,
+        taxonomy,
+        config,
+        out_dir,
+        article_count=article_count,
+        done=progress.written,
+        render=render,
     )
     lap("outputs")
     summary.geocoder = _geocoder_stats(stages)
@@ -577,8 +587,10 @@ def write_outputs(
     *,
     article_count: int | None = None,
     done: dict[str, str] | None = None,
+    render: bool = True,
 ) -> dict[str, str]:
-    """The map, GeoJSON and CSV, each written to a temporary file and renamed into place.
+    """The map (unless not ``render``), GeoJSON and CSV, each written to a temporary file and
+    renamed into place.
 
     ``done`` gains each output as it is written, so an interrupted run can say which are stale.
     """
@@ -594,9 +606,10 @@ def write_outputs(
         date_to=dates[-1] if dates else None,
     )
     outputs = {} if done is None else done
-    outputs["map"] = str(
-        render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
-    )
+    if render:
+        outputs["map"] = str(
+            render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
+        )
     outputs["geojson"] = str(write_geojson(incidents, out_dir / GEOJSON_FILE))
     outputs["csv"] = str(write_csv(incidents, out_dir / CSV_FILE))
     return dict(outputs)

@@ -132,7 +132,7 @@ def test_export_cli_writes_the_stored_incidents(tmp_path):
 
 def test_export_cli_without_a_store_fails_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["export", "--output-dir", str(tmp_path / "none")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a user error (issue 16)
     assert "no store here yet" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "none").exists()
 
