@@ -1,4 +1,8 @@
-"""`mapper render`: redraw the map from an incidents GeoJSON without rereading articles."""
+"""`mapper render`: redraw the map from an incidents GeoJSON without rereading articles.
+
+The input may be mapper's incidents.geojson or the same data rewritten by GDAL or QGIS
+(mapper/export_read.py parses the list fields they turn into text, or refuses them).
+"""
 
 from __future__ import annotations
 
@@ -22,9 +26,6 @@ def render_from_geojson(
     png_path: Path | None = None,
 ) -> list[Path]:
     """Render the map (and optionally the embed snippet and a PNG); returns the paths written.
-
-    The input may be mapper's incidents.geojson or the same data rewritten by GDAL or QGIS
-    (mapper/export_read.py parses the list fields they turn into text, or refuses them).
 
     With ``embed`` the map has the fixed size ``render.embed_width`` x ``embed_height``, the
     ``.iframe.html`` snippet beside it uses the same size and title, and so does the PNG.
