@@ -4,23 +4,43 @@ This is the one place that flips (lat, lon) to GeoJSON's [lon, lat]. Output is d
 features sorted by incident_id, properties in a fixed order, coordinates rounded to 5 places.
 Each format credits the data sources (mapper/attribution.py): a top-level ``attribution``
 member in the GeoJSON, ``ATTRIBUTION.txt`` beside the CSV, ``attribution`` in the Parquet
-file's metadata.
+file's metadata; and ``COLUMNS.md`` beside each says what the columns hold
+(mapper/export_columns.py).
+
+Events whose place could not be resolved (UnplacedEvent) are kept: rows with empty lat/lon
+in the CSV and Parquet, features with null geometry in ``unplaced_events.geojson``. The areas
+and transfers layers are mapper/export_layers.py; GeoParquet is mapper/export_parquet.py;
+reading GeoJSON back is mapper/export_read.py.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from mapper.atomic import atomic_path, write_atomic
-from mapper.attribution import ATTRIBUTION_FILE, attribution_records, attribution_text
-from mapper.errors import ConfigError, InputError, MapperError
-from mapper.models import FACT_FIELDS, Facts, Incident, Place, Source
+from mapper.attribution import ATTRIBUTION_FILE, attribution_text
+from mapper.errors import ConfigError
+from mapper.export_columns import PROPERTY_NAMES, write_columns
+from mapper.export_layers import layer_paths, write_areas, write_feature_lines, write_transfers
+from mapper.export_read import read_geojson
+from mapper.models import FACT_FIELDS, Incident, Source, UnplacedEvent
 from mapper.urls import safe_url
+
+__all__ = [
+    "EXTENSIONS",
+    "PROPERTY_ORDER",
+    "read_geojson",
+    "write_atomic",
+    "write_csv",
+    "write_geojson",
+    "write_incidents",
+    "write_parquet",
+]
 
 PROPERTY_ORDER = (
     "incident_id",
@@ -52,10 +72,21 @@ PROPERTY_ORDER = (
     "destination_lon",
     "new",
 )
+assert PROPERTY_ORDER == PROPERTY_NAMES, "mapper/export_columns.py lists other columns"
 
 
 def _coord(value: float) -> float:
     return round(value, 5)
+
+
+def _reference(source: Source) -> dict[str, Any]:
+    return {
+        "article_id": source.article_id,
+        "title": source.title,
+        "url": safe_url(source.url),
+        "source": source.source,
+        "date": source.date,
+    }
 
 
 def incident_properties(incident: Incident) -> dict[str, Any]:
@@ -79,16 +110,7 @@ def incident_properties(incident: Incident) -> dict[str, Any]:
         "article_ids": list(incident.article_ids),
         "sources": len(set(incident.article_ids)),
         "urls": sorted({url for s in incident.sources if (url := safe_url(s.url))}),
-        "references": [
-            {
-                "article_id": s.article_id,
-                "title": s.title,
-                "url": safe_url(s.url),
-                "source": s.source,
-                "date": s.date,
-            }
-            for s in incident.sources
-        ],
+        "references": [_reference(s) for s in incident.sources],
         "title": incident.title,
         "evidence": incident.evidence,
         "origin_name": None,
@@ -119,36 +141,97 @@ def to_feature(incident: Incident) -> dict[str, Any]:
     }
 
 
-def to_feature_collection(incidents: Sequence[Incident]) -> dict[str, Any]:
-    features = [to_feature(i) for i in sorted(incidents, key=lambda i: i.incident_id)]
-    # A foreign member, which RFC 7946 (section 6.1) allows at the top level.
-    return {"type": "FeatureCollection", "attribution": attribution_records(), "features": features}
+def unplaced_properties(event: UnplacedEvent) -> dict[str, Any]:
+    """An unplaced event's properties: the incidents' columns, its place ones empty."""
+    source = event.source
+    url = safe_url(source.url)
+    props: dict[str, Any] = dict.fromkeys(PROPERTY_ORDER)
+    props.update(
+        {
+            "incident_id": event.event_id,
+            "category": event.category,
+            "severity": event.severity,
+            "severity_reason": event.severity_reason,
+            **event.facts.as_dict(),
+            "place_reason": event.reason,
+            "date": event.date,
+            "first_seen": source.date,
+            "last_seen": source.date,
+            "article_ids": [source.article_id],
+            "sources": 1,
+            "urls": [url] if url else [],
+            "references": [_reference(source)],
+            "title": source.title,
+            "evidence": event.evidence,
+            "new": event.new,
+        }
+    )
+    return props
+
+
+def unplaced_feature(event: UnplacedEvent) -> dict[str, Any]:
+    """A Feature with null geometry, which RFC 7946 (section 3.2) allows: "unlocated"."""
+    return {
+        "type": "Feature",
+        "id": event.event_id,
+        "geometry": None,
+        "properties": unplaced_properties(event),
+    }
+
+
+def _by_id(items: Sequence[Any]) -> list[Any]:
+    return sorted(items, key=lambda i: i.incident_id if isinstance(i, Incident) else i.event_id)
 
 
 def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:
-    """A FeatureCollection with one feature per line.
+    """incidents.geojson: a Point feature per incident, one a line (the contract).
 
     Compact JSON per feature is written by the C encoder (an indented dump is three times
     slower at 100,000 incidents), and a diff between two runs shows one line per incident.
-    Features are written as they are encoded: the file is never held in memory whole. The
-    first line also carries the data sources' credits (a foreign member, RFC 7946 section 6.1).
+    Features are written as they are encoded: the file is never held in memory whole.
     """
-    path = Path(path)
-    credits = json.dumps(attribution_records(), ensure_ascii=False, separators=(",", ":"))
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
-        out.write('{"type":"FeatureCollection","attribution":' + credits + ',"features":[')
-        glue = "\n"
-        for incident in sorted(incidents, key=lambda i: i.incident_id):
-            out.write(
-                glue + json.dumps(to_feature(incident), ensure_ascii=False, separators=(",", ":"))
-            )
-            glue = ",\n"
-        out.write("]}\n" if glue == "\n" else "\n]}\n")
-    return path
+    return write_feature_lines(path, (to_feature(i) for i in _by_id(incidents)))
+
+
+def write_unplaced(events: Sequence[UnplacedEvent], path: str | Path) -> Path:
+    """unplaced_events.geojson: a null-geometry feature per event with no resolved place."""
+    return write_feature_lines(path, (unplaced_feature(e) for e in _by_id(events)))
+
+
+def write_geojson_layers(
+    incidents: Sequence[Incident], unplaced: Sequence[UnplacedEvent], points: str | Path
+) -> dict[str, Path]:
+    """The layers beside a points file: areas, transfers and unplaced events (export_layers)."""
+    paths = layer_paths(Path(points))
+    return {
+        "areas": write_areas(incidents, paths["areas"]),
+        "transfers": write_transfers(incidents, paths["transfers"]),
+        "unplaced": write_unplaced(unplaced, paths["unplaced"]),
+    }
 
 
 # A text cell starting with these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+# "-" starts a formula only when a formula follows: "-SUM(A1)", "-A1", "-2+3", "-cmd|...".
+# "-5 degrees: cold snap" or "-5-day forecast" are text and are written as they are.
+_CALL = r"[A-Za-z_][\w.]*\s*[(!|]"  # a function, a sheet reference, a DDE call
+_CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
+_MINUS_FORMULA = re.compile(
+    rf"""-\s*(?:
+        [=+\-@(]                                 # another operator or a bracket
+      | {_CALL}
+      | {_CELL}\s*(?:$|[-+*/^&=<>:,;)])          # a cell reference, alone or in an expression
+      | [\d.,%\s]*[-+*/^&=<>]\s*(?:[\d(.$]|{_CELL}|{_CALL})   # arithmetic: -2+3, -1*B2
+    )""",
+    re.VERBOSE,
+)
+
+
+def formula_guarded(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula."""
+    if text.startswith(_FORMULA_START) or _MINUS_FORMULA.match(text):
+        return "'" + text
+    return text
 
 
 def _csv_cell(value: Any) -> str:
@@ -165,7 +248,9 @@ def _csv_cell(value: Any) -> str:
             text = ";".join(str(v) for v in value)
     else:
         text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # csv quotes a cell with LF but not one with a lone CR, which readers take for a row's
+    # end: line breaks are written as LF (as ingest reads them).
+    return formula_guarded(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def write_attribution(folder: Path) -> Path:
@@ -173,182 +258,81 @@ def write_attribution(folder: Path) -> Path:
     return write_atomic(folder / ATTRIBUTION_FILE, attribution_text())
 
 
-def write_csv(incidents: Sequence[Incident], path: str | Path) -> Path:
-    """The CSV, written row by row (never held in memory whole), and ATTRIBUTION.txt beside it."""
+def rows(
+    incidents: Sequence[Incident], unplaced: Sequence[UnplacedEvent] = ()
+) -> list[tuple[float | None, float | None, dict[str, Any]]]:
+    """(lat, lon, properties) of every incident and unplaced event, by id (None: no place)."""
+    found: list[tuple[float | None, float | None, dict[str, Any]]] = []
+    for item in _by_id([*incidents, *unplaced]):
+        if isinstance(item, Incident):
+            place = item.place
+            found.append((_coord(place.lat), _coord(place.lon), incident_properties(item)))
+        else:
+            found.append((None, None, unplaced_properties(item)))
+    return found
+
+
+def write_csv(
+    incidents: Sequence[Incident], path: str | Path, unplaced: Sequence[UnplacedEvent] = ()
+) -> Path:
+    """The CSV (incidents and unplaced events, by id), ATTRIBUTION.txt and COLUMNS.md beside it.
+
+    Rows are written as they are encoded (the text is never held in memory whole).
+    """
     path = Path(path)
     write_attribution(path.parent)
+    write_columns(path.parent)
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["lat", "lon", *PROPERTY_ORDER])
-        for incident in sorted(incidents, key=lambda i: i.incident_id):
-            props = incident_properties(incident)
+        for item in _by_id([*incidents, *unplaced]):
+            if isinstance(item, Incident):
+                lat, lon = _coord(item.place.lat), _coord(item.place.lon)
+                props = incident_properties(item)
+            else:
+                lat = lon = None
+                props = unplaced_properties(item)
             writer.writerow(
-                [_coord(incident.place.lat), _coord(incident.place.lon)]
-                + [_csv_cell(props[key]) for key in PROPERTY_ORDER]
+                [_csv_cell(lat), _csv_cell(lon)] + [_csv_cell(props[key]) for key in PROPERTY_ORDER]
             )
     return path
 
 
-# Parquet column types; the CSV's columns, typed (lists stay lists, dates are dates).
-_PARQUET_TYPES = {
-    "lat": "float64",
-    "lon": "float64",
-    "severity": "int64",
-    "killed": "int64",
-    "injured": "int64",
-    "missing": "int64",
-    "displaced": "int64",
-    "evacuated": "int64",
-    "trapped": "int64",
-    "rescued": "int64",
-    "magnitude": "float64",
-    "area_burned_ha": "float64",
-    "buildings_destroyed": "int64",
-    "extent_km": "float64",
-    "date": "date32",
-    "first_seen": "date32",
-    "last_seen": "date32",
-    "article_ids": "list<string>",
-    "sources": "int64",
-    "urls": "list<string>",
-    "origin_lat": "float64",
-    "origin_lon": "float64",
-    "destination_lat": "float64",
-    "destination_lon": "float64",
-    "new": "bool",
-}
+def write_parquet(
+    incidents: Sequence[Incident], path: str | Path, unplaced: Sequence[UnplacedEvent] = ()
+) -> Path:
+    """GeoParquet (mapper/export_parquet.py; needs pyarrow, the ``parquet`` extra)."""
+    from mapper.export_parquet import write_geoparquet
 
-
-def _parquet_value(value: Any, kind: str) -> Any:
-    if value is None:
-        return None
-    if kind == "date32":
-        return date.fromisoformat(value)
-    if kind == "string" and isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
-
-
-def write_parquet(incidents: Sequence[Incident], path: str | Path) -> Path:
-    """The CSV's columns as a typed Parquet table; needs pyarrow (the ``parquet`` extra)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise MapperError(
-            "parquet export needs pyarrow: pip install 'incident-mapper[parquet]' "
-            "(or pip install pyarrow)"
-        ) from exc
-
-    arrow_types = {
-        "float64": pa.float64(),
-        "int64": pa.int64(),
-        "date32": pa.date32(),
-        "list<string>": pa.list_(pa.string()),
-        "bool": pa.bool_(),
-        "string": pa.string(),
-    }
-    names = ["lat", "lon", *PROPERTY_ORDER]
-    kinds = [_PARQUET_TYPES.get(name, "string") for name in names]
-    columns: list[list[Any]] = [[] for _ in names]
-    for incident in sorted(incidents, key=lambda i: i.incident_id):
-        row = {"lat": _coord(incident.place.lat), "lon": _coord(incident.place.lon)}
-        row.update(incident_properties(incident))
-        for column, name, kind in zip(columns, names, kinds, strict=True):
-            column.append(_parquet_value(row[name], kind))
-    schema = pa.schema([pa.field(n, arrow_types[k]) for n, k in zip(names, kinds, strict=True)])
-    credits = json.dumps(attribution_records(), ensure_ascii=False, separators=(",", ":"))
-    schema = schema.with_metadata({"attribution": credits})
-    table = pa.table(columns, schema=schema)
     path = Path(path)
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
+    written = write_geoparquet(incidents, path, unplaced)
+    write_columns(path.parent)
+    return written
+
+
+def write_geojson_export(
+    incidents: Sequence[Incident], path: str | Path, unplaced: Sequence[UnplacedEvent] = ()
+) -> Path:
+    """`mapper export --format geojson`: the points file, its layers and COLUMNS.md."""
+    path = Path(path)
+    write_geojson(incidents, path)
+    write_geojson_layers(incidents, unplaced, path)
+    write_columns(path.parent)
     return path
 
 
 EXTENSIONS = {"geojson": "geojson", "csv": "csv", "parquet": "parquet"}
-_WRITERS = {"geojson": write_geojson, "csv": write_csv, "parquet": write_parquet}
+_WRITERS = {"geojson": write_geojson_export, "csv": write_csv, "parquet": write_parquet}
 
 
-def write_incidents(incidents: Sequence[Incident], path: str | Path, fmt: str) -> Path:
-    """Write incidents in one of EXTENSIONS' formats."""
+def write_incidents(
+    incidents: Sequence[Incident],
+    path: str | Path,
+    fmt: str,
+    unplaced: Sequence[UnplacedEvent] = (),
+) -> Path:
+    """Write incidents (and unplaced events) in one of EXTENSIONS' formats."""
     writer = _WRITERS.get(fmt)
     if writer is None:
         raise ConfigError(f"unknown export format {fmt!r}; use one of {', '.join(_WRITERS)}")
-    return writer(incidents, path)
-
-
-def _place_from(props: dict[str, Any], lat: float, lon: float) -> Place:
-    return Place(
-        place_id=str(props.get("place_id") or f"point:{lat},{lon}"),
-        name=str(props.get("place") or ""),
-        lat=lat,
-        lon=lon,
-        feature_class=str(props.get("feature_class") or "city"),
-        precision=props.get("precision") or "point",
-        country=props.get("country"),
-        extent_km=float(props.get("extent_km") or 0.0),
-    )
-
-
-def _end_place(props: dict[str, Any], role: str) -> Place | None:
-    lat, lon = props.get(f"{role}_lat"), props.get(f"{role}_lon")
-    if lat is None or lon is None:
-        return None
-    name = str(props.get(f"{role}_name") or "")
-    return Place(f"{role}:{name}", name, float(lat), float(lon), "country", "country")
-
-
-def read_geojson(path: str | Path) -> list[Incident]:
-    """Incidents from a GeoJSON file written by write_geojson (or compatible)."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror})", path=str(path)) from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON ({exc.msg})", path=str(path), line=exc.lineno) from exc
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise InputError("expected a GeoJSON FeatureCollection", path=str(path))
-    incidents = []
-    for number, feature in enumerate(data.get("features") or []):
-        try:
-            lon, lat = feature["geometry"]["coordinates"][:2]
-            props = feature.get("properties") or {}
-            facts = Facts(**{k: props.get(k) for k in FACT_FIELDS})
-            sources = tuple(
-                Source(
-                    str(r.get("article_id", "")),
-                    r.get("title") or "",
-                    r.get("url"),
-                    r.get("source"),
-                    r.get("date"),
-                )
-                for r in props.get("references") or []
-            )
-            incidents.append(
-                Incident(
-                    incident_id=str(props.get("incident_id") or feature.get("id") or number),
-                    category=str(props.get("category") or "other"),
-                    place=_place_from(props, float(lat), float(lon)),
-                    facts=facts,
-                    severity=int(props.get("severity") or 0),
-                    severity_reason=props.get("severity_reason") or "",
-                    date=props.get("date"),
-                    title=props.get("title") or "",
-                    evidence=props.get("evidence") or "",
-                    place_reason=props.get("place_reason") or "",
-                    article_ids=tuple(props.get("article_ids") or ()),
-                    sources=sources,
-                    origin=_end_place(props, "origin"),
-                    destination=_end_place(props, "destination"),
-                    first_seen=props.get("first_seen"),
-                    last_seen=props.get("last_seen"),
-                    new=bool(props.get("new", False)),
-                )
-            )
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise InputError(
-                f"feature {number} is not a mapper incident ({exc})", path=str(path)
-            ) from exc
-    return incidents
+    return writer(incidents, path, unplaced)

@@ -220,6 +220,25 @@ class Incident:
         return to_feature(self)
 
 
+@dataclass(frozen=True, slots=True)
+class UnplacedEvent:
+    """An article's event whose place could not be resolved: on no map, but in the exports.
+
+    ``source`` is the article; ``reason`` says why no place was chosen.
+    """
+
+    event_id: str  # "u" and a hash of the article id
+    category: str
+    source: Source
+    facts: Facts = field(default_factory=Facts)
+    severity: int = 0
+    severity_reason: str = ""
+    date: str | None = None  # the event's date, else None
+    evidence: str = ""
+    reason: str = ""
+    new: bool = True
+
+
 @dataclass(slots=True)
 class RunSummary:
     """Counts and paths of one run, printed by the CLI and written to run.json."""
@@ -242,6 +261,8 @@ class RunSummary:
     incidents_removed: list[str] = field(default_factory=list)
     unresolved_places_store: dict[str, int] = field(default_factory=dict)  # over all articles
     incidents_stored: int = 0
+    unplaced_events: int = 0  # events with no resolved place, in the outputs' window
+    unplaced_events_stored: int = 0
     run_id: int | None = None  # None when the run changed nothing in the store
     store: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase; not in run.json

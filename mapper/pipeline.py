@@ -34,12 +34,22 @@ from mapper.config import Config, IngestConfig, config_hash
 from mapper.engines import Engine, open_engine
 from mapper.errors import ConfigError, InputError, WriteError
 from mapper.events.taxonomy import Taxonomy, load_taxonomy
+from mapper.export_columns import AREAS_FILE, TRANSFERS_FILE, UNPLACED_FILE
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
 from mapper.ingest import IngestReport, iter_articles, spooled_inputs, unique_articles
 from mapper.interrupts import RunProgress, terminate_as_interrupt
-from mapper.models import Article, Event, GeoparsedArticle, Incident, Place, RunSummary
+from mapper.models import (
+    Article,
+    Event,
+    GeoparsedArticle,
+    Incident,
+    Place,
+    RunSummary,
+    UnplacedEvent,
+)
 from mapper.store import MEMORY, Batch, Store, Tally
+from mapper.unplaced import count_unplaced, unplaced_events
 
 log = logging.getLogger(__name__)
 
@@ -481,7 +491,14 @@ def _run(
     lap("read")
     plan = Tally()
     progress.store_path = store_path
-    progress.expected = ([MAP_FILE] if render else []) + [GEOJSON_FILE, CSV_FILE, RUN_FILE]
+    progress.expected = ([MAP_FILE] if render else []) + [
+        GEOJSON_FILE,
+        AREAS_FILE,
+        TRANSFERS_FILE,
+        UNPLACED_FILE,
+        CSV_FILE,
+        RUN_FILE,
+    ]
     with Store.open(store_path, wait=config.store.wait_seconds) as store:
         with store.batch() as batch:
             progress.note_batch(batch)
@@ -494,8 +511,10 @@ def _run(
             batch.note(articles_new=plan.new, articles_reprocessed=plan.reprocessed)
             lap("merge")
         incidents = store.incidents(since=window)
+        unplaced = unplaced_events(store, since=window)
         article_count = store.article_count(since=window)
         summary.incidents_stored = store.counts()["incidents"]
+        summary.unplaced_events_stored = len(unplaced) if window is None else count_unplaced(store)
         summary.unresolved_places_store = store.unresolved_places()
     lap("load")
     summary.warnings.extend(plan.warnings)
@@ -507,6 +526,7 @@ def _run(
     summary.incidents_removed = changes.removed
     summary.run_id = batch.run_id if batch.changed else None
     summary.incidents = len(incidents)
+    summary.unplaced_events = len(unplaced)
     summary.incidents_by_category = dict(sorted(Counter(i.category for i in incidents).items()))
     summary.unresolved_places = dict(
         sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
@@ -519,6 +539,7 @@ def _run(
         article_count=article_count,
         done=progress.written,
         render=render,
+        unplaced=unplaced,
     )
     lap("outputs")
     summary.geocoder = _geocoder_stats(stages)
@@ -565,6 +586,11 @@ def write_run_report(summary: RunSummary, plan: Tally, since: str | None, path: 
             "updated": summary.incidents_updated,
             "removed": summary.incidents_removed,
         },
+        # Events whose place could not be resolved: in the exports, not on the map.
+        "unplaced_events": {
+            "written": summary.unplaced_events,
+            "stored": summary.unplaced_events_stored,
+        },
         "geocoder": summary.geocoder,
         "unresolved_places": summary.unresolved_places,
         "unresolved_places_all_runs": summary.unresolved_places_store,
@@ -588,13 +614,15 @@ def write_outputs(
     article_count: int | None = None,
     done: dict[str, str] | None = None,
     render: bool = True,
+    unplaced: Sequence[UnplacedEvent] = (),
 ) -> dict[str, str]:
-    """The map (unless not ``render``), GeoJSON and CSV, each written to a temporary file and
-    renamed into place.
+    """The map (unless not ``render``), the GeoJSON layers, COLUMNS.md and the CSV, each written
+    to a temporary file and renamed into place.
 
     ``done`` gains each output as it is written, so an interrupted run can say which are stale.
     """
-    from mapper.export import write_csv, write_geojson
+    from mapper.export import write_csv, write_geojson, write_geojson_layers
+    from mapper.export_columns import write_columns
     from mapper.render.map import MapSummary, render_map
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -611,7 +639,10 @@ def write_outputs(
             render_map(incidents, taxonomy, config.render, out_dir / MAP_FILE, summary=map_summary)
         )
     outputs["geojson"] = str(write_geojson(incidents, out_dir / GEOJSON_FILE))
-    outputs["csv"] = str(write_csv(incidents, out_dir / CSV_FILE))
+    for kind, path in write_geojson_layers(incidents, unplaced, out_dir / GEOJSON_FILE).items():
+        outputs[kind] = str(path)
+    outputs["columns"] = str(write_columns(out_dir))
+    outputs["csv"] = str(write_csv(incidents, out_dir / CSV_FILE, unplaced))
     return dict(outputs)
 
 
@@ -640,8 +671,9 @@ def export_store(
         )
     with Store.open(store_path, create=False) as store:
         incidents = store.incidents(since=window)
+        unplaced = unplaced_events(store, since=window)
     path = Path(out_path) if out_path else out_dir / f"incidents.{EXTENSIONS[fmt]}"
-    return write_incidents(incidents, path, fmt), len(incidents)
+    return write_incidents(incidents, path, fmt, unplaced), len(incidents)
 
 
 def _write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:

@@ -1,12 +1,19 @@
-"""`mapper render`: redraw the map from an incidents GeoJSON without rereading articles."""
+"""`mapper render`: redraw the map from an incidents GeoJSON without rereading articles.
+
+The input may be mapper's incidents.geojson or the same data rewritten by GDAL or QGIS
+(mapper/export_read.py parses the list fields they turn into text, or refuses them).
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mapper.config import Config
 from mapper.events.taxonomy import load_taxonomy
-from mapper.export import read_geojson
+from mapper.export_read import read_incidents_file
+
+log = logging.getLogger(__name__)
 
 
 def render_from_geojson(
@@ -33,7 +40,14 @@ def render_from_geojson(
     out_dir = config.resolve_path(config.output_dir)
     input_path = input_path or out_dir / "incidents.geojson"
     out_path = out_path or out_dir / "incident_map.html"
-    incidents = read_geojson(input_path)
+    read = read_incidents_file(input_path)
+    incidents = read.incidents
+    if read.unplaced:
+        log.warning(
+            "%s: %d features without geometry (unplaced events) are not on the map",
+            input_path,
+            read.unplaced,
+        )
     taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
     date_from, date_to = date_span(incidents)
     summary = MapSummary(

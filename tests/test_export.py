@@ -93,7 +93,7 @@ def test_export_parquet_has_the_csv_columns_typed(tmp_path):
 
     path = write_parquet(incidents(), tmp_path / "incidents.parquet")
     table = pq.read_table(path)
-    assert table.column_names == ["lat", "lon", *PROPERTY_ORDER]
+    assert table.column_names == ["lat", "lon", *PROPERTY_ORDER, "geometry", "area", "transfer"]
     assert table.schema.field("killed").type == pa.int64()
     assert table.schema.field("date").type == pa.date32()
     first, second = table.to_pylist()
@@ -142,8 +142,9 @@ def test_export_files_are_written_whole_with_the_usual_mode(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
-    # No temporary file left; the credits beside the CSV.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ATTRIBUTION.txt", "incidents.csv"]
+    # No temporary file left; the credits and the column dictionary beside the CSV.
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["ATTRIBUTION.txt", "COLUMNS.md", "incidents.csv"]
 
 
 def test_export_geojson_has_one_feature_per_line(tmp_path):
@@ -200,3 +201,123 @@ def test_parquet_metadata_carries_the_data_credits(tmp_path):
     path = write_parquet(incidents(), tmp_path / "incidents.parquet")
     metadata = pq.read_schema(path).metadata
     assert json.loads(metadata[b"attribution"]) == attribution_records()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-5 degrees: cold snap grips the valley",
+        "-5-day forecast shows more rain",
+        "- a dash before words",
+        "-40C in the north",
+        "Minus 5: ok",
+        "a=b+c",
+    ],
+)
+def test_csv_keeps_text_that_only_looks_like_it_starts_a_formula(tmp_path, text):
+    hostile = Incident("i9", "other", GAZA, title=text)
+    row = next(csv.DictReader(io.StringIO(write_csv([hostile], tmp_path / "h.csv").read_text())))
+    assert row["title"] == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "=1+1",
+        "+1",
+        "@SUM(A1)",
+        "\tcell",
+        "\rcell",
+        "-SUM(A1:A3)",
+        "-2+3",
+        "- 2 * B1",
+        "-A1",
+        "-$B$2+1",
+        "-cmd|' /C calc'!A0",
+        "--1",
+        "-(1)",
+        '-HYPERLINK("http://evil")',
+    ],
+)
+def test_csv_guards_what_a_spreadsheet_would_run(tmp_path, text):
+    hostile = Incident("i9", "other", GAZA, title=text)
+    path = write_csv([hostile], tmp_path / "h.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    # A carriage return is written as a line break, inside quotes: the row stays whole.
+    assert row["title"] == "'" + text.replace("\r", "\n")
+    assert row["evidence"] == "" and row["new"] == "true"
+
+
+def _gdal_style(path, article_ids, **extra):
+    """A feature as GDAL writes one back after a GeoPackage round trip: lists as text."""
+    props = {
+        "incident_id": "i1",
+        "category": "wildfire",
+        "severity": 2.0,
+        "killed": 3.0,
+        "article_ids": article_ids,
+        "urls": '["https://example.org/1"]',
+        "references": '[{"article_id":"a1","title":"Fire","url":"https://example.org/1"}]',
+        "date": "2025-01-07T00:00:00",
+        "new": 1,
+        **extra,
+    }
+    other = dict(props, incident_id="i2", article_ids="(1:a3)", references=None)
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-118.2, 34.0]},
+             "properties": props},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-118.3, 34.1]},
+             "properties": other},
+            {"type": "Feature", "geometry": None, "properties": {"incident_id": "u1"}},
+        ],
+    }  # fmt: skip
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "article_ids", ["(2:a1,a2)", '["a1","a2"]', "['a1', 'a2']", "['a1' 'a2']", ["a1", "a2"]]
+)
+def test_render_reads_list_fields_as_gdal_and_qgis_write_them(tmp_path, article_ids):
+    source = _gdal_style(tmp_path / "qgis.geojson", article_ids)
+    first, second = read_geojson(source)  # the null-geometry feature is left out
+    assert first.article_ids == ("a1", "a2") and second.article_ids == ("a3",)
+    assert first.facts.killed == 3 and first.severity == 2 and first.new is True
+    assert first.date == "2025-01-07" and first.sources[0].title == "Fire"
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["render", "--input", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    # Three articles, not the characters of "(2:a1,a2)".
+    assert '"articles":3,"incidents":2' in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("article_ids", "why"),
+    [
+        ("a1;a2", "expected a list, got the string a1;a2"),
+        ("(3:a1,a2)", "says 3 items but holds 2"),
+        ("[1, a]", "malformed list"),
+        ({"a": 1}, "expected a list of strings"),
+    ],
+)
+def test_render_refuses_list_fields_it_cannot_read_in_one_line(tmp_path, article_ids, why):
+    source = _gdal_style(tmp_path / "odd.geojson", article_ids)
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["render", "--input", str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert str(source) in line and "feature 0 (i1)" in line and "article_ids" in line
+    assert why in line
+    assert not out.exists()
+
+
+def test_a_geopackage_round_trip_through_gdal_reads_back_the_same(tmp_path):
+    gpd = pytest.importorskip("geopandas", reason="geopandas not installed (test extra)")
+    source = write_geojson(incidents(), tmp_path / "incidents.geojson")
+    gpd.read_file(source).to_file(tmp_path / "round.gpkg")
+    back = tmp_path / "back.geojson"
+    gpd.read_file(tmp_path / "round.gpkg").to_file(back)
+    assert read_geojson(back) == read_geojson(source)
