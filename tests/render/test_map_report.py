@@ -360,14 +360,15 @@ def test_png_shows_the_map_without_controls(open_map, tmp_path):
     if chromium_path() is None:
         pytest.skip("--png needs chromium/chromium-browser/google-chrome on PATH")
     out = render_map(_incidents(), _taxonomy(), CONFIG, tmp_path / "map.html")
-    # The open South Pacific: sea only, so any white is a panel.
+    # The open South Pacific: sea and a few island labels, whose white halo gives a few dozen
+    # white pixels at most; a control panel gives thousands.
     bbox = (-170.0, -55.0, -130.0, -20.0)
     png = render_png(out, tmp_path / "map.png", width=640, height=400, bbox=bbox)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "report-png-bare.png").write_bytes(png.read_bytes())
     data = png.read_bytes()
     assert struct.unpack(">II", data[16:24]) == (640, 400)
-    assert white_pixels(data, skip_bottom=60) == 0
+    assert white_pixels(data, skip_bottom=60) < 60
     # The same page with its controls has white panels: the check above can fail.
     m = open_map(out, 640, 400)
     m.page.screenshot(path=str(tmp_path / "with-controls.png"))
