@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mapper.atomic import atomic_path, write_atomic
-from mapper.attribution import ATTRIBUTION_FILE, attribution_text
+from mapper.attribution import ATTRIBUTION_FILE, attribution_records, attribution_text
 from mapper.errors import ConfigError
 from mapper.export_columns import PROPERTY_NAMES, write_columns
 from mapper.export_layers import layer_paths, write_areas, write_feature_lines, write_transfers
@@ -139,6 +139,13 @@ def to_feature(incident: Incident) -> dict[str, Any]:
         },
         "properties": incident_properties(incident),
     }
+
+
+def to_feature_collection(incidents: Sequence[Incident]) -> dict[str, Any]:
+    """incidents.geojson's content as one mapping (``__geo_interface__`` of a run's result)."""
+    features = [to_feature(i) for i in _by_id(incidents)]
+    # A foreign member, which RFC 7946 (section 6.1) allows at the top level.
+    return {"type": "FeatureCollection", "attribution": attribution_records(), "features": features}
 
 
 def unplaced_properties(event: UnplacedEvent) -> dict[str, Any]:

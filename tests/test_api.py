@@ -151,7 +151,15 @@ def test_run_takes_a_dataframe_and_returns_incidents(result):
     assert by_category["wildfire"].article_ids[0].startswith("h")  # no id: a content id
     assert by_category["flood_storm"].sources[0].url == "https://news.example.org/floods"
     assert not (out / "incident_map.html").exists()  # render=False
-    assert set(run.outputs) == {"geojson", "csv", "report"}
+    assert set(run.outputs) == {
+        "geojson",
+        "areas",
+        "transfers",
+        "unplaced",
+        "columns",
+        "csv",
+        "report",
+    }
 
 
 def test_to_frame_has_typed_columns(result):
