@@ -23,7 +23,10 @@ _SPEAKER_AFTER = re.compile(
 )
 _SPEAKER_BEFORE = re.compile(
     r"(?:according\s+to|told|quoted\s+by|cited\s+by|reported\s+by|sources?\s+in|officials?\s+in"
-    r"|spokes\w+\s+(?:for|in)|(?:ministry|government|embassy|authorities)\s+(?:of|in))\s+(?:the\s+)?$",
+    r"|spokes\w+\s+(?:for|in)|(?:ministry|government|embassy|authorities)\s+(?:of|in)"
+    # where words are said: "announced the agreement in X", "told reporters in X"
+    r"|(?:announced|said|told\s+reporters|speaking|briefing)\s+(?:[\w’'-]+\s+){0,3}?in)"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _AFFECTED_BEFORE = re.compile(

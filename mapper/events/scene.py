@@ -18,6 +18,7 @@ puts the event at:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 from mapper.events.text import sentence_spans
 from mapper.hierarchy import contains
 from mapper.models import LocationRole, Place, Toponym
+
+logger = logging.getLogger(__name__)
 
 # Words right before a mention that put the event there.
 _LOCATIVE_BEFORE = re.compile(
@@ -45,22 +48,40 @@ _UNIT_AFTER = re.compile(
 )
 _BOUND_AFTER = re.compile(r"^-bound\b", re.IGNORECASE)
 # Where a ship, plane or convoy was heading is not where it was hit: "bound for the port of X".
+# "on its way from X in Y to the port of Z": the origin may stand between the verb and "to".
 _HEADING_BEFORE = re.compile(
-    r"\b(?:bound|headed|heading|en\s+route|sailing|flying|travell?ing|on\s+its\s+way)\s+"
-    r"(?:for|to|towards?)\s+(?:the\s+)?(?:(?:port|city|town|island|capital)\s+of\s+)?$",
+    r"\b(?:bound|headed|heading|en\s+route|sailing|flying|travell?ing|on\s+(?:its|their)\s+way)"
+    r"(?:\s+from\s+[^.;:]{1,50}?)?\s+"
+    r"(?:for|to|towards?)\s+(?:the\s+)?(?:(?:port|city|town|island|capital)\s+of\s+)?"
+    r"(?:[\w’'-]+\s+in\s+)?$",  # "... to the port of Z in Y": Y is where Z lies
     re.IGNORECASE,
 )
+HEADING_REACH = 90  # characters before a mention searched for the heading phrase
 # A place inside an organisation's name says who acted or spoke, not where: "the Northland
 # Air Force", "Capitalia Times", "a Capitalia-based airline".
 _ORGANISATION_AFTER = re.compile(
     r"^-based\b|^(?:['’]s?\s+)?\s*(?:Air\s?(?:ways|lines|Force)|Airlines|Army|Navy|Police|Government"
     r"|Ministry|Times|Post|Herald|Tribune|News|Television|TV|Radio|Red\s+Cross|Red\s+Crescent"
     r"|University|Embassy|Bank|Stock\s+Exchange|Council|Party|Football|FC)\b"
+    # a station, stadium or prison named after the place, or a body known by its initials:
+    # "Ayo MTR station", "Ayo Stadium", "the Ayo PDF"
+    r"|^\s+(?:[A-Z]{2,5}\s+)?(?:[Ss]tation|[Ss]tadium|[Pp]rison|[Cc]ourthouse)\b"
+    r"|^\s+[A-Z]{2,5}\b(?!\s*\))"
 )
 # What reporters put after a dateline: "KABUL, Afghanistan (Reuters) -", "GOMA, Jan 5:".
 _DATELINE_AFTER = re.compile(
     r"^[\s,A-Za-z.'’]{0,40}?(?:\(|\s[-–—]\s?|--|:|[-–—]\s)|^,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b)"
 )
+# An offset phrase set after a scene: "in Ayo, a village about 40 km south of X", "at the
+# base, located some 20 miles northwest of X", "in the gulf, 300 nautical miles off X".
+_APPOSED_BEFORE = re.compile(
+    r"\b(in|at|near|on|off|outside|hit|struck)\s+(?:the\s+)?[^.,;:()]{1,45},\s*"
+    r"(?:(?:a|an|the)\s+[\w-]+(?:\s+[\w-]+)?\s*,?\s*)?"
+    r"(?:(?:located|situated|lying|some|about|around|roughly|approximately|nearly|just|only)\s+)*$",
+    re.IGNORECASE,
+)
+_OFFSET_ID = re.compile(r":\d+km\d+$")
+OFFSET_REACH = 90  # characters before an offset phrase searched for the scene it places
 # Sentences about the past: background, not this event.
 _PAST = re.compile(
     r"\b(?:last\s+(?:year|month|decade)|years?\s+ago|decades?\s+ago|previous(?:ly)?|in\s+the\s+past"
@@ -78,6 +99,7 @@ W_UNIT = 0.5
 W_TITLE = 1.5
 W_REPEAT = 0.3  # per further mention, at most three
 W_CONFIRMED = 0.6  # the place lies in another place the article names
+W_OFFSET = 1.0  # "40 km south of X": the text measures where it is
 W_SUPPORTED = 1.0  # a broad place with a scene of its own inside it
 DATELINE_SCORE = 0.5  # a dateline alone: the scene only when nothing else is named
 LEAD_WINDOW = 2500  # characters split into sentences to find the lead
@@ -123,6 +145,24 @@ def effective_place(topo: Toponym) -> Place | None:
     return topo.relative or topo.place
 
 
+def is_offset(place: Place | None) -> bool:
+    """Whether a place is a measured offset from a named one ("40 km south of X")."""
+    return (
+        place is not None
+        and place.feature_class == "relative"
+        and bool(_OFFSET_ID.search(place.place_id))
+    )
+
+
+def _phrase_start(topo: Toponym, text: str) -> int:
+    """Where the relative phrase of a mention begins ("40 km south of |X" -> "|40 km")."""
+    relative = topo.relative
+    if relative is None:
+        return topo.start
+    start = topo.end - len(relative.name)
+    return start if start >= 0 and text[start : topo.end] == relative.name else topo.start
+
+
 def _datelines(text: str, topos: Sequence[Toponym]) -> set[int]:
     """The mentions that open a line as a dateline (only the first lines can)."""
     found: set[int] = set()
@@ -148,9 +188,10 @@ def _is_dateline(text: str, topos: Sequence[Toponym], i: int) -> bool:
     return False
 
 
-# A headline place that speaks ("Beijing says ...") is not where the event is.
+# A headline place that speaks ("Beijing says ..."), or that a ship is bound for, or where a
+# company is based, is not where the event is.
 _TITLE_SPEAKER_AFTER = re.compile(
-    r"^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?|urges?|calls?|tells?"
+    r"^-(?:bound|based)\b|^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?|urges?|calls?|tells?"
     r"|rejects?|condemns?|blames?|insists?|confirms?)\b"
 )
 
@@ -166,6 +207,18 @@ def _in_title(title_words: str, topo: Toponym) -> bool:
     return False
 
 
+_PROSE_END = re.compile(r"[.!?][\"'”’)]*\s*$|[\"”’]\s*$")
+
+
+def _is_prose(text: str, start: int, end: int) -> bool:
+    """Whether a sentence reads as prose: it ends with a stop (or runs to the end of the
+    text) and is no ticker of headlines ("A on B • C in D • ...")."""
+    sentence = text[start:end]
+    if sentence.count("•") >= 2:
+        return False
+    return end >= len(text) or _PROSE_END.search(sentence) is not None
+
+
 class _Sentences:
     """Sentence bounds around mentions and the past-tense test, each computed once.
 
@@ -177,10 +230,16 @@ class _Sentences:
         self.text = text
         self.year = article_year
         self._past: dict[int, bool] = {}
-        # The lead: the first two real sentences, past menus, bylines and headline lines.
+        # The lead: the first two real sentences, past menus, bylines, headline lines and
+        # tickers of other stories. Prose lines end with a stop; page chrome does not.
         head = text[:LEAD_WINDOW]
-        real = [end for start, end in sentence_spans(head) if len(head[start:end].split()) >= 8]
-        self.lead_end = real[1] if len(real) > 1 else (real[0] if real else len(head))
+        real = [
+            (start, end) for start, end in sentence_spans(head) if len(head[start:end].split()) >= 8
+        ]
+        prose = [span for span in real if _is_prose(head, *span)] or real
+        self.lead_start = head.rfind("\n", 0, prose[0][0]) + 1 if prose is not real else 0
+        ends = [end for _, end in prose]
+        self.lead_end = ends[1] if len(ends) > 1 else (ends[0] if ends else len(head))
 
     def bounds(self, offset: int) -> tuple[int, int]:
         text = self.text
@@ -216,19 +275,28 @@ def _mention_evidence(
     if in_evidence:
         score += W_EVIDENCE
         notes.append("in the sentence that reports it")
-    if topo.start < sentences.lead_end:
+    if sentences.lead_start <= topo.start < sentences.lead_end:
         score += W_LEAD
         notes.append("in the lead")
     score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
     before = text[max(0, topo.start - 40) : topo.start]
     after = text[topo.end : topo.end + 30]
     locative = _LOCATIVE_BEFORE.search(before)
+    if is_offset(topo.relative):
+        # The phrase, not the name it measures from, stands where the scene is said.
+        start = _phrase_start(topo, text)
+        score += W_OFFSET
+        notes.append("a measured offset")
+        locative = _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or (
+            _APPOSED_BEFORE.search(text, max(0, start - OFFSET_REACH), start)
+        )
     if locative:
         score += W_LOCATIVE
         notes.append(f"after “{locative.group(1)}”")
     if _UNIT_AFTER.match(after):
         score += W_UNIT
-    if _BOUND_AFTER.match(after) or _HEADING_BEFORE.search(before):
+    heading = text[max(0, topo.start - HEADING_REACH) : topo.start]
+    if _BOUND_AFTER.match(after) or _HEADING_BEFORE.search(heading):
         score -= P_BOUND
         notes.append("where it was heading")
     elif _ORGANISATION_AFTER.match(after):
@@ -318,6 +386,11 @@ def choose_scene(
         outer.support = W_SUPPORTED
         outer.score += W_SUPPORTED
     order = sorted(candidates.values(), key=lambda c: (-c.score, c.best))
+    if logger.isEnabledFor(logging.DEBUG):
+        for c in order[:8]:
+            logger.debug(
+                "candidate %s (%s) %.2f: %s", c.place.name, c.place.precision, c.score, c.notes
+            )
     best = order[0]
     descended_from = ""  # the broad place the choice moved down from, last
     while True:
@@ -337,6 +410,17 @@ def choose_scene(
             break
         descended_from = best.place.name
         best = inner[0]
+    # "in X ... 40 km south of X": the measured offset places the event inside X's reach.
+    offsets = [
+        c
+        for c in order
+        if is_offset(c.place)
+        and c.place.place_id.startswith(f"rel:{best.place.place_id}:")
+        and c.score >= MIN_SCENE_SCORE
+    ]
+    if offsets:
+        descended_from = best.place.name
+        best = offsets[0]
     notes = list(best.notes)
     if descended_from:
         notes.append(f"the most specific place inside {descended_from}")

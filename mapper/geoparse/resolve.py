@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
 from mapper.geoparse.recognize import Mention
@@ -66,6 +67,14 @@ _CELL = 1.5  # degrees: grid cell of the anchor index
 # article: "Lake Victoria ... Victoria", "the Seti River ... the Seti".
 _FEATURE_BEFORE = ("lake", "mount", "mt.", "river", "volcano")
 _FEATURE_AFTER = ("river", "lake", "island", "islands", "volcano", "valley", "mountains")
+
+# "the Turkish capital", "the Afghan capital": a demonym before "capital" names the city.
+_CAPITAL_AFTER = re.compile(r"\s+capital\b")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+# A town this small (prior) with no evidence, in a country the article never names while it
+# names another again and again, is a namesake of a place the gazetteer lacks: abstain.
+STRAY_BELOW = 5.0
+STRAY_COUNTRY_MENTIONS = 2
 
 # GeoNames continent codes by the continent names the gazetteer holds.
 _CONTINENT_CODES = {
@@ -209,7 +218,41 @@ class Resolver:
                     demonym=mention.demonym,
                 )
             )
+            capital = self._demonym_capital(text, mention)
+            if capital is not None:
+                toponyms.append(capital)
         return toponyms
+
+    @cached_property
+    def _capitals(self) -> dict[str, int]:
+        g = self.gazetteer
+        return {g.countries[entry]: entry for entry in g.capitals if g.countries[entry]}
+
+    def _demonym_capital(self, text: str, mention: Mention) -> Toponym | None:
+        """ "the Turkish capital": the word "capital" names the capital city.
+
+        The demonym keeps its own toponym (the country), as gazetteers and annotators read it.
+        """
+        if not mention.demonym:
+            return None
+        if not _THE_BEFORE.search(text, max(0, mention.start - 5), mention.start):
+            return None
+        after = _CAPITAL_AFTER.match(text, mention.end)
+        if after is None:
+            return None
+        g = self.gazetteer
+        country = g.countries[mention.entries[0]]
+        entry = self._capitals.get(country)
+        if entry is None:
+            return None
+        return Toponym(
+            start=after.end() - len("capital"),
+            end=after.end(),
+            name=text[after.end() - len("capital") : after.end()],
+            place=g.place(entry),
+            score=round(self.prior(entry), 3),
+            reason=f"the capital of {g.names[mention.entries[0]]}",
+        )
 
     def _continent_holds(self, entry: int, continent: int) -> bool:
         codes = _CONTINENT_CODES.get(name_key(self.gazetteer.names[continent]))
@@ -308,7 +351,26 @@ class Resolver:
             return _Choice(None, best_score, "too uncertain")
         if self._coin_toss(scored):
             return _Choice(None, best_score, "several small places share the name; no context")
+        if self._stray(best_entry, best_score, reason, key, context):
+            return _Choice(None, best_score, "a small namesake abroad from the article's country")
         return _Choice(best_entry, best_score, reason)
+
+    def _stray(self, entry: int, score: float, reason: str, key: str, context: _Context) -> bool:
+        """A small town chosen on its prior alone, abroad from the country the article is about.
+
+        "The village of Ayo" in an article that names Northland four times and never the
+        country of the only Ayo the gazetteer holds is Northland's Ayo, which it lacks.
+        """
+        g = self.gazetteer
+        if g.kinds[entry] not in ("city", "village") or reason != self._prior_reason(entry):
+            return False
+        if score >= STRAY_BELOW or not context.countries:
+            return False
+        country = g.countries[entry]
+        if country and context.country_count(country, key) > 0:
+            return False
+        others = {c: context.country_count(c, key) for c in context.countries if c != country}
+        return max(others.values(), default=0) >= STRAY_COUNTRY_MENTIONS
 
     def _in_bbox(self, entry: int) -> bool:
         box = self.settings.bbox_hint
