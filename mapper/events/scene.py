@@ -63,10 +63,8 @@ _ORGANISATION_AFTER = re.compile(
     r"^-based\b|^(?:['’]s?\s+)?\s*(?:Air\s?(?:ways|lines|Force)|Airlines|Army|Navy|Police|Government"
     r"|Ministry|Times|Post|Herald|Tribune|News|Television|TV|Radio|Red\s+Cross|Red\s+Crescent"
     r"|University|Embassy|Bank|Stock\s+Exchange|Council|Party|Football|FC)\b"
-    # a station, stadium or prison named after the place, or a body known by its initials:
-    # "Ayo MTR station", "Ayo Stadium", "the Ayo PDF"
+    # a station, stadium or prison named after the place: "Ayo MTR station", "Ayo Stadium"
     r"|^\s+(?:[A-Z]{2,5}\s+)?(?:[Ss]tation|[Ss]tadium|[Pp]rison|[Cc]ourthouse)\b"
-    r"|^\s+[A-Z]{2,5}\b(?!\s*\))"
 )
 # What reporters put after a dateline: "KABUL, Afghanistan (Reuters) -", "GOMA, Jan 5:".
 _DATELINE_AFTER = re.compile(
@@ -112,7 +110,7 @@ P_ORGANISATION = 2.0
 P_PAST = 1.0
 B_DESTINATION = 1.5  # deliveries and deployments happen where they arrive (as "in X" does)
 # How far below a broad place a place inside it may score and still be the scene.
-DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.5, "admin2": 2.0}
+DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.0, "admin2": 2.0}
 # Categories whose events happen between governments: a country is a scene in its own right,
 # and its capital is where its officials speak, so places inside it must earn more.
 NATIONAL_CATEGORIES = frozenset({"diplomacy_sanctions"})

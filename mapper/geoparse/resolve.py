@@ -75,6 +75,7 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 # names another again and again, is a namesake of a place the gazetteer lacks: abstain.
 STRAY_BELOW = 5.0
 STRAY_COUNTRY_MENTIONS = 2
+DEMONYM_WEIGHT = 0.5
 
 # GeoNames continent codes by the continent names the gazetteer holds.
 _CONTINENT_CODES = {
@@ -128,6 +129,12 @@ class _Context:
     by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     admin1s_by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     source_country: str = ""
+    # Countries of the places named, a demonym counting half ("Turkish soldiers" in Iraq say
+    # who more than where), for telling a namesake abroad.
+    located: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    located_by_key: dict[str, dict[str, float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float))
+    )
 
     # Anchor cities by 1.5-degree cell, and by country: long articles name thousands of
     # places, and "is a named place near this candidate?" must not scan them all.
@@ -139,8 +146,12 @@ class _Context:
     cities: set[int] = field(default_factory=set)
     contains: dict[int, list[str]] = field(default_factory=dict)
 
-    def add(self, entry: int, key: str, g: Gazetteer) -> None:
+    def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
         self.anchors.append((entry, key))
+        if g.countries[entry]:
+            weight = DEMONYM_WEIGHT if demonym else 1.0
+            self.located[g.countries[entry]] += weight
+            self.located_by_key[key][g.countries[entry]] += weight
         if g.kinds[entry] == "city" and entry not in self.cities:
             self.cities.add(entry)
             self.cells[_cell(g.lats[entry], g.lons[entry])].append(entry)
@@ -189,7 +200,7 @@ class Resolver:
             best = priors[0][1]
             dominant = len(priors) == 1 or priors[0][0] - priors[1][0] >= 1.5
             if dominant or g.kinds[best] != "city":
-                context.add(best, name_key(mention.name), g)
+                context.add(best, name_key(mention.name), g, demonym=mention.demonym)
         return context
 
     def resolve(
@@ -369,8 +380,12 @@ class Resolver:
         country = g.countries[entry]
         if country and context.country_count(country, key) > 0:
             return False
-        others = {c: context.country_count(c, key) for c in context.countries if c != country}
-        return max(others.values(), default=0) >= STRAY_COUNTRY_MENTIONS
+        others = [
+            count - context.located_by_key[key][c]
+            for c, count in context.located.items()
+            if c != country
+        ]
+        return max(others, default=0) >= STRAY_COUNTRY_MENTIONS
 
     def _in_bbox(self, entry: int) -> bool:
         box = self.settings.bbox_hint
