@@ -12,6 +12,7 @@ and lies within their extent.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 
 from mapper.gazetteer import admin1_chain, haversine_km
@@ -100,6 +101,23 @@ def iso_admin1_parents() -> Mapping[str, str]:
         for sub in pycountry.subdivisions
         if sub.parent_code and sub.parent_code != sub.code
     }
+
+
+_OFFSET_ID = re.compile(r":\d+km\d+$")
+
+
+def is_offset(place: Place | None) -> bool:
+    """Whether a place is a measured offset from a named one ("40 km south of X")."""
+    return (
+        place is not None
+        and place.feature_class == "relative"
+        and _OFFSET_ID.search(place.place_id) is not None
+    )
+
+
+def measured_from(base: Place, place: Place) -> bool:
+    """Whether ``place`` is a measured offset from ``base``: "40 km south of X" refines X."""
+    return is_offset(place) and place.place_id.startswith(f"rel:{base.place_id}:")
 
 
 # The name the event and incident stages use.

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from mapper.events.scene import choose_scene
 from mapper.models import EventLocation, LocationRole, Toponym
 
+# "X said", "X's police said"; not "X, witnesses said", where the comma ends X's clause.
 _SPEAKER_AFTER = re.compile(
-    r"^[\s,'’s]*(?:\w+\s+){0,2}?(?:said|says|say|announced|announces|reported|reports|told|claimed"
+    r"^(?:['’]s?)?\s+(?:\w+\s+){0,2}?(?:said|says|say|announced|announces|reported|reports|told|claimed"
     r"|claims|stated|states|warned|warns|confirmed|confirms|accused|accuses|denied|denies|urged"
     r"|urges|condemned|condemns|called|calls|added|insisted|tweeted|spokes\w+|officials?\s+said)\b",
     re.IGNORECASE,

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mapper.events.text import sentence_spans
-from mapper.hierarchy import contains
+from mapper.hierarchy import contains, is_offset, measured_from
 from mapper.models import LocationRole, Place, Toponym
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,6 @@ _APPOSED_BEFORE = re.compile(
     r"(?:(?:located|situated|lying|some|about|around|roughly|approximately|nearly|just|only)\s+)*$",
     re.IGNORECASE,
 )
-_OFFSET_ID = re.compile(r":\d+km\d+$")
 OFFSET_REACH = 90  # characters before an offset phrase searched for the scene it places
 # Sentences about the past: background, not this event.
 _PAST = re.compile(
@@ -141,15 +140,6 @@ class Scene:
 def effective_place(topo: Toponym) -> Place | None:
     """The place a mention stands for: its relative part ("northern X") when the text says one."""
     return topo.relative or topo.place
-
-
-def is_offset(place: Place | None) -> bool:
-    """Whether a place is a measured offset from a named one ("40 km south of X")."""
-    return (
-        place is not None
-        and place.feature_class == "relative"
-        and bool(_OFFSET_ID.search(place.place_id))
-    )
 
 
 def _phrase_start(topo: Toponym, text: str) -> int:
@@ -239,6 +229,12 @@ class _Sentences:
         ends = [end for _, end in prose]
         self.lead_end = ends[1] if len(ends) > 1 else (ends[0] if ends else len(head))
 
+    def in_ticker(self, offset: int) -> bool:
+        """Whether the line holding ``offset`` lists other stories ("A on B • C in D")."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        return self.text.count("•", start, len(self.text) if end < 0 else end) >= 2
+
     def bounds(self, offset: int) -> tuple[int, int]:
         text = self.text
         start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
@@ -276,7 +272,8 @@ def _mention_evidence(
     if sentences.lead_start <= topo.start < sentences.lead_end:
         score += W_LEAD
         notes.append("in the lead")
-    score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
+    if not sentences.in_ticker(topo.start):  # other stories' headlines are not early
+        score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
     before = text[max(0, topo.start - 40) : topo.start]
     after = text[topo.end : topo.end + 30]
     locative = _LOCATIVE_BEFORE.search(before)
@@ -407,14 +404,12 @@ def choose_scene(
         if not inner:
             break
         descended_from = best.place.name
-        best = inner[0]
+        # A broad area inside (an island, a mountain range) is no step down when a division or
+        # a town inside also qualifies: "the island of X" beside "landfall on Y province".
+        best = min(inner, key=lambda c: c.place.feature_class in ("region", "continent"))
     # "in X ... 40 km south of X": the measured offset places the event inside X's reach.
     offsets = [
-        c
-        for c in order
-        if is_offset(c.place)
-        and c.place.place_id.startswith(f"rel:{best.place.place_id}:")
-        and c.score >= MIN_SCENE_SCORE
+        c for c in order if measured_from(best.place, c.place) and c.score >= MIN_SCENE_SCORE
     ]
     if offsets:
         descended_from = best.place.name
