@@ -40,7 +40,7 @@ _LOCATIVE_BEFORE = re.compile(
     r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?$",
     re.IGNORECASE,
 )
-# A unit word right after the name: "Kanbalu Township", "a village called X" reads as a scene.
+# A unit word right after the name: "Ayo Township", "a village called X" reads as a scene.
 _UNIT_AFTER = re.compile(
     r"^['’]?s?\s+(?:village|town|township|district|county|camp|municipality|neighbou?rhood"
     r"|province|region|state|governorate|prefecture|oblast|area)\b",
