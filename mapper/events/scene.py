@@ -218,6 +218,7 @@ class _Sentences:
         self.text = text
         self.year = article_year
         self._past: dict[int, bool] = {}
+        self.bullets = "•" in text
         # The lead: the first two real sentences, past menus, bylines, headline lines and
         # tickers of other stories. Prose lines end with a stop; page chrome does not.
         head = text[:LEAD_WINDOW]
@@ -231,6 +232,8 @@ class _Sentences:
 
     def in_ticker(self, offset: int) -> bool:
         """Whether the line holding ``offset`` lists other stories ("A on B • C in D")."""
+        if not self.bullets:
+            return False
         start = self.text.rfind("\n", 0, offset) + 1
         end = self.text.find("\n", offset)
         return self.text.count("•", start, len(self.text) if end < 0 else end) >= 2

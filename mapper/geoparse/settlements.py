@@ -51,10 +51,11 @@ _NOT_A_SURNAME = frozenset(
 
 def not_a_person_pair(first: str, second: str) -> bool:
     """Whether two capitalised words side by side are no person's name: "Ayo District",
-    "Ayo PDF", or a possessive before a name ("Kuro Region's Ayo")."""
+    "Ayo PDF" (initials after a name written in lower case; a dateline is all capitals), or a
+    possessive before a name ("Kuro Region's Ayo")."""
     return (
         second.casefold() in _NOT_A_SURNAME
-        or (len(second) >= 2 and second.isupper())
+        or (len(second) >= 2 and second.isupper() and not first.isupper())
         or first.endswith(("'s", "’s", "'", "’"))
     )
 

@@ -78,3 +78,14 @@ def test_an_offset_in_nautical_miles(geoparser):
     distance = haversine_km(port.place.lat, port.place.lon, port.relative.lat, port.relative.lon)
     assert distance == pytest.approx(370.4, abs=1.0)
     assert port.relative.lon > port.place.lon
+
+
+def test_initials_after_a_name_but_not_an_all_capitals_dateline():
+    from mapper.geoparse.settlements import not_a_person_pair
+
+    assert not_a_person_pair("Ayo", "PDF")
+    assert not_a_person_pair("Ayo", "Township")
+    assert not_a_person_pair("Region’s", "Ayo")
+    # In an all-capitals dateline the second word is a name like any other.
+    assert not not_a_person_pair("SAINT-JEAN", "BAPTISTE")
+    assert not not_a_person_pair("John", "Ayo")
