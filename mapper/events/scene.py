@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mapper.events.text import sentence_spans
+from mapper.events.lead import Sentences, find_datelines
 from mapper.hierarchy import contains, is_offset, measured_from
 from mapper.models import LocationRole, Place, Toponym
 
@@ -66,10 +66,6 @@ _ORGANISATION_AFTER = re.compile(
     # a station, stadium or prison named after the place: "Ayo MTR station", "Ayo Stadium"
     r"|^\s+(?:[A-Z]{2,5}\s+)?(?:[Ss]tation|[Ss]tadium|[Pp]rison|[Cc]ourthouse)\b"
 )
-# What reporters put after a dateline: "KABUL, Afghanistan (Reuters) -", "GOMA, Jan 5:".
-_DATELINE_AFTER = re.compile(
-    r"^[\s,A-Za-z.'’]{0,40}?(?:\(|\s[-–—]\s?|--|:|[-–—]\s)|^,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b)"
-)
 # An offset phrase set after a scene: "in Ayo, a village about 40 km south of X", "at the
 # base, located some 20 miles northwest of X", "in the gulf, 300 nautical miles off X".
 _APPOSED_BEFORE = re.compile(
@@ -79,14 +75,6 @@ _APPOSED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 OFFSET_REACH = 90  # characters before an offset phrase searched for the scene it places
-# Sentences about the past: background, not this event.
-_PAST = re.compile(
-    r"\b(?:last\s+(?:year|month|decade)|years?\s+ago|decades?\s+ago|previous(?:ly)?|in\s+the\s+past"
-    r"|history|historic(?:al)?ly|anniversary|recalled|since\s+(?:1[89]|20)\d\d|former(?:ly)?)\b",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-
 # Evidence weights (points); a place's score is its best mention plus what the others add.
 W_EVIDENCE = 2.0  # the sentence that reports the event
 W_LEAD = 1.0  # the first sentences of the article
@@ -99,8 +87,6 @@ W_CONFIRMED = 0.6  # the place lies in another place the article names
 W_OFFSET = 1.0  # "40 km south of X": the text measures where it is
 W_SUPPORTED = 1.0  # a broad place with a scene of its own inside it
 DATELINE_SCORE = 0.5  # a dateline alone: the scene only when nothing else is named
-LEAD_WINDOW = 2500  # characters split into sentences to find the lead
-DATELINE_REACH = 600  # characters: past menus, bylines and the headline, a dateline comes early
 P_SPEAKER = 3.0
 P_AFFECTED = 2.0
 P_ORIGIN = 2.5
@@ -151,35 +137,11 @@ def _phrase_start(topo: Toponym, text: str) -> int:
     return start if start >= 0 and text[start : topo.end] == relative.name else topo.start
 
 
-def _datelines(text: str, topos: Sequence[Toponym]) -> set[int]:
-    """The mentions that open a line as a dateline (only the first lines can)."""
-    found: set[int] = set()
-    for i, topo in enumerate(topos):
-        if topo.start > DATELINE_REACH:
-            break
-        if _is_dateline(text, topos, i):
-            found.add(i)
-    return found
-
-
-def _is_dateline(text: str, topos: Sequence[Toponym], i: int) -> bool:
-    """An opening "KABUL, Afghanistan (AP) -" names where the reporter files from."""
-    topo = topos[i]
-    line_start = text.rfind("\n", 0, topo.start) + 1
-    head = text[line_start : topo.start]
-    if head.strip() == "":
-        after = text[topo.end : topo.end + 60]
-        return (topo.name.isupper() and len(topo.name) >= 3) or bool(_DATELINE_AFTER.match(after))
-    # The country or region right after a dateline city: "KIGALI, Rwanda (AA)".
-    if i > 0 and text[topos[i - 1].end : topo.start].strip() == ",":
-        return _is_dateline(text, topos, i - 1)
-    return False
-
-
 # A headline place that speaks ("Beijing says ..."), or that a ship is bound for, or where a
 # company is based, is not where the event is.
 _TITLE_SPEAKER_AFTER = re.compile(
-    r"^-(?:bound|based)\b|^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?|urges?|calls?|tells?"
+    r"^-(?:bound|based)\b|^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?"
+    r"|urges?|calls?|tells?"
     r"|rejects?|condemns?|blames?|insists?|confirms?)\b"
 )
 
@@ -195,73 +157,13 @@ def _in_title(title_words: str, topo: Toponym) -> bool:
     return False
 
 
-_PROSE_END = re.compile(r"[.!?][\"'”’)]*\s*$|[\"”’]\s*$")
-
-
-def _is_prose(text: str, start: int, end: int) -> bool:
-    """Whether a sentence reads as prose: it ends with a stop (or runs to the end of the
-    text) and is no ticker of headlines ("A on B • C in D • ...")."""
-    sentence = text[start:end]
-    if sentence.count("•") >= 2:
-        return False
-    return end >= len(text) or _PROSE_END.search(sentence) is not None
-
-
-class _Sentences:
-    """Sentence bounds around mentions and the past-tense test, each computed once.
-
-    Only the lead is split into sentences; elsewhere a mention's sentence runs between the
-    nearest stops, which is all the past-tense test needs and costs no full split of the text.
-    """
-
-    def __init__(self, text: str, article_year: int | None):
-        self.text = text
-        self.year = article_year
-        self._past: dict[int, bool] = {}
-        self.bullets = "•" in text
-        # The lead: the first two real sentences, past menus, bylines, headline lines and
-        # tickers of other stories. Prose lines end with a stop; page chrome does not.
-        head = text[:LEAD_WINDOW]
-        real = [
-            (start, end) for start, end in sentence_spans(head) if len(head[start:end].split()) >= 8
-        ]
-        prose = [span for span in real if _is_prose(head, *span)] or real
-        self.lead_start = head.rfind("\n", 0, prose[0][0]) + 1 if prose is not real else 0
-        ends = [end for _, end in prose]
-        self.lead_end = ends[1] if len(ends) > 1 else (ends[0] if ends else len(head))
-
-    def in_ticker(self, offset: int) -> bool:
-        """Whether the line holding ``offset`` lists other stories ("A on B • C in D")."""
-        if not self.bullets:
-            return False
-        start = self.text.rfind("\n", 0, offset) + 1
-        end = self.text.find("\n", offset)
-        return self.text.count("•", start, len(self.text) if end < 0 else end) >= 2
-
-    def bounds(self, offset: int) -> tuple[int, int]:
-        text = self.text
-        start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
-        ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
-        return start, min(ends, default=len(text))
-
-    def is_past(self, offset: int) -> bool:
-        start, end = self.bounds(offset)
-        if start not in self._past:
-            sentence = self.text[start:end]
-            past = bool(_PAST.search(sentence))
-            if not past and self.year is not None:
-                past = any(int(y) < self.year for y in _YEAR.findall(sentence))
-            self._past[start] = past
-        return self._past[start]
-
-
 def _mention_evidence(
     i: int,
     topos: Sequence[Toponym],
     text: str,
     roles: Sequence[LocationRole | None],
     evidence: tuple[int, int] | None,
-    sentences: _Sentences,
+    sentences: Sentences,
     dateline: bool,
 ) -> tuple[float, list[str]]:
     topo = topos[i]
@@ -335,12 +237,12 @@ def choose_scene(
         article_year: the article's year; sentences about earlier years are background.
         category: the event's taxonomy id (diplomacy stays at country level more readily).
     """
-    sentences = _Sentences(text, article_year)
+    sentences = Sentences(text, article_year)
     title_words = title.casefold()
     candidates: dict[str, _Candidate] = {}
     # Every named place, demonyms' countries included, once each.
     confirmers: dict[str, Place] = {}
-    datelines = _datelines(text, toponyms)
+    datelines = find_datelines(text, toponyms)
     for i, topo in enumerate(toponyms):
         if topo.place is None:
             continue

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
+from mapper.geoparse.namesakes import DEMONYM_WEIGHT, demonym_capital, stray_namesake
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
@@ -67,15 +68,6 @@ _CELL = 1.5  # degrees: grid cell of the anchor index
 # article: "Lake Victoria ... Victoria", "the Seti River ... the Seti".
 _FEATURE_BEFORE = ("lake", "mount", "mt.", "river", "volcano")
 _FEATURE_AFTER = ("river", "lake", "island", "islands", "volcano", "valley", "mountains")
-
-# "the Turkish capital", "the Afghan capital": a demonym before "capital" names the city.
-_CAPITAL_AFTER = re.compile(r"\s+capital\b")
-_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
-# A town this small (prior) with no evidence, in a country the article never names while it
-# names another again and again, is a namesake of a place the gazetteer lacks: abstain.
-STRAY_BELOW = 5.0
-STRAY_COUNTRY_MENTIONS = 2
-DEMONYM_WEIGHT = 0.5
 
 # GeoNames continent codes by the continent names the gazetteer holds.
 _CONTINENT_CODES = {
@@ -149,7 +141,7 @@ class _Context:
     def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
         self.anchors.append((entry, key))
         if g.countries[entry]:
-            weight = DEMONYM_WEIGHT if demonym else 1.0
+            weight = DEMONYM_WEIGHT if demonym else 1.0  # "Turkish soldiers" say who, not where
             self.located[g.countries[entry]] += weight
             self.located_by_key[key][g.countries[entry]] += weight
         if g.kinds[entry] == "city" and entry not in self.cities:
@@ -229,7 +221,7 @@ class Resolver:
                     demonym=mention.demonym,
                 )
             )
-            capital = self._demonym_capital(text, mention)
+            capital = demonym_capital(g, self._capitals, text, mention, self.prior)
             if capital is not None:
                 toponyms.append(capital)
         return toponyms
@@ -238,32 +230,6 @@ class Resolver:
     def _capitals(self) -> dict[str, int]:
         g = self.gazetteer
         return {g.countries[entry]: entry for entry in g.capitals if g.countries[entry]}
-
-    def _demonym_capital(self, text: str, mention: Mention) -> Toponym | None:
-        """ "the Turkish capital": the word "capital" names the capital city.
-
-        The demonym keeps its own toponym (the country), as gazetteers and annotators read it.
-        """
-        if not mention.demonym:
-            return None
-        if not _THE_BEFORE.search(text, max(0, mention.start - 5), mention.start):
-            return None
-        after = _CAPITAL_AFTER.match(text, mention.end)
-        if after is None:
-            return None
-        g = self.gazetteer
-        country = g.countries[mention.entries[0]]
-        entry = self._capitals.get(country)
-        if entry is None:
-            return None
-        return Toponym(
-            start=after.end() - len("capital"),
-            end=after.end(),
-            name=text[after.end() - len("capital") : after.end()],
-            place=g.place(entry),
-            score=round(self.prior(entry), 3),
-            reason=f"the capital of {g.names[mention.entries[0]]}",
-        )
 
     def _continent_holds(self, entry: int, continent: int) -> bool:
         codes = _CONTINENT_CODES.get(name_key(self.gazetteer.names[continent]))
@@ -362,30 +328,12 @@ class Resolver:
             return _Choice(None, best_score, "too uncertain")
         if self._coin_toss(scored):
             return _Choice(None, best_score, "several small places share the name; no context")
-        if self._stray(best_entry, best_score, reason, key, context):
+        prior_only = reason == self._prior_reason(best_entry)
+        if prior_only and stray_namesake(
+            g, best_entry, best_score, key, context.located, context.located_by_key
+        ):
             return _Choice(None, best_score, "a small namesake abroad from the article's country")
         return _Choice(best_entry, best_score, reason)
-
-    def _stray(self, entry: int, score: float, reason: str, key: str, context: _Context) -> bool:
-        """A small town chosen on its prior alone, abroad from the country the article is about.
-
-        "The village of Ayo" in an article that names Northland four times and never the
-        country of the only Ayo the gazetteer holds is Northland's Ayo, which it lacks.
-        """
-        g = self.gazetteer
-        if g.kinds[entry] not in ("city", "village") or reason != self._prior_reason(entry):
-            return False
-        if score >= STRAY_BELOW or not context.countries:
-            return False
-        country = g.countries[entry]
-        if country and context.country_count(country, key) > 0:
-            return False
-        others = [
-            count - context.located_by_key[key][c]
-            for c, count in context.located.items()
-            if c != country
-        ]
-        return max(others, default=0) >= STRAY_COUNTRY_MENTIONS
 
     def _in_bbox(self, entry: int) -> bool:
         box = self.settings.bbox_hint
