@@ -11,11 +11,15 @@ and lies within their extent.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 
 from mapper.gazetteer import admin1_chain, haversine_km
 from mapper.models import Place
 
+# How far past its extent (a radius) a first-level division reaches, as the resolver reckons.
+DIVISION_REACH = 1.5
 # Coarser places rank higher; the extent decides first, the rank breaks ties.
 _RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 
@@ -36,12 +40,13 @@ def place_contains(
     """Whether ``outer`` contains ``inner``; a place does not contain itself.
 
     ``admin1_parents`` (``Gazetteer.admin1_parents``) says which divisions are listed inside
-    others, so that a region contains its departments' towns (Lyon, FR-69M, in FR-ARA).
+    others, so that a region contains its departments' towns (Lyon, FR-69M, in FR-ARA);
+    without it, ISO 3166-2's own parent codes (pycountry) are used.
 
     - country: ``inner`` has the same ISO country code (and is not a country);
     - admin1: ``inner`` has the same ISO 3166-2 code, or a code listed inside it; a place
-      without a code (a relative area) counts when it is smaller and lies within the unit's
-      extent in the same country;
+      without a code (a relative area) counts when it is smaller and lies within 1.5 times the
+      unit's extent (a radius: corners reach farther) in the same country;
     - admin2: ``inner`` names it as its admin2, or lies within its extent in the same country;
     - anything else (regions, cities, villages, relative areas): ``inner`` is smaller and lies
       within ``outer.extent_km`` (an airport in its city, a town in a mountain range).
@@ -61,11 +66,20 @@ def place_contains(
         if inner.feature_class in ("country", "continent"):
             return False
         if outer.admin1 and inner.admin1:
-            chain = admin1_chain(inner.admin1, admin1_parents or {})
+            if outer.admin1 == inner.admin1:
+                return inner.feature_class != "admin1"
+            if admin1_parents is None:
+                admin1_parents = iso_admin1_parents()
+            chain = admin1_chain(inner.admin1, admin1_parents)
             if inner.feature_class == "admin1":
                 return outer.admin1 in chain[1:]
             return outer.admin1 in chain
-        return inner.feature_class != "admin1" and _smaller_within(outer, inner)
+        # A division's extent is the radius of a circle of its area: its corners reach farther.
+        return (
+            inner.feature_class != "admin1"
+            and specificity(inner) < specificity(outer)
+            and distance_km(outer, inner) <= DIVISION_REACH * max(outer.extent_km, 5.0)
+        )
     if inner.feature_class in ("country", "admin1", "continent"):
         return False
     if kind == "admin2":
@@ -75,6 +89,35 @@ def place_contains(
             return inner.admin2 == outer.place_id
         return _within(outer, inner)
     return _smaller_within(outer, inner)  # a village does not contain the town beside it
+
+
+@functools.cache
+def iso_admin1_parents() -> Mapping[str, str]:
+    """ISO 3166-2 parent codes ("BF-YAG" -> "BF-12"), for callers without a gazetteer."""
+    import pycountry  # late: only when two divisions of one country are compared
+
+    return {
+        sub.code: sub.parent_code
+        for sub in pycountry.subdivisions
+        if sub.parent_code and sub.parent_code != sub.code
+    }
+
+
+_OFFSET_ID = re.compile(r":\d+km\d+$")
+
+
+def is_offset(place: Place | None) -> bool:
+    """Whether a place is a measured offset from a named one ("40 km south of X")."""
+    return (
+        place is not None
+        and place.feature_class == "relative"
+        and _OFFSET_ID.search(place.place_id) is not None
+    )
+
+
+def measured_from(base: Place, place: Place) -> bool:
+    """Whether ``place`` is a measured offset from ``base``: "40 km south of X" refines X."""
+    return is_offset(place) and place.place_id.startswith(f"rel:{base.place_id}:")
 
 
 # The name the event and incident stages use.

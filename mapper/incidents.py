@@ -24,7 +24,7 @@ from typing import Any
 
 from mapper.config import IncidentsConfig
 from mapper.gazetteer import haversine_km
-from mapper.hierarchy import contains, nested, specificity
+from mapper.hierarchy import contains, measured_from, nested, specificity
 from mapper.models import FACT_FIELDS, Article, Event, Facts, Incident, Place, Source
 
 log = logging.getLogger(__name__)
@@ -281,10 +281,15 @@ def _most_specific(reports: Sequence[Report]) -> Report:
 
     One outlet writes "a quake in X (country)", another names the town: the town is where it
     happened. Only places inside the founder's count, so a neighbouring town that merely lies
-    within the merge distance never moves the incident.
+    within the merge distance never moves the incident. A place measured from the founder's
+    ("45 km southeast of X" after "X") refines it the same way.
     """
     first = reports[0]
-    inside = [r for r in reports[1:] if contains(first.place, r.place)]
+    inside = [
+        r
+        for r in reports[1:]
+        if contains(first.place, r.place) or measured_from(first.place, r.place)
+    ]
     if not inside:
         return first
     return min(inside, key=lambda r: specificity(r.place))

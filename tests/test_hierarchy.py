@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mapper.hierarchy import place_contains
+from mapper.hierarchy import iso_admin1_parents, place_contains
 from mapper.models import Place
 
 COUNTRY = Place("geonames:1", "Kenya", 0.5, 37.9, "country", "country", country="KE", extent_km=430)
@@ -109,4 +109,30 @@ def test_division_contains_what_lies_in_its_listed_parts():
     assert place_contains(region, town, admin1_parents=parents)
     assert place_contains(region, department, admin1_parents=parents)
     assert not place_contains(department, region, admin1_parents=parents)
-    assert not place_contains(region, town)  # without the listing, codes alone decide
+    assert not place_contains(region, town, admin1_parents={})  # an empty listing: codes alone
+    # Without a gazetteer's listing, ISO 3166-2's own parent codes decide.
+    assert place_contains(region, town)
+    assert place_contains(region, department)
+    assert not place_contains(department, region)
+
+
+def test_iso_parents_cover_provinces_inside_regions():
+    parents = iso_admin1_parents()
+    assert parents["FR-69"] == "FR-ARA"
+    province = Place("admin1:BF-BAM", "Bam", 13.3, -1.5, "admin1", "admin1", "BF", "BF-BAM")
+    region = Place("admin1:BF-05", "Centre-Nord", 13.2, -1.1, "admin1", "admin1", "BF", "BF-05")
+    town = Place("geonames:9", "Kongoussi", 13.33, -1.53, "city", "city", "BF", "BF-BAM")
+    assert parents["BF-BAM"] == "BF-05"
+    assert place_contains(region, town)
+    assert place_contains(region, province)
+    assert not place_contains(province, region)
+
+
+def test_a_division_reaches_past_its_extent_for_places_without_a_code():
+    # A division's extent is a radius of its area; a measured point 150 km from its point
+    # (extent 120 km) lies inside, one 200 km off does not.
+    division = Place("admin1:NL-VA", "Vale", 20.0, 90.0, "admin1", "admin1", "NL", "NL-VA", 0, 120)
+    near = Place("rel:x:40km135", "40 km southeast of Ayo", 18.65, 90.0, "relative", "region", "NL")
+    far = Place("rel:x:90km180", "90 km south of Ayo", 18.2, 90.0, "relative", "region", "NL")
+    assert place_contains(division, near)
+    assert not place_contains(division, far)

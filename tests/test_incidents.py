@@ -209,3 +209,24 @@ def test_incidents_an_undated_report_beside_a_dated_one_keeps_the_larger_toll():
         report("b", None, "earthquake", TINGRI, killed=80),
     )
     assert incident.facts.killed == 171
+
+
+def test_incidents_an_offset_from_the_founders_town_places_the_incident():
+    # One outlet names the township's town, the other "45 km southeast of" it: the same strike,
+    # and the measured point is where it happened (it lies outside the town's own extent).
+    offset = Place(
+        f"rel:{TINGRI.place_id}:45km135",
+        "45 km southeast of Tingri",
+        28.37,
+        87.46,
+        "relative",
+        "region",
+        "CN",
+        extent_km=6.8,
+    )
+    [incident] = build(
+        report("a", "2025-04-11", "airstrike_shelling", TINGRI, killed=80),
+        report("b", "2025-04-12", "airstrike_shelling", offset, killed=171),
+    )
+    assert incident.place == offset
+    assert incident.facts.killed == 171

@@ -15,15 +15,19 @@ from collections.abc import Sequence
 from mapper.events.scene import choose_scene
 from mapper.models import EventLocation, LocationRole, Toponym
 
+# "X said", "X's police said"; not "X, witnesses said", where the comma ends X's clause.
 _SPEAKER_AFTER = re.compile(
-    r"^[\s,'’s]*(?:\w+\s+){0,2}?(?:said|says|say|announced|announces|reported|reports|told|claimed"
+    r"^(?:['’]s?)?\s+(?:\w+\s+){0,2}?(?:said|says|say|announced|announces|reported|reports|told|claimed"
     r"|claims|stated|states|warned|warns|confirmed|confirms|accused|accuses|denied|denies|urged"
     r"|urges|condemned|condemns|called|calls|added|insisted|tweeted|spokes\w+|officials?\s+said)\b",
     re.IGNORECASE,
 )
 _SPEAKER_BEFORE = re.compile(
     r"(?:according\s+to|told|quoted\s+by|cited\s+by|reported\s+by|sources?\s+in|officials?\s+in"
-    r"|spokes\w+\s+(?:for|in)|(?:ministry|government|embassy|authorities)\s+(?:of|in))\s+(?:the\s+)?$",
+    r"|spokes\w+\s+(?:for|in)|(?:ministry|government|embassy|authorities)\s+(?:of|in)"
+    # where words are said: "announced the agreement in X", "told reporters in X"
+    r"|(?:announced|said|told\s+reporters|speaking|briefing)\s+(?:[\w’'-]+\s+){0,3}?in)"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _AFFECTED_BEFORE = re.compile(

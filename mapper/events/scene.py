@@ -18,13 +18,16 @@ puts the event at:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mapper.events.text import sentence_spans
-from mapper.hierarchy import contains
+from mapper.events.lead import Sentences, find_datelines
+from mapper.hierarchy import contains, is_offset, measured_from
 from mapper.models import LocationRole, Place, Toponym
+
+logger = logging.getLogger(__name__)
 
 # Words right before a mention that put the event there.
 _LOCATIVE_BEFORE = re.compile(
@@ -37,7 +40,7 @@ _LOCATIVE_BEFORE = re.compile(
     r"\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?$",
     re.IGNORECASE,
 )
-# A unit word right after the name: "Kanbalu Township", "a village called X" reads as a scene.
+# A unit word right after the name: "Ayo Township", "a village called X" reads as a scene.
 _UNIT_AFTER = re.compile(
     r"^['’]?s?\s+(?:village|town|township|district|county|camp|municipality|neighbou?rhood"
     r"|province|region|state|governorate|prefecture|oblast|area)\b",
@@ -45,30 +48,33 @@ _UNIT_AFTER = re.compile(
 )
 _BOUND_AFTER = re.compile(r"^-bound\b", re.IGNORECASE)
 # Where a ship, plane or convoy was heading is not where it was hit: "bound for the port of X".
+# "on its way from X in Y to the port of Z": the origin may stand between the verb and "to".
 _HEADING_BEFORE = re.compile(
-    r"\b(?:bound|headed|heading|en\s+route|sailing|flying|travell?ing|on\s+its\s+way)\s+"
-    r"(?:for|to|towards?)\s+(?:the\s+)?(?:(?:port|city|town|island|capital)\s+of\s+)?$",
+    r"\b(?:bound|headed|heading|en\s+route|sailing|flying|travell?ing|on\s+(?:its|their)\s+way)"
+    r"(?:\s+from\s+[^.;:]{1,50}?)?\s+"
+    r"(?:for|to|towards?)\s+(?:the\s+)?(?:(?:port|city|town|island|capital)\s+of\s+)?"
+    r"(?:[\w’'-]+\s+in\s+)?$",  # "... to the port of Z in Y": Y is where Z lies
     re.IGNORECASE,
 )
+HEADING_REACH = 90  # characters before a mention searched for the heading phrase
 # A place inside an organisation's name says who acted or spoke, not where: "the Northland
 # Air Force", "Capitalia Times", "a Capitalia-based airline".
 _ORGANISATION_AFTER = re.compile(
     r"^-based\b|^(?:['’]s?\s+)?\s*(?:Air\s?(?:ways|lines|Force)|Airlines|Army|Navy|Police|Government"
     r"|Ministry|Times|Post|Herald|Tribune|News|Television|TV|Radio|Red\s+Cross|Red\s+Crescent"
     r"|University|Embassy|Bank|Stock\s+Exchange|Council|Party|Football|FC)\b"
+    # a station, stadium or prison named after the place: "Ayo MTR station", "Ayo Stadium"
+    r"|^\s+(?:[A-Z]{2,5}\s+)?(?:[Ss]tation|[Ss]tadium|[Pp]rison|[Cc]ourthouse)\b"
 )
-# What reporters put after a dateline: "KABUL, Afghanistan (Reuters) -", "GOMA, Jan 5:".
-_DATELINE_AFTER = re.compile(
-    r"^[\s,A-Za-z.'’]{0,40}?(?:\(|\s[-–—]\s?|--|:|[-–—]\s)|^,?\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b)"
-)
-# Sentences about the past: background, not this event.
-_PAST = re.compile(
-    r"\b(?:last\s+(?:year|month|decade)|years?\s+ago|decades?\s+ago|previous(?:ly)?|in\s+the\s+past"
-    r"|history|historic(?:al)?ly|anniversary|recalled|since\s+(?:1[89]|20)\d\d|former(?:ly)?)\b",
+# An offset phrase set after a scene: "in Ayo, a village about 40 km south of X", "at the
+# base, located some 20 miles northwest of X", "in the gulf, 300 nautical miles off X".
+_APPOSED_BEFORE = re.compile(
+    r"\b(in|at|near|on|off|outside|hit|struck)\s+(?:the\s+)?[^.,;:()]{1,45},\s*"
+    r"(?:(?:a|an|the)\s+[\w-]+(?:\s+[\w-]+)?\s*,?\s*)?"
+    r"(?:(?:located|situated|lying|some|about|around|roughly|approximately|nearly|just|only)\s+)*$",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-
+OFFSET_REACH = 90  # characters before an offset phrase searched for the scene it places
 # Evidence weights (points); a place's score is its best mention plus what the others add.
 W_EVIDENCE = 2.0  # the sentence that reports the event
 W_LEAD = 1.0  # the first sentences of the article
@@ -78,10 +84,9 @@ W_UNIT = 0.5
 W_TITLE = 1.5
 W_REPEAT = 0.3  # per further mention, at most three
 W_CONFIRMED = 0.6  # the place lies in another place the article names
+W_OFFSET = 1.0  # "40 km south of X": the text measures where it is
 W_SUPPORTED = 1.0  # a broad place with a scene of its own inside it
 DATELINE_SCORE = 0.5  # a dateline alone: the scene only when nothing else is named
-LEAD_WINDOW = 2500  # characters split into sentences to find the lead
-DATELINE_REACH = 600  # characters: past menus, bylines and the headline, a dateline comes early
 P_SPEAKER = 3.0
 P_AFFECTED = 2.0
 P_ORIGIN = 2.5
@@ -90,7 +95,7 @@ P_ORGANISATION = 2.0
 P_PAST = 1.0
 B_DESTINATION = 1.5  # deliveries and deployments happen where they arrive (as "in X" does)
 # How far below a broad place a place inside it may score and still be the scene.
-DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.5, "admin2": 2.0}
+DESCENT_MARGIN = {"country": 3.5, "region": 3.0, "admin1": 2.0, "admin2": 2.0}
 # Categories whose events happen between governments: a country is a scene in its own right,
 # and its capital is where its officials speak, so places inside it must earn more.
 NATIONAL_CATEGORIES = frozenset({"diplomacy_sanctions"})
@@ -123,34 +128,20 @@ def effective_place(topo: Toponym) -> Place | None:
     return topo.relative or topo.place
 
 
-def _datelines(text: str, topos: Sequence[Toponym]) -> set[int]:
-    """The mentions that open a line as a dateline (only the first lines can)."""
-    found: set[int] = set()
-    for i, topo in enumerate(topos):
-        if topo.start > DATELINE_REACH:
-            break
-        if _is_dateline(text, topos, i):
-            found.add(i)
-    return found
+def _phrase_start(topo: Toponym, text: str) -> int:
+    """Where the relative phrase of a mention begins ("40 km south of |X" -> "|40 km")."""
+    relative = topo.relative
+    if relative is None:
+        return topo.start
+    start = topo.end - len(relative.name)
+    return start if start >= 0 and text[start : topo.end] == relative.name else topo.start
 
 
-def _is_dateline(text: str, topos: Sequence[Toponym], i: int) -> bool:
-    """An opening "KABUL, Afghanistan (AP) -" names where the reporter files from."""
-    topo = topos[i]
-    line_start = text.rfind("\n", 0, topo.start) + 1
-    head = text[line_start : topo.start]
-    if head.strip() == "":
-        after = text[topo.end : topo.end + 60]
-        return (topo.name.isupper() and len(topo.name) >= 3) or bool(_DATELINE_AFTER.match(after))
-    # The country or region right after a dateline city: "KIGALI, Rwanda (AA)".
-    if i > 0 and text[topos[i - 1].end : topo.start].strip() == ",":
-        return _is_dateline(text, topos, i - 1)
-    return False
-
-
-# A headline place that speaks ("Beijing says ...") is not where the event is.
+# A headline place that speaks ("Beijing says ..."), or that a ship is bound for, or where a
+# company is based, is not where the event is.
 _TITLE_SPEAKER_AFTER = re.compile(
-    r"^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?|urges?|calls?|tells?"
+    r"^-(?:bound|based)\b|^['’]?s?\s+(?:says?|said|warns?|claims?|denies|denied|accuses?|vows?"
+    r"|urges?|calls?|tells?"
     r"|rejects?|condemns?|blames?|insists?|confirms?)\b"
 )
 
@@ -166,46 +157,13 @@ def _in_title(title_words: str, topo: Toponym) -> bool:
     return False
 
 
-class _Sentences:
-    """Sentence bounds around mentions and the past-tense test, each computed once.
-
-    Only the lead is split into sentences; elsewhere a mention's sentence runs between the
-    nearest stops, which is all the past-tense test needs and costs no full split of the text.
-    """
-
-    def __init__(self, text: str, article_year: int | None):
-        self.text = text
-        self.year = article_year
-        self._past: dict[int, bool] = {}
-        # The lead: the first two real sentences, past menus, bylines and headline lines.
-        head = text[:LEAD_WINDOW]
-        real = [end for start, end in sentence_spans(head) if len(head[start:end].split()) >= 8]
-        self.lead_end = real[1] if len(real) > 1 else (real[0] if real else len(head))
-
-    def bounds(self, offset: int) -> tuple[int, int]:
-        text = self.text
-        start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
-        ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
-        return start, min(ends, default=len(text))
-
-    def is_past(self, offset: int) -> bool:
-        start, end = self.bounds(offset)
-        if start not in self._past:
-            sentence = self.text[start:end]
-            past = bool(_PAST.search(sentence))
-            if not past and self.year is not None:
-                past = any(int(y) < self.year for y in _YEAR.findall(sentence))
-            self._past[start] = past
-        return self._past[start]
-
-
 def _mention_evidence(
     i: int,
     topos: Sequence[Toponym],
     text: str,
     roles: Sequence[LocationRole | None],
     evidence: tuple[int, int] | None,
-    sentences: _Sentences,
+    sentences: Sentences,
     dateline: bool,
 ) -> tuple[float, list[str]]:
     topo = topos[i]
@@ -216,19 +174,29 @@ def _mention_evidence(
     if in_evidence:
         score += W_EVIDENCE
         notes.append("in the sentence that reports it")
-    if topo.start < sentences.lead_end:
+    if sentences.lead_start <= topo.start < sentences.lead_end:
         score += W_LEAD
         notes.append("in the lead")
-    score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
+    if not sentences.in_ticker(topo.start):  # other stories' headlines are not early
+        score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
     before = text[max(0, topo.start - 40) : topo.start]
     after = text[topo.end : topo.end + 30]
     locative = _LOCATIVE_BEFORE.search(before)
+    if is_offset(topo.relative):
+        # The phrase, not the name it measures from, stands where the scene is said.
+        start = _phrase_start(topo, text)
+        score += W_OFFSET
+        notes.append("a measured offset")
+        locative = _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or (
+            _APPOSED_BEFORE.search(text, max(0, start - OFFSET_REACH), start)
+        )
     if locative:
         score += W_LOCATIVE
         notes.append(f"after “{locative.group(1)}”")
     if _UNIT_AFTER.match(after):
         score += W_UNIT
-    if _BOUND_AFTER.match(after) or _HEADING_BEFORE.search(before):
+    heading = text[max(0, topo.start - HEADING_REACH) : topo.start]
+    if _BOUND_AFTER.match(after) or _HEADING_BEFORE.search(heading):
         score -= P_BOUND
         notes.append("where it was heading")
     elif _ORGANISATION_AFTER.match(after):
@@ -269,12 +237,12 @@ def choose_scene(
         article_year: the article's year; sentences about earlier years are background.
         category: the event's taxonomy id (diplomacy stays at country level more readily).
     """
-    sentences = _Sentences(text, article_year)
+    sentences = Sentences(text, article_year)
     title_words = title.casefold()
     candidates: dict[str, _Candidate] = {}
     # Every named place, demonyms' countries included, once each.
     confirmers: dict[str, Place] = {}
-    datelines = _datelines(text, toponyms)
+    datelines = find_datelines(text, toponyms)
     for i, topo in enumerate(toponyms):
         if topo.place is None:
             continue
@@ -318,6 +286,11 @@ def choose_scene(
         outer.support = W_SUPPORTED
         outer.score += W_SUPPORTED
     order = sorted(candidates.values(), key=lambda c: (-c.score, c.best))
+    if logger.isEnabledFor(logging.DEBUG):
+        for c in order[:8]:
+            logger.debug(
+                "candidate %s (%s) %.2f: %s", c.place.name, c.place.precision, c.score, c.notes
+            )
     best = order[0]
     descended_from = ""  # the broad place the choice moved down from, last
     while True:
@@ -336,7 +309,16 @@ def choose_scene(
         if not inner:
             break
         descended_from = best.place.name
-        best = inner[0]
+        # A broad area inside (an island, a mountain range) is no step down when a division or
+        # a town inside also qualifies: "the island of X" beside "landfall on Y province".
+        best = min(inner, key=lambda c: c.place.feature_class in ("region", "continent"))
+    # "in X ... 40 km south of X": the measured offset places the event inside X's reach.
+    offsets = [
+        c for c in order if measured_from(best.place, c.place) and c.score >= MIN_SCENE_SCORE
+    ]
+    if offsets:
+        descended_from = best.place.name
+        best = offsets[0]
     notes = list(best.notes)
     if descended_from:
         notes.append(f"the most specific place inside {descended_from}")

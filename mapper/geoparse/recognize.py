@@ -14,7 +14,7 @@ from functools import cached_property
 from importlib import resources
 
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
-from mapper.geoparse.settlements import supported_villages, unit_candidates
+from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
 
 MAX_TOKENS = 6
 # Lower-case words that end a facility's or district's name: "Kabul airport", "Igabi district".
@@ -346,6 +346,8 @@ class Recognizer:
                 continue
             if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
                 continue
+            if not_a_person_pair(first, second):
+                continue
             if self._is_place_word(first) or self._is_place_word(second):
                 continue
             parts.update((first, second))
@@ -409,9 +411,13 @@ class Recognizer:
         if i > 0 and text[tokens[i - 1][1] : tokens[i][0]] == " ":
             previous = text[tokens[i - 1][0] : tokens[i - 1][1]]
             folded = previous.casefold().rstrip(".")
-            if previous[0].isupper() and (
-                folded in _PERSON_TITLES
-                or (folded not in self.stopwords and not self._is_place_word(previous))
+            if (
+                previous[0].isupper()
+                and not not_a_person_pair(previous, mention.name)
+                and (
+                    folded in _PERSON_TITLES
+                    or (folded not in self.stopwords and not self._is_place_word(previous))
+                )
             ):
                 return True
         if next_i >= len(tokens) or text[mention.end : tokens[next_i][0]] != " ":
@@ -426,6 +432,7 @@ class Recognizer:
             person_like
             and following[0].isupper()
             and following.casefold() not in _ORG_WORDS
+            and not not_a_person_pair(mention.name, following)
             and not self._is_place_word(following)
         )
 

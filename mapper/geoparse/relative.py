@@ -32,21 +32,24 @@ BEARINGS = {
 _DIRECTION = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
 _EDGE = r"(border|borders|frontier|coast|coastline|edge|flank|outskirts|part|parts|region|areas?)"
 _UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
-          "miles": 1.609344, "mile": 1.609344, "mi": 1.609344}  # fmt: skip
+          "miles": 1.609344, "mile": 1.609344, "mi": 1.609344,
+          "nautical miles": 1.852, "nautical mile": 1.852, "nm": 1.852}  # fmt: skip
 
 # Patterns that end right before the toponym ...
 _BEFORE = [
     (
         "offset",
         re.compile(
-            r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\s+"
+            r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|nautical\s+miles?"
+            r"|nm|miles|mile|mi)\s+"
             # a conversion in brackets: "10 kilometres (6 miles) east of"
             + r"(?:\([^()]{1,20}\)\s+)?"
             + r"(?:to the\s+)?"
             + _DIRECTION
-            # what the named place is: "of the town of X", "of the capital, X"
+            # what the named place is: "of the town of X", "of the capital, X"; or whose:
+            # "of the Turkish |capital"
             + r"\s+of\s+(?:the\s+)?(?:(?:\w+\s+)?(?:town|city|village|capital|port)"
-            + r"(?:\s+of|,)?\s+)?$",
+            + r"(?:\s+of|,)?\s+|[A-Z][\w'’-]+\s+)?$",
             re.I,
         ),
     ),
@@ -369,7 +372,8 @@ def _match(
             continue
         phrase = f"{match.group(0)}{toponym.name}".strip()
         if kind == "offset":
-            km = float(match.group(1).replace(",", ".")) * _UNITS[match.group(2).lower()]
+            unit = " ".join(match.group(2).lower().split())
+            km = float(match.group(1).replace(",", ".")) * _UNITS[unit]
             return _named(_offset(place, km, _bearing(match.group(3))), phrase)
         if kind == "edge_of":
             return _named(_edge(place, _bearing(match.group(1)), match.group(2)), phrase)

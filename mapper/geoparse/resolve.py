@@ -11,8 +11,10 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
+from mapper.geoparse.namesakes import DEMONYM_WEIGHT, demonym_capital, stray_namesake
 from mapper.geoparse.recognize import Mention
 from mapper.models import Toponym
 
@@ -119,6 +121,12 @@ class _Context:
     by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     admin1s_by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     source_country: str = ""
+    # Countries of the places named, a demonym counting half ("Turkish soldiers" in Iraq say
+    # who more than where), for telling a namesake abroad.
+    located: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    located_by_key: dict[str, dict[str, float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float))
+    )
 
     # Anchor cities by 1.5-degree cell, and by country: long articles name thousands of
     # places, and "is a named place near this candidate?" must not scan them all.
@@ -130,8 +138,12 @@ class _Context:
     cities: set[int] = field(default_factory=set)
     contains: dict[int, list[str]] = field(default_factory=dict)
 
-    def add(self, entry: int, key: str, g: Gazetteer) -> None:
+    def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
         self.anchors.append((entry, key))
+        if g.countries[entry]:
+            weight = DEMONYM_WEIGHT if demonym else 1.0  # "Turkish soldiers" say who, not where
+            self.located[g.countries[entry]] += weight
+            self.located_by_key[key][g.countries[entry]] += weight
         if g.kinds[entry] == "city" and entry not in self.cities:
             self.cities.add(entry)
             self.cells[_cell(g.lats[entry], g.lons[entry])].append(entry)
@@ -180,7 +192,7 @@ class Resolver:
             best = priors[0][1]
             dominant = len(priors) == 1 or priors[0][0] - priors[1][0] >= 1.5
             if dominant or g.kinds[best] != "city":
-                context.add(best, name_key(mention.name), g)
+                context.add(best, name_key(mention.name), g, demonym=mention.demonym)
         return context
 
     def resolve(
@@ -209,7 +221,15 @@ class Resolver:
                     demonym=mention.demonym,
                 )
             )
+            capital = demonym_capital(g, self._capitals, text, mention, self.prior)
+            if capital is not None:
+                toponyms.append(capital)
         return toponyms
+
+    @cached_property
+    def _capitals(self) -> dict[str, int]:
+        g = self.gazetteer
+        return {g.countries[entry]: entry for entry in g.capitals if g.countries[entry]}
 
     def _continent_holds(self, entry: int, continent: int) -> bool:
         codes = _CONTINENT_CODES.get(name_key(self.gazetteer.names[continent]))
@@ -308,6 +328,11 @@ class Resolver:
             return _Choice(None, best_score, "too uncertain")
         if self._coin_toss(scored):
             return _Choice(None, best_score, "several small places share the name; no context")
+        prior_only = reason == self._prior_reason(best_entry)
+        if prior_only and stray_namesake(
+            g, best_entry, best_score, key, context.located, context.located_by_key
+        ):
+            return _Choice(None, best_score, "a small namesake abroad from the article's country")
         return _Choice(best_entry, best_score, reason)
 
     def _in_bbox(self, entry: int) -> bool:

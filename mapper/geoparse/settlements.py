@@ -42,6 +42,22 @@ _GENERIC = frozenset(
     ("north", "south", "east", "west", "central", "northern", "southern", "eastern", "western")
 )
 TOWN_KINDS = frozenset(("city", "village"))
+# Words after a name that make the pair a unit or an organisation, never a person's name:
+# "Ayo District", "Ayo Township" and "Ayo PDF" (a local force) keep a later bare "Ayo" a place.
+_NOT_A_SURNAME = frozenset(
+    ("district", "township", "region", "province", "division", "county", "municipality", "lga")
+)
+
+
+def not_a_person_pair(first: str, second: str) -> bool:
+    """Whether two capitalised words side by side are no person's name: "Ayo District",
+    "Ayo PDF" (initials after a name written in lower case; a dateline is all capitals), or a
+    possessive before a name ("Kuro Region's Ayo")."""
+    return (
+        second.casefold() in _NOT_A_SURNAME
+        or (len(second) >= 2 and second.isupper() and not first.isupper())
+        or first.endswith(("'s", "’s", "'", "’"))
+    )
 
 
 def unit_candidates(

@@ -32,7 +32,14 @@ NORTHERN_VALE = Place(
     extent_km=45,
 )
 
-PLACES = {p.name: p for p in (NORTHLAND, VALE, BROOKFIELD, CAPITALIA, ELMWOOD, SOUTHMARK, PORTSEA)}
+# A broad natural area inside Northland (an island), larger than Vale Province.
+GREENISLE = Place(
+    "region:greenisle", "Greenisle", 10.5, 20.5, "region", "region", "NL", None, 0, 250
+)
+PLACES = {
+    p.name: p
+    for p in (NORTHLAND, VALE, BROOKFIELD, CAPITALIA, ELMWOOD, SOUTHMARK, PORTSEA, GREENISLE)
+}
 PLACES.update({"CAPITALIA": CAPITALIA, "Vale": VALE, "Northlandish": NORTHLAND})
 
 
@@ -197,3 +204,108 @@ def test_scene_reason_is_kept_on_the_event_location():
 )
 def test_scene_a_place_in_an_organisation_name_is_not_the_scene(text):
     assert scene(text, evidence=(0, len(text))) == "Elmwood"
+
+
+def offset(base: Place, phrase: str, lat: float, lon: float, km: int, bearing: int) -> Place:
+    """A measured offset as the relative stage makes it ("40 km south of Brookfield")."""
+    return Place(
+        f"rel:{base.place_id}:{km}km{bearing}", phrase, lat, lon, "relative", "region", base.country
+    )
+
+
+def test_scene_the_lead_skips_a_ticker_of_other_stories():
+    # The ticker's places come first and after "at" / "in"; the report below is the lead.
+    text = (
+        "Latest\nElmwood mayor opens bridge • Storm delays flights at Capitalia • Markets "
+        "rally in Portsea\nBy a staff writer\nFloods swept through Brookfield on Tuesday, "
+        "drowning nine people and cutting the roads to the hills.\nRescuers were still "
+        "searching for two children on Wednesday, officials said."
+    )
+    assert scene(text) == "Brookfield"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (
+            "Troops clashed with rebels in Elmwood on Saturday. On Sunday gunmen raided Ayo, a "
+            "farming village about 40 km south of Brookfield, killing 12 people.",
+            "40 km south of Brookfield",
+        ),
+        (
+            "Rebels shelled Elmwood last week. Jets landed at the Ayo air base, located some 25 "
+            "miles to the west of Brookfield, with a first load of missiles.",
+            "25 miles to the west of Brookfield",
+        ),
+    ],
+)
+def test_scene_a_measured_offset_after_the_scene_places_it(text, phrase):
+    # Without the offset's own evidence, Elmwood (first, after "in") would be the scene.
+    at = text.index("Brookfield")
+    relative = {at: offset(BROOKFIELD, phrase, 10.84, 21.3, 40, 180)}
+    assert scene(text, relative=relative) == phrase
+
+
+def test_scene_an_offset_refines_the_place_it_is_measured_from():
+    # Brookfield is named in the reporting sentence; the strike was 30 km east of it.
+    text = (
+        "Jets bombed Brookfield Township in Vale Province on Tuesday, killing 40 people. The "
+        "bombs fell on a school in Ayo, about 30 km east of Brookfield, witnesses said."
+    )
+    second = text.index("Brookfield", 40)
+    relative = {second: offset(BROOKFIELD, "30 km east of Brookfield", 11.2, 21.57, 30, 90)}
+    assert scene(text, evidence=(0, 70), relative=relative) == "30 km east of Brookfield"
+
+
+def test_scene_a_bound_place_in_the_headline_does_not_count():
+    text = (
+        "Capitalia refineries were waiting for the fuel. Pirates boarded the tanker off Portsea "
+        "on Sunday."
+    )
+    assert scene(text, title="Pirates seize Capitalia-bound tanker") == "Portsea"
+
+
+def test_scene_a_port_on_the_ships_route_is_not_the_scene():
+    # "on its way from X to the port of Y": Y, after "port of" and named first, is not it.
+    text = (
+        "The freighter, on its way from Portsea to the port of Elmwood, was boarded by pirates "
+        "off Brookfield on Monday, the navy said."
+    )
+    assert scene(text) == "Brookfield"
+
+
+def test_scene_a_station_named_after_a_town_does_not_pull_the_scene_down():
+    text = (
+        "Protesters occupied the main airport of Northland on Monday, halting all flights. "
+        "Police fired tear gas at Elmwood MTR station."
+    )
+    assert scene(text, evidence=(0, 80)) == "Northland"
+
+
+def test_scene_where_an_agreement_is_announced_is_where_officials_speak():
+    text = (
+        "Northland and Southmark signed a border treaty on Monday. The foreign minister "
+        "announced the agreement in Capitalia on Tuesday."
+    )
+    assert scene(text, evidence=(0, 57), category="diplomacy_sanctions") != "Capitalia"
+
+
+def test_scene_a_division_inside_beats_a_broad_island_inside():
+    # Both lie in Northland; the island scores higher, but the province is the scene's unit.
+    text = (
+        "A typhoon pounded Northland on Sunday, killing ten people and cutting power to "
+        "millions. Landslides buried houses on the island of Greenisle overnight. "
+        "The typhoon made landfall on Vale Province before dawn."
+    )
+    assert scene(text, evidence=(0, 90)) == "Vale Province"
+
+
+def test_scene_a_place_before_a_comma_and_said_is_not_the_speaker():
+    # "X, witnesses said": the witnesses speak. Read as a speaker, Elmwood would lose.
+    text = (
+        "Officials in Capitalia gave no toll. Shells hit the market in Elmwood, witnesses said, "
+        "killing nine people."
+    )
+    roles = {loc.name: loc.role for loc in assign_roles(topos(text), text)}
+    assert roles["Capitalia"] == "mentioned"
+    assert scene(text) == "Elmwood"
