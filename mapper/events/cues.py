@@ -125,9 +125,17 @@ class CueIndex:
             for prefix in prefixes:
                 by_prefix.setdefault(prefix, []).append(key)
         self._prefixes = list(by_prefix)
-        self._keys = [by_prefix[p] for p in self._prefixes]
         # A pattern opening with \b cannot match inside a word: such hits need no regex call.
         self._word_start = [p.pattern.startswith("\\b") for p in self.patterns]
+        # Per prefix: whether every pattern behind it opens with \b, and its (key, match, \b).
+        self._all_word_start = [
+            all(self._word_start[k] for k in by_prefix[p]) for p in self._prefixes
+        ]
+        self._tries = [
+            tuple((k, self.patterns[k].match, self._word_start[k]) for k in by_prefix[p])
+            for p in self._prefixes
+        ]
+        self._keys = [by_prefix[p] for p in self._prefixes]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._prefixes, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._prefixes
@@ -148,14 +156,21 @@ class CueIndex:
         """All (possibly overlapping) matches in a text already passed through ``normalise``."""
         found: dict[tuple[int, int], int] = {}
         if self._automaton is not None:
+            tries, all_word_start = self._tries, self._all_word_start
             for index, start, _end in self._automaton.find_matches_as_indexes(
                 text, overlapping=True
             ):
-                inside_word = start > 0 and _is_word(text[start - 1]) and _is_word(text[start])
-                for key in self._keys[index]:
-                    if (key, start) in found or (inside_word and self._word_start[key]):
+                inside_word = (
+                    start > 0
+                    and ((c := text[start - 1]).isalnum() or c == "_")
+                    and ((c := text[start]).isalnum() or c == "_")
+                )
+                if inside_word and all_word_start[index]:
+                    continue
+                for key, match, word_start in tries[index]:
+                    if (inside_word and word_start) or (key, start) in found:
                         continue
-                    m = self.patterns[key].match(text, start)
+                    m = match(text, start)
                     if m is not None and m.end() > start:
                         found[(key, start)] = m.end()
         for key in self.unindexed:

@@ -120,23 +120,40 @@ class FactExtractor:
         if not any(self._is_trigger[i] for i, _, _ in hits):
             return []
         found: list[Candidate] = []
+        # The shortcuts below read the lower-cased text for what the rules match ignoring case;
+        # that holds unless the text has characters whose case forms differ in length or match
+        # other letters ("İ", "ı", "ſ", the Kelvin sign): then every rule runs in full.
+        exact = len(low) == len(text) and not any(c in text for c in _CASE_ODD)
+        found_keys: set[str] | None = None
         for (a, b), present in _sentences_with(text, hits, self._literals):
+            if exact:
+                found_keys = present  # the keywords the scan found in this sentence
             b = min(b, a + MAX_SENTENCE)
             sent = mask_non_counts(text[a:b])
             low_sent = sent.lower()
-            context = (
-                fp.BACKGROUND_LOW.search(low_sent) is not None,
-                fp.CUMULATIVE_LOW.search(low_sent) is not None,
-            )
             numbers = [
                 m.start()
                 for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
                     low_sent if len(low_sent) == len(sent) else sent
                 )
             ]
-            raw = self._subject_matches(sent, numbers)
+            if exact and numbers:
+                # The subject pattern ends with a verb: no number after the last one can open it.
+                last_verb = max(map(low_sent.rfind, fp.SUBJECT_VERB_LITERALS))
+                raw = self._subject_matches(sent, [n for n in numbers if n <= last_verb])
+            else:
+                raw = self._subject_matches(sent, numbers)
             for rule in self._rules_for(present):
-                raw.extend(self._matches(rule, sent, numbers))
+                if exact and not numbers and rule.value is None and not rule.coded:
+                    continue  # the rule reads a number and the sentence holds none
+                raw.extend(self._matches(rule, sent, numbers, low_sent, found_keys))
+            if not raw:
+                continue
+            # Read once per sentence, and only for a sentence that gives candidates.
+            context = (
+                fp.BACKGROUND_LOW.search(low_sent) is not None,
+                fp.CUMULATIVE_LOW.search(low_sent) is not None,
+            )
             for rule, m in raw:
                 cand = self._candidate(rule, m, sent, a, (a, b), in_title, context)
                 if cand is not None:
@@ -153,7 +170,11 @@ class FactExtractor:
 
     @staticmethod
     def _matches(
-        rule: fp.FactRule, sent: str, numbers: list[int]
+        rule: fp.FactRule,
+        sent: str,
+        numbers: list[int],
+        low: str | None = None,
+        found_keys: set[str] | None = None,
     ) -> list[tuple[fp.FactRule, re.Match[str]]]:
         """Non-overlapping matches of a rule, left to right, as ``finditer`` would give them."""
         if rule.anchor == "scan":
@@ -166,10 +187,15 @@ class FactExtractor:
                     out.append((rule, m))
                     end = m.end()
             return out
-        low = sent.lower()
+        if low is None:
+            low = sent.lower()
+        # A keyword the scan of the whole text did not find is not in the sentence either.
+        keywords = rule.keywords
+        if found_keys is not None:
+            keywords = tuple(k for k in keywords if k in found_keys)
         windows = sorted(
             (max(0, i - KEYWORD_REACH), min(len(sent), i + len(k) + KEYWORD_TAIL))
-            for k in rule.keywords
+            for k in keywords
             for i in _find_all(low, k)
         )
         for start, stop in windows:
@@ -293,6 +319,7 @@ class FactExtractor:
         return FactResult(Facts(**values), evidence, tuple(cands))
 
 
+_CASE_ODD = "\u0130\u0131\u017f\u212a"
 _SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
 
 

@@ -36,26 +36,68 @@ _NON_COUNT = re.compile(
 )
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Return (start, end) offsets of the sentences of ``text``."""
+# Speed: ``_SENT_END`` tried at every position of a text costs as much as all the fact rules, but
+# a match starts right after a stop, at a newline, or at the start of a run of white space that
+# holds a newline. Those places are found by a one-character scan and the regex is tried there
+# only; the matches are the ones ``finditer`` gives (tests/events/test_speedups.py fuzzes this).
+_BREAK_CHAR = re.compile(r"[.!?\n]")
+# One text is split several times (facts, evidence, scene): the last few splits are kept.
+_SPLIT_CACHE: dict[str, tuple[tuple[int, int], ...]] = {}
+_SPLIT_CACHE_SIZE = 4
+
+
+def _sentence_ends(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, plain) of each ``_SENT_END`` match, left to right and non-overlapping;
+    ``plain`` says the gap is spaces after a full stop (where an abbreviation may stand)."""
+    out: list[tuple[int, int, bool]] = []
+    done = 0
+    match = _SENT_END.match
+    for hit in _BREAK_CHAR.finditer(text):
+        q = hit.start()
+        if q < done:
+            continue
+        if text[q] == "\n":
+            run = q
+            while run > done and text[run - 1].isspace():
+                run -= 1
+            starts: tuple[int, ...] = (run, q) if run < q else (q,)
+        else:
+            starts = (q + 1,)
+        for start in starts:
+            m = match(text, start)
+            if m is not None:
+                done = m.end()
+                gap = text[start:done]
+                plain = start > 0 and text[start - 1] == "." and "\n" not in gap and not gap.strip()
+                out.append((start, done, plain))
+                break
+    return out
+
+
+def _split(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENT_END.finditer(text):
-        end = match.start()
+    for end, after, plain in _sentence_ends(text):
         # A full stop after an abbreviation ("Jan.", "Gen.") does not end the sentence.
-        gap = match.group(0)
-        if (
-            gap.strip() == ""
-            and "\n" not in gap
-            and _ABBREV.search(text, max(start, end - 12), end)
-        ):
+        if plain and _ABBREV.search(text, max(start, end - 12), end):
             continue
         if end > start:
             spans.append((start, end))
-        start = match.end()
+        start = after
     if start < len(text):
         spans.append((start, len(text)))
-    return spans
+    return tuple(spans)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) offsets of the sentences of ``text``."""
+    spans = _SPLIT_CACHE.get(text)
+    if spans is None:
+        spans = _split(text)
+        if len(_SPLIT_CACHE) >= _SPLIT_CACHE_SIZE:
+            _SPLIT_CACHE.pop(next(iter(_SPLIT_CACHE)))
+        _SPLIT_CACHE[text] = spans
+    return list(spans)
 
 
 _DIGIT = re.compile(r"[0-9]")
