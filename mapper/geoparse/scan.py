@@ -18,9 +18,12 @@ from collections.abc import Collection, Iterator
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
 from mapper.gazetteer import name_prefixes as prefixes_of
 
-# A token of the recognizer's tokenizer that starts with a letter other than A-Z: not preceded
-# by a letter, nor by a letter and a joiner (then it would continue that token).
-_WORD_NOT_AZ = re.compile(r"(?<![^\W\d_])(?<![^\W\d_]['’\-])(?![A-Z])[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# Tokens of the recognizer's tokenizer that start with a-z, or with a letter outside ASCII: not
+# preceded by a letter, nor by a letter and a joiner (then they would continue that token).
+_TOKEN_START = r"(?<![^\W\d_])(?<![^\W\d_]['’\-])"
+_WORD_REST = r"[^\W\d_]*(?:['’\-][^\W\d_]+)*"
+_WORD_A_Z = re.compile(_TOKEN_START + r"[a-z]" + _WORD_REST)
+_WORD_NON_ASCII = re.compile(_TOKEN_START + r"(?=[^\x00-\x7f])[^\W\d_]" + _WORD_REST)
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Distinct words remembered; past this the memory starts over (a batch's vocabulary is smaller).
 _MEMORY = 1 << 18
@@ -28,7 +31,10 @@ _MEMORY = 1 << 18
 
 def lowercase_words(text: str) -> frozenset[str]:
     """The tokens of ``text`` that start with a lower-case letter."""
-    return frozenset(w for w in _WORD_NOT_AZ.findall(text) if w[0].islower())
+    words = frozenset(_WORD_A_Z.findall(text))
+    if text.isascii():
+        return words
+    return words | {w for w in _WORD_NON_ASCII.findall(text) if w[0].islower()}
 
 
 def capitalised(text: str, tokens: list[tuple[int, int]]) -> list[int]:
