@@ -299,7 +299,10 @@ def load_gazetteer(
     log.warning("building the offline gazetteer index once (about 15 s): %s", path)
     gazetteer = build_index(min_population=min_population)
     save_gazetteer(gazetteer, path)
-    return gazetteer
+    try:  # read back: a first run works on the same tables as every later one
+        return read_index(path)
+    except (OSError, GazetteerError):  # replaced meanwhile by a process of other settings
+        return gazetteer
 
 
 def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
@@ -307,11 +310,11 @@ def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     from mapper.gazetteer_file import write_index
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Older versions' files: pickles (before the index file) and indexes of other inputs.
-    for pattern in ("gazetteer-*.pickle", "gazetteer-*.index"):
-        for stale in path.parent.glob(pattern):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+    # Indexes of other inputs go; older versions' pickles stay: a mapper of an older version
+    # sharing the cache folder would otherwise rebuild its index at its next start.
+    for stale in path.parent.glob("gazetteer-*.index"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
