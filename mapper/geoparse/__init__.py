@@ -12,9 +12,10 @@ from dataclasses import replace
 from mapper.config import GeoparseConfig
 from mapper.errors import ConfigError
 from mapper.gazetteer import Gazetteer
+from mapper.geoparse.memo import MemoResolver
 from mapper.geoparse.recognize import Recognizer
 from mapper.geoparse.relative import add_relative_places
-from mapper.geoparse.resolve import Resolver, ResolverSettings
+from mapper.geoparse.resolve import ResolverSettings
 from mapper.models import Article, GeoparsedArticle, Place, Toponym
 
 # Asked for the names the offline gazetteer could not place: name -> Place or None.
@@ -47,7 +48,8 @@ class Geoparser:
             min_score=config.min_score,
             bbox_hint=(bbox[0], bbox[1], bbox[2], bbox[3]) if bbox else None,
         )
-        self.resolver = Resolver(gazetteer, settings)
+        # resolve.py's Resolver, remembering its answers per batch and per article (memo.py).
+        self.resolver = MemoResolver(gazetteer, settings)
 
     def parse_text(self, text: str, *, url: str | None = None) -> list[Toponym]:
         """Toponyms of a text; ``url`` (the article's address) hints at the outlet's country."""

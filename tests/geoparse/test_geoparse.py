@@ -243,3 +243,24 @@ def test_geoparse_unit_named_after_its_town(geoparser, text, name, country):
     [unit] = geoparser.parse_text(text)
     assert unit.name == name and text[unit.start : unit.end] == name
     assert unit.place.feature_class == "city" and unit.place.country == country
+
+
+def test_remembering_resolver_resolves_as_the_plain_one(gazetteer):
+    """memo.py keeps answers across a batch: article by article they equal a fresh Resolver's,
+    whatever the articles before named (the nearest named city is forgotten per article)."""
+    from mapper.geoparse.memo import MemoResolver
+    from mapper.geoparse.recognize import Recognizer
+    from mapper.geoparse.resolve import Resolver
+
+    recognizer = Recognizer(gazetteer)
+    articles = [
+        "Flooding hit Portland and Bangor in Maine; Augusta sent crews to Portland.",
+        "Portland and Salem in Oregon saw record heat; Eugene and Portland opened shelters.",
+        "Storms crossed Springfield, Peoria and Chicago, then Springfield again.",
+        "In Springfield, Massachusetts, and Worcester, rivers rose; Boston sent boats.",
+        "Portland flooded again. Rescuers came from Bangor.",
+    ]
+    memo = MemoResolver(gazetteer)
+    for text in articles * 2:
+        mentions = recognizer.recognize(text)
+        assert memo.resolve(text, mentions) == Resolver(gazetteer).resolve(text, mentions)

@@ -84,3 +84,30 @@ def test_relative_place_keeps_the_toponym_itself(geoparser):
 def test_plain_mentions_have_no_relative_place(geoparser):
     toponyms = geoparser.parse_text("Floods hit Dhaka and Chittagong in Bangladesh.")
     assert toponyms and all(t.relative is None for t in toponyms)
+
+
+def test_every_relative_phrase_holds_a_cue_word(geoparser):
+    """The shortcut skips texts and toponyms without a cue word: every phrase must hold one."""
+    from mapper.geoparse.relative import _CUE
+
+    for text, phrase, *_ in CASES:
+        assert _CUE.search(phrase), phrase
+        assert any(t.relative is not None for t in geoparser.parse_text(text)), text
+    for phrase in ("the fringes of the ", "on the slopes of ", "'s frontier", "northwestern "):
+        assert _CUE.search(phrase)
+
+
+def test_no_cue_word_means_no_relative_place(geoparser):
+    from mapper.geoparse.relative import _match, add_relative_places
+
+    text = "Aid reached Kabul and Herat; later Quetta, Peshawar and Lahore, officials said."
+    toponyms = geoparser.resolver.resolve(text, geoparser.recognizer.recognize(text))
+    assert add_relative_places(text, toponyms) == toponyms
+    # A cue word in the text but far from a toponym: the toponyms are left as they are, as
+    # the patterns themselves would leave them.
+    far = text + " " * 70 + "The road north was closed."
+    toponyms = geoparser.resolver.resolve(far, geoparser.recognizer.recognize(far))
+    assert add_relative_places(far, toponyms) == toponyms
+    for t in toponyms:
+        before, after = far[max(0, t.start - 60) : t.start], far[t.end : t.end + 60]
+        assert _match(before, after, t, toponyms, toponyms.index(t)) is None

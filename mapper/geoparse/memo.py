@@ -1,0 +1,72 @@
+"""The resolver with each piece of work done once: answers kept per batch, per article.
+
+``MemoResolver`` is resolve.py's ``Resolver`` with three kinds of answers remembered. The
+scoring itself is the Resolver's, unchanged, so the toponyms are identical.
+
+- Per process (they depend on the gazetteer's data alone): an entry's prior and the reason
+  given when the prior alone decides, and whether a name is an entry's own name. Keys: the
+  entry, and (entry, name key).
+- Per article (they depend on the article's context, complete before any mention is resolved):
+  the named city within 150 km of a candidate. Key: the entry; the memory is emptied when the
+  next article's resolution starts.
+
+A memory that grows past ``LIMIT`` answers starts over: a batch's names are far fewer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mapper.gazetteer import Gazetteer
+from mapper.geoparse.recognize import Mention
+from mapper.geoparse.resolve import Resolver, ResolverSettings
+from mapper.models import Toponym
+
+if TYPE_CHECKING:
+    from mapper.geoparse.resolve import _Context
+
+LIMIT = 1 << 18
+
+
+class MemoResolver(Resolver):
+    """A Resolver that remembers its pure answers (see the module's docstring for the keys)."""
+
+    def __init__(self, gazetteer: Gazetteer, settings: ResolverSettings | None = None):
+        super().__init__(gazetteer, settings)
+        self._priors: dict[int, float] = {}
+        self._prior_reasons: dict[int, str] = {}
+        self._primary: dict[tuple[int, str], bool] = {}
+        self._near: dict[int, str] = {}
+
+    def resolve(
+        self, text: str, mentions: list[Mention], *, source_country: str = ""
+    ) -> list[Toponym]:
+        self._near = {}  # the nearest named city depends on this article's context
+        for memory in (self._priors, self._prior_reasons, self._primary):
+            if len(memory) > LIMIT:
+                memory.clear()
+        return super().resolve(text, mentions, source_country=source_country)
+
+    def prior(self, entry: int) -> float:
+        found = self._priors.get(entry)
+        if found is None:
+            found = self._priors[entry] = super().prior(entry)
+        return found
+
+    def _prior_reason(self, entry: int) -> str:
+        found = self._prior_reasons.get(entry)
+        if found is None:
+            found = self._prior_reasons[entry] = super()._prior_reason(entry)
+        return found
+
+    def _primary_name(self, entry: int, key: str) -> bool:
+        found = self._primary.get((entry, key))
+        if found is None:
+            found = self._primary[(entry, key)] = super()._primary_name(entry, key)
+        return found
+
+    def _near_anchor(self, entry: int, context: _Context) -> str:
+        found = self._near.get(entry)
+        if found is None:
+            found = self._near[entry] = super()._near_anchor(entry, context)
+        return found
