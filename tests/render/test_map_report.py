@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from mapper.render.map import build_html, data_as_of
 from mapper.render.png import page_hash, parse_bbox
 
 from .conftest import ARTIFACTS, XSS_IMG, XSS_SCRIPT, _incidents, _taxonomy, chromium_path
+from .pngread import decode_png
 
 DESKTOP = (1400, 900)
 PHONE = (390, 844)
@@ -293,50 +293,9 @@ def test_print_hides_controls_and_keeps_title_legend_and_credits(open_map, repor
 # ---- --png ---------------------------------------------------------------------------------
 
 
-def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
-    """Width, height and rows of RGB(A) bytes of an 8-bit, non-interlaced PNG."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    at, chunks, header = 8, [], b""
-    while at < len(data):
-        (length,) = struct.unpack(">I", data[at : at + 4])
-        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
-        if kind == b"IHDR":
-            header = body
-        elif kind == b"IDAT":
-            chunks.append(body)
-        at += 12 + length
-    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
-    assert depth == 8 and colour in (2, 6)
-    step = 3 if colour == 2 else 4
-    raw = zlib.decompress(b"".join(chunks))
-    stride = width * step
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        kind, line = (
-            raw[y * (stride + 1)],
-            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
-        )
-        for i in range(stride):
-            a = line[i - step] if i >= step else 0
-            b, c = prev[i], prev[i - step] if i >= step else 0
-            if kind == 1:
-                line[i] = (line[i] + a) & 255
-            elif kind == 2:
-                line[i] = (line[i] + b) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(bytes(line))
-        prev = line
-    return width, height, rows
-
-
 def white_pixels(data: bytes, skip_bottom: int) -> int:
     """Pixels brighter than the basemap's land and sea: the panels' white, above the credits."""
-    width, height, rows = png_pixels(data)
+    width, height, _, rows = decode_png(data)
     step = len(rows[0]) // width
     count = 0
     for row in rows[: height - skip_bottom]:
