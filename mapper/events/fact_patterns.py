@@ -145,6 +145,9 @@ class FactRule:
     # position, "number" only where a number starts, "keyword" only in a window around one of
     # its keywords (for patterns that can start far from any literal, such as a name).
     anchor: str = "scan"
+    # For a "keyword" rule: a zero-width regex that matches at every position where a match of
+    # the rule can start (and maybe others); the rule is then tried only there.
+    start_at: re.Pattern[str] | None = None
 
 
 def _rule(field: str, pattern: str, keywords: str, **kwargs: object) -> FactRule:
@@ -178,6 +181,13 @@ _NOT_ONE = (
 )
 
 
+# Where a ``_single`` match can start: "a"/"an"/"one"/"he"/"she" and a space, two capitalised
+# words, or "caus"/"result"/"led ".
+SINGLE_START = re.compile(
+    r"\b(?=(?i:(?:an?|one|s?he)\s|caus|result|led\s)|[A-Z][a-z]+\s+[A-Z][a-z])"
+)
+
+
 def _single(field: str, verbs: str, keywords: str) -> FactRule:
     """'a/an <noun phrase> was <verb>': "a police officer was shot dead" -> 1; also a named
     subject ("Ahmed Ali, a local leader, was killed") and "the death of a man"."""
@@ -194,6 +204,7 @@ def _single(field: str, verbs: str, keywords: str) -> FactRule:
         value=1.0,
         passive=True,
         anchor="keyword",
+        start_at=SINGLE_START,
     )
 
 

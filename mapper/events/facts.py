@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
+from mapper.events.cues import literal_prefixes
 from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
 from mapper.models import COUNT_FACTS, Facts
@@ -108,6 +110,15 @@ class FactExtractor:
             self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
         )
         self._unkeyed = [i for i, rule in enumerate(rules) if not rule.keywords]
+        # A "scan" rule whose matches all start with one of a few literals is tried only where one
+        # of them occurs (cut at the first space, which the pattern reads as any whitespace).
+        self._starts: dict[int, tuple[str, ...]] = {}
+        for rule in rules:
+            prefixes = literal_prefixes(rule.regex.pattern) if rule.anchor == "scan" else None
+            if prefixes is not None:
+                cut = {s.split(" ", 1)[0] for s in prefixes}
+                if len(cut) <= MAX_START_LITERALS and all(cut):
+                    self._starts[id(rule)] = tuple(sorted(cut))
         self._by_keyword: dict[str, list[int]] = {}
         for i, rule in enumerate(rules):
             for keyword in rule.keywords:
@@ -143,10 +154,21 @@ class FactExtractor:
                 raw = self._subject_matches(sent, [n for n in numbers if n <= last_verb])
             else:
                 raw = self._subject_matches(sent, numbers)
+            starts_at: dict[re.Pattern[str], list[int]] = {}
             for rule in self._rules_for(present):
                 if exact and not numbers and rule.value is None and not rule.coded:
                     continue  # the rule reads a number and the sentence holds none
-                raw.extend(self._matches(rule, sent, numbers, low_sent, found_keys))
+                starts = self._starts.get(id(rule)) if exact else None
+                if starts is not None:
+                    raw.extend(_anchored(rule, sent, low_sent, starts))
+                    continue
+                single = None
+                if rule.start_at is not None:
+                    single = starts_at.get(rule.start_at)
+                    if single is None:
+                        single = [m.start() for m in rule.start_at.finditer(sent)]
+                        starts_at[rule.start_at] = single
+                raw.extend(self._matches(rule, sent, numbers, low_sent, found_keys, single))
             if not raw:
                 continue
             # Read once per sentence, and only for a sentence that gives candidates.
@@ -175,6 +197,7 @@ class FactExtractor:
         numbers: list[int],
         low: str | None = None,
         found_keys: set[str] | None = None,
+        single: list[int] | None = None,
     ) -> list[tuple[fp.FactRule, re.Match[str]]]:
         """Non-overlapping matches of a rule, left to right, as ``finditer`` would give them."""
         if rule.anchor == "scan":
@@ -201,7 +224,16 @@ class FactExtractor:
         for start, stop in windows:
             if stop <= end:
                 continue
-            m = rule.regex.search(sent, max(start, end), stop)
+            if single is None:
+                m = rule.regex.search(sent, max(start, end), stop)
+            else:
+                # every match starts where ``rule.start_at`` matched: try only there
+                m = None
+                for i in range(bisect_left(single, max(start, end)), len(single)):
+                    if single[i] >= stop:
+                        break
+                    if (m := rule.regex.match(sent, single[i], stop)) is not None:
+                        break
             if m is not None:
                 out.append((rule, m))
                 end = m.end()
@@ -320,6 +352,29 @@ class FactExtractor:
 
 
 _CASE_ODD = "\u0130\u0131\u017f\u212a"
+MAX_START_LITERALS = 16
+
+
+def _anchored(
+    rule: fp.FactRule, sent: str, low: str, starts: tuple[str, ...]
+) -> list[tuple[fp.FactRule, re.Match[str]]]:
+    """``rule.regex.finditer(sent)``, trying the regex only where one of ``starts`` occurs in
+    ``low`` (the sentence lower-cased, same length)."""
+    positions: set[int] = set()
+    for literal in starts:
+        i = low.find(literal)
+        while i >= 0:
+            positions.add(i)
+            i = low.find(literal, i + 1)
+    out = []
+    end = -1
+    for start in sorted(positions):
+        if start >= end and (m := rule.regex.match(sent, start)) is not None:
+            out.append((rule, m))
+            end = m.end()
+    return out
+
+
 _SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
 
 
