@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mapper.events.lazy_re import LazyPattern
 from mapper.events.numbers import NUMBER
 
 # Qualifiers before a number: "at least 5" -> 5, "more than 200" -> 200 (ACLED's conservative
@@ -135,7 +136,7 @@ class FactRule:
     """One way a fact is written. ``value`` fixes the number for number-less phrasings."""
 
     field: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | LazyPattern  # table rules compile on first use (see lazy_re)
     keywords: tuple[str, ...] = ()  # the rule runs only on sentences containing one of these
     value: float | None = None
     cumulative: bool = False
@@ -153,7 +154,7 @@ class FactRule:
 def _rule(field: str, pattern: str, keywords: str, **kwargs: object) -> FactRule:
     return FactRule(
         field,
-        re.compile(pattern, re.IGNORECASE),
+        LazyPattern(pattern, re.IGNORECASE),
         tuple(keywords.split()),
         **kwargs,  # type: ignore[arg-type]
     )
@@ -286,7 +287,7 @@ SUBJECT_VERB_LITERALS = [
     "saved",
     "safety",
 ]
-SUBJECT = re.compile(
+SUBJECT = LazyPattern(
     # an aside may stand between the count and its verb: "80 people, including children, are dead"
     rf"(?P<n>{NLIST})(?:\s*,\s*(?:including|among\s+them|mostly|many\s+of\s+them)\s+[^,.;]{{1,40}},)?"
     rf"\s+{_AUXES}(?P<v>"

@@ -112,13 +112,8 @@ class FactExtractor:
         self._unkeyed = [i for i, rule in enumerate(rules) if not rule.keywords]
         # A "scan" rule whose matches all start with one of a few literals is tried only where one
         # of them occurs (cut at the first space, which the pattern reads as any whitespace).
-        self._starts: dict[int, tuple[str, ...]] = {}
-        for rule in rules:
-            prefixes = literal_prefixes(rule.regex.pattern) if rule.anchor == "scan" else None
-            if prefixes is not None:
-                cut = {s.split(" ", 1)[0] for s in prefixes}
-                if len(cut) <= MAX_START_LITERALS and all(cut):
-                    self._starts[id(rule)] = tuple(sorted(cut))
+        # Read on a rule's first use (parsing a pattern costs about half of compiling it).
+        self._starts: dict[int, tuple[str, ...] | None] = {}
         self._by_keyword: dict[str, list[int]] = {}
         for i, rule in enumerate(rules):
             for keyword in rule.keywords:
@@ -158,7 +153,7 @@ class FactExtractor:
             for rule in self._rules_for(present):
                 if exact and not numbers and rule.value is None and not rule.coded:
                     continue  # the rule reads a number and the sentence holds none
-                starts = self._starts.get(id(rule)) if exact else None
+                starts = self._start_literals(rule) if exact else None
                 if starts is not None:
                     raw.extend(_anchored(rule, sent, low_sent, starts))
                     continue
@@ -182,6 +177,16 @@ class FactExtractor:
                     found.append(cand)
         found.sort(key=lambda c: c.start)
         return found
+
+    def _start_literals(self, rule: fp.FactRule) -> tuple[str, ...] | None:
+        """Literals (lower case) one of which starts every match of a "scan" rule, or None."""
+        key = id(rule)
+        if key not in self._starts:
+            prefixes = literal_prefixes(rule.regex.pattern) if rule.anchor == "scan" else None
+            cut = {s.split(" ", 1)[0] for s in prefixes or ()}
+            ok = prefixes is not None and len(cut) <= MAX_START_LITERALS and all(cut)
+            self._starts[key] = tuple(sorted(cut)) if ok else None
+        return self._starts[key]
 
     def _rules_for(self, present: set[str]) -> list[fp.FactRule]:
         """The rules to run on a sentence holding these literals, in table order."""
