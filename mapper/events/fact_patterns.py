@@ -464,6 +464,9 @@ ZERO_INJURED = re.compile(
     r"|\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:hurt|injured)",
     re.I,
 )
+# The same, case-sensitive, for lower-cased text (several times faster to scan).
+ZERO_KILLED_LOW = LazyPattern(ZERO_KILLED.pattern)
+ZERO_INJURED_LOW = LazyPattern(ZERO_INJURED.pattern)
 
 # "magnitude 6.1", "Magnitude 5.7M, Depth:10km", "magnitude-6.8", "6.1-magnitude", "M 6.1 -",
 # "Mw6.1", "M=5.1", "Mag: 5.1", "measuring 6.1", "6.1 on the Richter scale", "a 6.1 quake". Only the
@@ -489,4 +492,6 @@ AREA = re.compile(
     re.IGNORECASE,
 )
 AREA_CONTEXT = re.compile(r"burn|fire|blaze|scorch|charred|consum|torch|flames|ablaze", re.I)
+AREA_LOW = LazyPattern(AREA.pattern)
+AREA_CONTEXT_LOW = LazyPattern(AREA_CONTEXT.pattern)
 HA_PER_UNIT = {"acres": 0.404686, "km": 100.0, "mi": 258.999}

@@ -338,10 +338,18 @@ class FactExtractor:
                 if evidence is None and not best.in_title:
                     evidence = best.sentence
         low = text.lower()
+        # The case-sensitive forms read the lower-cased text (see ``candidates`` on when it may).
+        exact = len(low) == len(text) and not any(c in text for c in _CASE_ODD)
         if any(h in low for h in fp.ZERO_HINTS):
-            if values.get("killed") is None and fp.ZERO_KILLED.search(text):
+            zero_killed, zero_injured = (
+                (fp.ZERO_KILLED_LOW, fp.ZERO_INJURED_LOW)
+                if exact
+                else (fp.ZERO_KILLED, fp.ZERO_INJURED)
+            )
+            scanned = low if exact else text
+            if values.get("killed") is None and zero_killed.search(scanned):
                 values["killed"] = 0
-            if values.get("injured") is None and fp.ZERO_INJURED.search(text):
+            if values.get("injured") is None and zero_injured.search(scanned):
                 values["injured"] = 0
         if (
             seismic
@@ -352,7 +360,7 @@ class FactExtractor:
         ):
             values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
         if any(h in low for h in fp.AREA_HINTS):
-            values["area_burned_ha"] = _area_burned(text)
+            values["area_burned_ha"] = _area_burned(text, low if exact else None)
         return FactResult(Facts(**values), evidence, tuple(cands))
 
 
@@ -472,12 +480,19 @@ def _magnitude(text: str) -> float | None:
     return best[1] if best else None
 
 
-def _area_burned(text: str) -> float | None:
-    for a, b in sentence_spans(text):
-        sent = text[a:b]
-        if not fp.AREA_CONTEXT.search(sent):
+def _area_burned(text: str, low: str | None = None) -> float | None:
+    """The first burned area in ``text``. ``low``, the text lower-cased (same length, no
+    characters that fold oddly), is read with the case-sensitive patterns if given."""
+    read, context, area = (
+        (low, fp.AREA_CONTEXT_LOW, fp.AREA_LOW)
+        if low is not None
+        else (text, fp.AREA_CONTEXT, fp.AREA)
+    )
+    for a, b in sentence_spans(text):  # split the text itself: a capital can end a sentence
+        sent = read[a:b]
+        if not context.search(sent):
             continue
-        for m in fp.AREA.finditer(sent):
+        for m in area.finditer(sent):
             value = parse_number(m.group("n"))
             if value is None:
                 continue

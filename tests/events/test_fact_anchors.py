@@ -61,3 +61,25 @@ def test_single_rules_tried_at_subject_starts_match_window_search() -> None:
                 m = rule.regex.search(text, max(0, i - KEYWORD_REACH), i + KEYWORD_TAIL)
                 assert m is None or rule.start_at.match(text, m.start()) is not None
     assert found > 20
+
+
+def test_lower_case_zero_and_area_patterns_agree_with_ignorecase() -> None:
+    from mapper.events.facts import _area_burned
+
+    texts = [
+        *_texts(),
+        "The Blaze Burned 1,200 Hectares. NO ONE WAS KILLED and No Injuries were reported.",
+        "Firefighters said the fire had scorched 3.5 sq km; nobody was hurt, without casualties.",
+        "The wildfire consumed 4,000 ACRES near the ridge. No deaths.",
+    ]
+    for text in texts:
+        low = text.lower()
+        assert _area_burned(text, low) == _area_burned(text), text
+        for plain, lower in (
+            (fp.ZERO_KILLED, fp.ZERO_KILLED_LOW),
+            (fp.ZERO_INJURED, fp.ZERO_INJURED_LOW),
+        ):
+            want = plain.search(text)
+            got = lower.search(low)
+            assert (got.span() if got else None) == (want.span() if want else None), text
+    assert _area_burned(texts[-3], texts[-3].lower()) == 1200.0
