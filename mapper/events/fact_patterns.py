@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mapper.events.lazy_re import LazyPattern
 from mapper.events.numbers import NUMBER
 
 # Qualifiers before a number: "at least 5" -> 5, "more than 200" -> 200 (ACLED's conservative
@@ -135,7 +136,7 @@ class FactRule:
     """One way a fact is written. ``value`` fixes the number for number-less phrasings."""
 
     field: str
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | LazyPattern  # table rules compile on first use (see lazy_re)
     keywords: tuple[str, ...] = ()  # the rule runs only on sentences containing one of these
     value: float | None = None
     cumulative: bool = False
@@ -145,12 +146,15 @@ class FactRule:
     # position, "number" only where a number starts, "keyword" only in a window around one of
     # its keywords (for patterns that can start far from any literal, such as a name).
     anchor: str = "scan"
+    # For a "keyword" rule: a zero-width regex that matches at every position where a match of
+    # the rule can start (and maybe others); the rule is then tried only there.
+    start_at: re.Pattern[str] | None = None
 
 
 def _rule(field: str, pattern: str, keywords: str, **kwargs: object) -> FactRule:
     return FactRule(
         field,
-        re.compile(pattern, re.IGNORECASE),
+        LazyPattern(pattern, re.IGNORECASE),
         tuple(keywords.split()),
         **kwargs,  # type: ignore[arg-type]
     )
@@ -178,6 +182,13 @@ _NOT_ONE = (
 )
 
 
+# Where a ``_single`` match can start: "a"/"an"/"one"/"he"/"she" and a space, two capitalised
+# words, or "caus"/"result"/"led ".
+SINGLE_START = re.compile(
+    r"\b(?=(?i:(?:an?|one|s?he)\s|caus|result|led\s)|[A-Z][a-z]+\s+[A-Z][a-z])"
+)
+
+
 def _single(field: str, verbs: str, keywords: str) -> FactRule:
     """'a/an <noun phrase> was <verb>': "a police officer was shot dead" -> 1; also a named
     subject ("Ahmed Ali, a local leader, was killed") and "the death of a man"."""
@@ -194,6 +205,7 @@ def _single(field: str, verbs: str, keywords: str) -> FactRule:
         value=1.0,
         passive=True,
         anchor="keyword",
+        start_at=SINGLE_START,
     )
 
 
@@ -275,7 +287,7 @@ SUBJECT_VERB_LITERALS = [
     "saved",
     "safety",
 ]
-SUBJECT = re.compile(
+SUBJECT = LazyPattern(
     # an aside may stand between the count and its verb: "80 people, including children, are dead"
     rf"(?P<n>{NLIST})(?:\s*,\s*(?:including|among\s+them|mostly|many\s+of\s+them)\s+[^,.;]{{1,40}},)?"
     rf"\s+{_AUXES}(?P<v>"
@@ -452,6 +464,9 @@ ZERO_INJURED = re.compile(
     r"|\b(?:no\s+one|nobody)\s+(?:was|were|has\s+been|had\s+been)\s+(?:\w+\s+)?(?:hurt|injured)",
     re.I,
 )
+# The same, case-sensitive, for lower-cased text (several times faster to scan).
+ZERO_KILLED_LOW = LazyPattern(ZERO_KILLED.pattern)
+ZERO_INJURED_LOW = LazyPattern(ZERO_INJURED.pattern)
 
 # "magnitude 6.1", "Magnitude 5.7M, Depth:10km", "magnitude-6.8", "6.1-magnitude", "M 6.1 -",
 # "Mw6.1", "M=5.1", "Mag: 5.1", "measuring 6.1", "6.1 on the Richter scale", "a 6.1 quake". Only the
@@ -477,4 +492,6 @@ AREA = re.compile(
     re.IGNORECASE,
 )
 AREA_CONTEXT = re.compile(r"burn|fire|blaze|scorch|charred|consum|torch|flames|ablaze", re.I)
+AREA_LOW = LazyPattern(AREA.pattern)
+AREA_CONTEXT_LOW = LazyPattern(AREA_CONTEXT.pattern)
 HA_PER_UNIT = {"acres": 0.404686, "km": 100.0, "mi": 258.999}

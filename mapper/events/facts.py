@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
+from mapper.events.cues import literal_prefixes
 from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
 from mapper.models import COUNT_FACTS, Facts
@@ -108,6 +110,10 @@ class FactExtractor:
             self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
         )
         self._unkeyed = [i for i, rule in enumerate(rules) if not rule.keywords]
+        # A "scan" rule whose matches all start with one of a few literals is tried only where one
+        # of them occurs (cut at the first space, which the pattern reads as any whitespace).
+        # Read on a rule's first use (parsing a pattern costs about half of compiling it).
+        self._starts: dict[int, tuple[str, ...] | None] = {}
         self._by_keyword: dict[str, list[int]] = {}
         for i, rule in enumerate(rules):
             for keyword in rule.keywords:
@@ -143,10 +149,21 @@ class FactExtractor:
                 raw = self._subject_matches(sent, [n for n in numbers if n <= last_verb])
             else:
                 raw = self._subject_matches(sent, numbers)
+            starts_at: dict[re.Pattern[str], list[int]] = {}
             for rule in self._rules_for(present):
                 if exact and not numbers and rule.value is None and not rule.coded:
                     continue  # the rule reads a number and the sentence holds none
-                raw.extend(self._matches(rule, sent, numbers, low_sent, found_keys))
+                starts = self._start_literals(rule) if exact else None
+                if starts is not None:
+                    raw.extend(_anchored(rule, sent, low_sent, starts))
+                    continue
+                single = None
+                if rule.start_at is not None:
+                    single = starts_at.get(rule.start_at)
+                    if single is None:
+                        single = [m.start() for m in rule.start_at.finditer(sent)]
+                        starts_at[rule.start_at] = single
+                raw.extend(self._matches(rule, sent, numbers, low_sent, found_keys, single))
             if not raw:
                 continue
             # Read once per sentence, and only for a sentence that gives candidates.
@@ -160,6 +177,16 @@ class FactExtractor:
                     found.append(cand)
         found.sort(key=lambda c: c.start)
         return found
+
+    def _start_literals(self, rule: fp.FactRule) -> tuple[str, ...] | None:
+        """Literals (lower case) one of which starts every match of a "scan" rule, or None."""
+        key = id(rule)
+        if key not in self._starts:
+            prefixes = literal_prefixes(rule.regex.pattern) if rule.anchor == "scan" else None
+            cut = {s.split(" ", 1)[0] for s in prefixes or ()}
+            ok = prefixes is not None and len(cut) <= MAX_START_LITERALS and all(cut)
+            self._starts[key] = tuple(sorted(cut)) if ok else None
+        return self._starts[key]
 
     def _rules_for(self, present: set[str]) -> list[fp.FactRule]:
         """The rules to run on a sentence holding these literals, in table order."""
@@ -175,6 +202,7 @@ class FactExtractor:
         numbers: list[int],
         low: str | None = None,
         found_keys: set[str] | None = None,
+        single: list[int] | None = None,
     ) -> list[tuple[fp.FactRule, re.Match[str]]]:
         """Non-overlapping matches of a rule, left to right, as ``finditer`` would give them."""
         if rule.anchor == "scan":
@@ -201,7 +229,16 @@ class FactExtractor:
         for start, stop in windows:
             if stop <= end:
                 continue
-            m = rule.regex.search(sent, max(start, end), stop)
+            if single is None:
+                m = rule.regex.search(sent, max(start, end), stop)
+            else:
+                # every match starts where ``rule.start_at`` matched: try only there
+                m = None
+                for i in range(bisect_left(single, max(start, end)), len(single)):
+                    if single[i] >= stop:
+                        break
+                    if (m := rule.regex.match(sent, single[i], stop)) is not None:
+                        break
             if m is not None:
                 out.append((rule, m))
                 end = m.end()
@@ -301,10 +338,18 @@ class FactExtractor:
                 if evidence is None and not best.in_title:
                     evidence = best.sentence
         low = text.lower()
+        # The case-sensitive forms read the lower-cased text (see ``candidates`` on when it may).
+        exact = len(low) == len(text) and not any(c in text for c in _CASE_ODD)
         if any(h in low for h in fp.ZERO_HINTS):
-            if values.get("killed") is None and fp.ZERO_KILLED.search(text):
+            zero_killed, zero_injured = (
+                (fp.ZERO_KILLED_LOW, fp.ZERO_INJURED_LOW)
+                if exact
+                else (fp.ZERO_KILLED, fp.ZERO_INJURED)
+            )
+            scanned = low if exact else text
+            if values.get("killed") is None and zero_killed.search(scanned):
                 values["killed"] = 0
-            if values.get("injured") is None and fp.ZERO_INJURED.search(text):
+            if values.get("injured") is None and zero_injured.search(scanned):
                 values["injured"] = 0
         if (
             seismic
@@ -315,11 +360,34 @@ class FactExtractor:
         ):
             values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
         if any(h in low for h in fp.AREA_HINTS):
-            values["area_burned_ha"] = _area_burned(text)
+            values["area_burned_ha"] = _area_burned(text, low if exact else None)
         return FactResult(Facts(**values), evidence, tuple(cands))
 
 
 _CASE_ODD = "\u0130\u0131\u017f\u212a"
+MAX_START_LITERALS = 16
+
+
+def _anchored(
+    rule: fp.FactRule, sent: str, low: str, starts: tuple[str, ...]
+) -> list[tuple[fp.FactRule, re.Match[str]]]:
+    """``rule.regex.finditer(sent)``, trying the regex only where one of ``starts`` occurs in
+    ``low`` (the sentence lower-cased, same length)."""
+    positions: set[int] = set()
+    for literal in starts:
+        i = low.find(literal)
+        while i >= 0:
+            positions.add(i)
+            i = low.find(literal, i + 1)
+    out = []
+    end = -1
+    for start in sorted(positions):
+        if start >= end and (m := rule.regex.match(sent, start)) is not None:
+            out.append((rule, m))
+            end = m.end()
+    return out
+
+
 _SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
 
 
@@ -412,12 +480,19 @@ def _magnitude(text: str) -> float | None:
     return best[1] if best else None
 
 
-def _area_burned(text: str) -> float | None:
-    for a, b in sentence_spans(text):
-        sent = text[a:b]
-        if not fp.AREA_CONTEXT.search(sent):
+def _area_burned(text: str, low: str | None = None) -> float | None:
+    """The first burned area in ``text``. ``low``, the text lower-cased (same length, no
+    characters that fold oddly), is read with the case-sensitive patterns if given."""
+    read, context, area = (
+        (low, fp.AREA_CONTEXT_LOW, fp.AREA_LOW)
+        if low is not None
+        else (text, fp.AREA_CONTEXT, fp.AREA)
+    )
+    for a, b in sentence_spans(text):  # split the text itself: a capital can end a sentence
+        sent = read[a:b]
+        if not context.search(sent):
             continue
-        for m in fp.AREA.finditer(sent):
+        for m in area.finditer(sent):
             value = parse_number(m.group("n"))
             if value is None:
                 continue
