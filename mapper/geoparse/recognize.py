@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
-from mapper.geoparse.scan import StartWords, capitalised, lowercase_words, name_prefixes
+from mapper.geoparse.scan import StartWords, name_prefixes, split_tokens
 from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
 
 MAX_TOKENS = 6
@@ -221,10 +221,8 @@ class Recognizer:
 
     def recognize(self, text: str) -> list[Mention]:
         tokens = [m.span() for m in _TOKEN.finditer(text)]
-        caps = capitalised(text, tokens)
-        doc = _DocumentWords(
-            lowercase=lowercase_words(text), name_parts=self._name_parts(text, tokens, caps)
-        )
+        caps, lowercase = split_tokens(text, tokens)
+        doc = _DocumentWords(lowercase=lowercase, name_parts=self._name_parts(text, tokens, caps))
         mentions: list[Mention] = []
         villages: list[tuple[Mention, int, int]] = []  # longest matches only villages bear
         i = 0

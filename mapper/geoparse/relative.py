@@ -8,6 +8,7 @@ polygons with shapely; other places from the circle of their extent.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -84,6 +85,9 @@ _WINDOW = 60
 # A word every pattern above needs: without one in the text (or near a toponym), no pattern can
 # match there, and the text's toponyms are returned as they are, no shape loaded.
 _CUE = re.compile(r"north|south|east|west|border|frontier|foothills|slopes|edge|fringe", re.I)
+# Every position a cue word starts at, overlapping ones too ("slopesouth"), with its end: one
+# scan of the text answers "does a cue lie inside this window?" for every toponym.
+_CUE_AT = re.compile(r"(?=(" + _CUE.pattern + r"))", re.I)
 
 
 def _bearing(word: str) -> float:
@@ -346,20 +350,37 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
     if not _CUE.search(text):
         return list(toponyms)
+    cues = [m.span(1) for m in _CUE_AT.finditer(text)]
+    starts = [start for start, _ in cues]
     result = []
     for index, toponym in enumerate(toponyms):
         place = toponym.place
         if place is None or toponym.demonym:
             result.append(toponym)
             continue
-        before = text[max(0, toponym.start - _WINDOW) : toponym.start]
-        after = text[toponym.end : toponym.end + _WINDOW]
-        if not (_CUE.search(before) or _CUE.search(after)):
+        low = max(0, toponym.start - _WINDOW)
+        if not (
+            _cue_within(cues, starts, low, toponym.start)
+            or _cue_within(cues, starts, toponym.end, min(len(text), toponym.end + _WINDOW))
+        ):
             result.append(toponym)
             continue
+        before = text[low : toponym.start]
+        after = text[toponym.end : toponym.end + _WINDOW]
         relative = _match(before, after, toponym, toponyms, index)
         result.append(replace(toponym, relative=relative) if relative else toponym)
     return result
+
+
+def _cue_within(cues: list[tuple[int, int]], starts: list[int], low: int, high: int) -> bool:
+    """Whether a cue word lies wholly in text[low:high] (``cues`` sorted, ``starts`` theirs)."""
+    for i in range(bisect.bisect_left(starts, low), len(cues)):
+        start, end = cues[i]
+        if start >= high:
+            return False
+        if end <= high:
+            return True
+    return False
 
 
 def _match(
