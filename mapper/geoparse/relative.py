@@ -85,9 +85,9 @@ _WINDOW = 60
 # A word every pattern above needs: without one in the text (or near a toponym), no pattern can
 # match there, and the text's toponyms are returned as they are, no shape loaded.
 _CUE = re.compile(r"north|south|east|west|border|frontier|foothills|slopes|edge|fringe", re.I)
-# Every position a cue word starts at, overlapping ones too ("slopesouth"), with its end: one
-# scan of the text answers "does a cue lie inside this window?" for every toponym.
-_CUE_AT = re.compile(r"(?=(" + _CUE.pattern + r"))", re.I)
+# The longest cue word: a cue inside a window starts within this many characters of a hit
+# of one scan of the whole text (a hit may hide an overlapping cue, as in "slopesouth").
+_CUE_SPAN = max(map(len, _CUE.pattern.split("|")))
 
 
 def _bearing(word: str) -> float:
@@ -348,10 +348,9 @@ def _named(place: Place, phrase: str) -> Place:
 
 def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
-    if not _CUE.search(text):
+    starts = [m.start() for m in _CUE.finditer(text)]
+    if not starts:
         return list(toponyms)
-    cues = [m.span(1) for m in _CUE_AT.finditer(text)]
-    starts = [start for start, _ in cues]
     result = []
     for index, toponym in enumerate(toponyms):
         place = toponym.place
@@ -360,8 +359,8 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
             continue
         low = max(0, toponym.start - _WINDOW)
         if not (
-            _cue_within(cues, starts, low, toponym.start)
-            or _cue_within(cues, starts, toponym.end, min(len(text), toponym.end + _WINDOW))
+            _cue_within(text, starts, low, toponym.start)
+            or _cue_within(text, starts, toponym.end, min(len(text), toponym.end + _WINDOW))
         ):
             result.append(toponym)
             continue
@@ -372,15 +371,14 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     return result
 
 
-def _cue_within(cues: list[tuple[int, int]], starts: list[int], low: int, high: int) -> bool:
-    """Whether a cue word lies wholly in text[low:high] (``cues`` sorted, ``starts`` theirs)."""
-    for i in range(bisect.bisect_left(starts, low), len(cues)):
-        start, end = cues[i]
-        if start >= high:
-            return False
-        if end <= high:
-            return True
-    return False
+def _cue_within(text: str, starts: list[int], low: int, high: int) -> bool:
+    """``_CUE.search(text[low:high])``: asked of the text itself only when one of the hits of
+    the whole text (``starts``, sorted) begins near enough to the window for a cue to be there.
+    """
+    i = bisect.bisect_left(starts, low - _CUE_SPAN)
+    if i == len(starts) or starts[i] >= high:
+        return False
+    return _CUE.search(text, low, high) is not None
 
 
 def _match(
