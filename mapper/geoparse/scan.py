@@ -42,21 +42,25 @@ def capitalised(text: str, tokens: list[tuple[int, int]]) -> list[int]:
     return [i for i, (start, _) in enumerate(tokens) if text[start].isupper()]
 
 
-def split_tokens(text: str, tokens: list[tuple[int, int]]) -> tuple[list[int], frozenset[str]]:
-    """``capitalised(text, tokens)`` and the words of the lower-case tokens, in one pass.
-
-    The same answers as ``capitalised`` and ``lowercase_words`` (a test holds them equal); the
-    recognizer has its tokens already, so one loop over them replaces two regex scans.
+def tokenize(
+    pattern: re.Pattern[str], text: str
+) -> tuple[list[tuple[int, int]], list[int], frozenset[str]]:
+    """The spans of ``pattern``'s tokens in ``text``, the capitalised ones' positions among
+    them and the lower-case tokens' words, in one pass: the same answers as the spans,
+    ``capitalised`` and ``lowercase_words`` (a test holds them equal).
     """
+    tokens: list[tuple[int, int]] = []
     caps: list[int] = []
     lower: set[str] = set()
-    for i, (start, end) in enumerate(tokens):
-        first = text[start]
+    for match in pattern.finditer(text):
+        span = match.span()
+        first = text[span[0]]
         if first.isupper():
-            caps.append(i)
+            caps.append(len(tokens))
         elif first.islower():
-            lower.add(text[start:end])
-    return caps, frozenset(lower)
+            lower.add(match.group())
+        tokens.append(span)
+    return tokens, caps, frozenset(lower)
 
 
 def name_prefixes(gazetteer: Gazetteer) -> frozenset[str]:
