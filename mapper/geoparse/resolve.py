@@ -431,18 +431,22 @@ class Resolver:
 
     def _near_anchor(self, entry: int, context: _Context) -> str:
         """The first named city within 150 km, looked up in the neighbouring grid cells."""
+        cells = context.cells
+        if not cells:
+            return ""
         g = self.gazetteer
-        lat, lon = g.lats[entry], g.lons[entry]
+        lats, lons = g.lats, g.lons
+        lat, lon = lats[entry], lons[entry]
         row, col = _cell(lat, lon)
         # A cell is 1.5 degrees: 150 km spans one row, and more columns toward the poles.
         span = 1 + int(150 / (111.32 * _CELL * max(math.cos(math.radians(lat)), 0.05)))
         best: int | None = None
         for r in (row - 1, row, row + 1):
             for c in range(col - span, col + span + 1):
-                for anchor in context.cells.get((r, c), ()):
+                for anchor in cells.get((r, c), ()):
                     if anchor == entry or (best is not None and anchor > best):
                         continue
-                    if haversine_km(lat, lon, g.lats[anchor], g.lons[anchor]) < 150:
+                    if haversine_km(lat, lon, lats[anchor], lons[anchor]) < 150:
                         best = anchor
         return g.names[best] if best is not None else ""
 
