@@ -6,9 +6,13 @@ scoring itself is the Resolver's, unchanged, so the toponyms are identical.
 - Per process (they depend on the gazetteer's data alone): an entry's prior and the reason
   given when the prior alone decides, and whether a name is an entry's own name. Keys: the
   entry, and (entry, name key).
+- Per process: an entry's Place (frozen, built from the gazetteer's data alone). Key: the entry.
 - Per article (they depend on the article's context, complete before any mention is resolved):
-  the named city within 150 km of a candidate. Key: the entry; the memory is emptied when the
-  next article's resolution starts.
+  the named city within 150 km of a candidate, key the entry; and a mention's choice, key
+  everything the choice reads besides that context (``resolve._Signals``: the name's key, its
+  entries, the admin cue after it, the cities named before it, a division word after and a
+  settlement word before), so a name repeated in the same setting is scored once. These
+  memories are emptied when the next article's resolution starts.
 
 A memory that grows past ``LIMIT`` answers starts over: a batch's names are far fewer.
 """
@@ -20,10 +24,10 @@ from typing import TYPE_CHECKING
 from mapper.gazetteer import Gazetteer
 from mapper.geoparse.recognize import Mention
 from mapper.geoparse.resolve import Resolver, ResolverSettings
-from mapper.models import Toponym
+from mapper.models import Place, Toponym
 
 if TYPE_CHECKING:
-    from mapper.geoparse.resolve import _Context
+    from mapper.geoparse.resolve import _Choice, _Context, _Signals
 
 LIMIT = 1 << 18
 
@@ -37,12 +41,16 @@ class MemoResolver(Resolver):
         self._prior_reasons: dict[int, str] = {}
         self._primary: dict[tuple[int, str], bool] = {}
         self._near: dict[int, str] = {}
+        self._choices: dict[_Signals, _Choice] = {}
+        self._places: dict[int, Place] = {}
 
     def resolve(
         self, text: str, mentions: list[Mention], *, source_country: str = ""
     ) -> list[Toponym]:
-        self._near = {}  # the nearest named city depends on this article's context
-        for memory in (self._priors, self._prior_reasons, self._primary):
+        # The nearest named city and a mention's choice depend on this article's context.
+        self._near = {}
+        self._choices = {}
+        for memory in (self._priors, self._prior_reasons, self._primary, self._places):
             if len(memory) > LIMIT:
                 memory.clear()
         return super().resolve(text, mentions, source_country=source_country)
@@ -69,4 +77,16 @@ class MemoResolver(Resolver):
         found = self._near.get(entry)
         if found is None:
             found = self._near[entry] = super()._near_anchor(entry, context)
+        return found
+
+    def _decide(self, signals: _Signals, context: _Context) -> _Choice:
+        found = self._choices.get(signals)
+        if found is None:
+            found = self._choices[signals] = super()._decide(signals, context)
+        return found
+
+    def _place(self, entry: int) -> Place:
+        found = self._places.get(entry)
+        if found is None:
+            found = self._places[entry] = super()._place(entry)
         return found

@@ -16,10 +16,12 @@ from functools import cached_property
 from importlib import resources
 
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
-from mapper.geoparse.scan import StartWords, capitalised, lowercase_words, name_prefixes
+from mapper.geoparse.scan import StartWords, name_prefixes, tokenize
 from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
 
 MAX_TOKENS = 6
+# Word pairs remembered; past this the memory starts over (a batch's vocabulary is smaller).
+_MEMORY = 1 << 18
 # Lower-case words that end a facility's or district's name: "Kabul airport", "Igabi district".
 _SUFFIX_WORDS = frozenset(
     (
@@ -208,6 +210,7 @@ class Recognizer:
         self.gazetteer = gazetteer
         self.stopwords = _load_words("stopwords.txt")
         self.first_names = _load_words("first_names.txt")
+        self._name_pairs: dict[tuple[str, str], bool] = {}
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -220,11 +223,8 @@ class Recognizer:
         return StartWords(self.gazetteer, self.prefixes)
 
     def recognize(self, text: str) -> list[Mention]:
-        tokens = [m.span() for m in _TOKEN.finditer(text)]
-        caps = capitalised(text, tokens)
-        doc = _DocumentWords(
-            lowercase=lowercase_words(text), name_parts=self._name_parts(text, tokens, caps)
-        )
+        tokens, caps, lowercase = tokenize(_TOKEN, text)
+        doc = _DocumentWords(lowercase=lowercase, name_parts=self._name_parts(text, tokens, caps))
         mentions: list[Mention] = []
         villages: list[tuple[Mention, int, int]] = []  # longest matches only villages bear
         i = 0
@@ -354,14 +354,24 @@ class Recognizer:
             if e1 + 1 != s2 or text[e1] != " ":
                 continue
             first, second = text[s1:e1], text[s2:e2]
-            if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
-                continue
-            if not_a_person_pair(first, second):
-                continue
-            if self._is_place_word(first) or self._is_place_word(second):
-                continue
-            parts.update((first, second))
+            pair = (first, second)
+            known = self._name_pairs.get(pair)
+            if known is None:
+                if len(self._name_pairs) >= _MEMORY:
+                    self._name_pairs.clear()
+                known = self._name_pairs[pair] = self._name_pair(first, second)
+            if known:
+                parts.update(pair)
         return frozenset(parts)
+
+    def _name_pair(self, first: str, second: str) -> bool:
+        """Whether two capitalised words side by side can be a person's name (the words alone
+        decide: answers are kept per pair for the process's life)."""
+        if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
+            return False
+        if not_a_person_pair(first, second):
+            return False
+        return not (self._is_place_word(first) or self._is_place_word(second))
 
     def _keep(
         self,

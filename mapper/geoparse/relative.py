@@ -8,6 +8,7 @@ polygons with shapely; other places from the circle of their extent.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -84,6 +85,9 @@ _WINDOW = 60
 # A word every pattern above needs: without one in the text (or near a toponym), no pattern can
 # match there, and the text's toponyms are returned as they are, no shape loaded.
 _CUE = re.compile(r"north|south|east|west|border|frontier|foothills|slopes|edge|fringe", re.I)
+# The longest cue word: a cue inside a window starts within this many characters of a hit
+# of one scan of the whole text (a hit may hide an overlapping cue, as in "slopesouth").
+_CUE_SPAN = max(map(len, _CUE.pattern.split("|")))
 
 
 def _bearing(word: str) -> float:
@@ -344,7 +348,8 @@ def _named(place: Place, phrase: str) -> Place:
 
 def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
-    if not _CUE.search(text):
+    starts = [m.start() for m in _CUE.finditer(text)]
+    if not starts:
         return list(toponyms)
     result = []
     for index, toponym in enumerate(toponyms):
@@ -352,14 +357,28 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
         if place is None or toponym.demonym:
             result.append(toponym)
             continue
-        before = text[max(0, toponym.start - _WINDOW) : toponym.start]
-        after = text[toponym.end : toponym.end + _WINDOW]
-        if not (_CUE.search(before) or _CUE.search(after)):
+        low = max(0, toponym.start - _WINDOW)
+        if not (
+            _cue_within(text, starts, low, toponym.start)
+            or _cue_within(text, starts, toponym.end, min(len(text), toponym.end + _WINDOW))
+        ):
             result.append(toponym)
             continue
+        before = text[low : toponym.start]
+        after = text[toponym.end : toponym.end + _WINDOW]
         relative = _match(before, after, toponym, toponyms, index)
         result.append(replace(toponym, relative=relative) if relative else toponym)
     return result
+
+
+def _cue_within(text: str, starts: list[int], low: int, high: int) -> bool:
+    """``_CUE.search(text[low:high])``: asked of the text itself only when one of the hits of
+    the whole text (``starts``, sorted) begins near enough to the window for a cue to be there.
+    """
+    i = bisect.bisect_left(starts, low - _CUE_SPAN)
+    if i == len(starts) or starts[i] >= high:
+        return False
+    return _CUE.search(text, low, high) is not None
 
 
 def _match(

@@ -16,7 +16,7 @@ from functools import cached_property
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
 from mapper.geoparse.namesakes import DEMONYM_WEIGHT, demonym_capital, stray_namesake
 from mapper.geoparse.recognize import Mention
-from mapper.models import Toponym
+from mapper.models import Place, Toponym
 
 _KIND_PRIOR = {
     "country": 11.0,
@@ -109,6 +109,18 @@ class _Choice:
     entry: int | None
     score: float
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Signals:
+    """What one mention's choice reads from the text around it (the rest is the context)."""
+
+    key: str  # the name's key
+    entries: tuple[int, ...]
+    cue: tuple[int, ...]  # entries named right after it ("Bangor, Maine")
+    contained: tuple[int, ...]  # city candidates named right before it ("Savannah, Georgia")
+    state_word: bool  # a division word follows
+    city_word: bool  # a settlement word comes before
 
 
 @dataclass
@@ -209,7 +221,7 @@ class Resolver:
             choice = _short_form(key, features) or self._choose(text, mentions, index, context)
             if choice.entry is not None and " " in key:
                 features.setdefault(key, choice)
-            place = g.place(choice.entry) if choice.entry is not None else None
+            place = self._place(choice.entry) if choice.entry is not None else None
             toponyms.append(
                 Toponym(
                     start=mention.start,
@@ -225,6 +237,9 @@ class Resolver:
             if capital is not None:
                 toponyms.append(capital)
         return toponyms
+
+    def _place(self, entry: int) -> Place:
+        return self.gazetteer.place(entry)
 
     @cached_property
     def _capitals(self) -> dict[str, int]:
@@ -264,17 +279,25 @@ class Resolver:
         return tuple(e for e in previous.entries if self.gazetteer.kinds[e] == "city")
 
     def _choose(self, text: str, mentions: list[Mention], index: int, context: _Context) -> _Choice:
-        g = self.gazetteer
         mention = mentions[index]
-        key = name_key(mention.name)
         cue = self._admin_cue(text, mentions, index)
         contained = self._contained_cue(text, mentions, index)
         state_word = bool(_STATE_WORD.match(text[mention.end : mention.end + 16]))
         city_word = bool(_CITY_WORD_BEFORE.search(text, max(0, mention.start - 80), mention.start))
+        signals = _Signals(
+            name_key(mention.name), mention.entries, cue, contained, state_word, city_word
+        )
+        return self._decide(signals, context)
+
+    def _decide(self, signals: _Signals, context: _Context) -> _Choice:
+        """The choice among a mention's entries: all it reads is ``signals`` and the context."""
+        g = self.gazetteer
+        key, entries, cue, contained = signals.key, signals.entries, signals.cue, signals.contained
+        state_word, city_word = signals.state_word, signals.city_word
         hint = self.settings.country_hint.upper()
-        broad_name = any(g.kinds[e] in _BROAD_KINDS for e in mention.entries)
+        broad_name = any(g.kinds[e] in _BROAD_KINDS for e in entries)
         scored: list[tuple[float, int, str]] = []
-        for entry in mention.entries:
+        for entry in entries:
             kind, country = g.kinds[entry], g.countries[entry]
             evidence: list[tuple[float, str]] = []
             if cue:
@@ -408,18 +431,22 @@ class Resolver:
 
     def _near_anchor(self, entry: int, context: _Context) -> str:
         """The first named city within 150 km, looked up in the neighbouring grid cells."""
+        cells = context.cells
+        if not cells:
+            return ""
         g = self.gazetteer
-        lat, lon = g.lats[entry], g.lons[entry]
+        lats, lons = g.lats, g.lons
+        lat, lon = lats[entry], lons[entry]
         row, col = _cell(lat, lon)
         # A cell is 1.5 degrees: 150 km spans one row, and more columns toward the poles.
         span = 1 + int(150 / (111.32 * _CELL * max(math.cos(math.radians(lat)), 0.05)))
         best: int | None = None
         for r in (row - 1, row, row + 1):
             for c in range(col - span, col + span + 1):
-                for anchor in context.cells.get((r, c), ()):
+                for anchor in cells.get((r, c), ()):
                     if anchor == entry or (best is not None and anchor > best):
                         continue
-                    if haversine_km(lat, lon, g.lats[anchor], g.lons[anchor]) < 150:
+                    if haversine_km(lat, lon, lats[anchor], lons[anchor]) < 150:
                         best = anchor
         return g.names[best] if best is not None else ""
 

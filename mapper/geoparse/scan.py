@@ -42,6 +42,27 @@ def capitalised(text: str, tokens: list[tuple[int, int]]) -> list[int]:
     return [i for i, (start, _) in enumerate(tokens) if text[start].isupper()]
 
 
+def tokenize(
+    pattern: re.Pattern[str], text: str
+) -> tuple[list[tuple[int, int]], list[int], frozenset[str]]:
+    """The spans of ``pattern``'s tokens in ``text``, the capitalised ones' positions among
+    them and the lower-case tokens' words, in one pass: the same answers as the spans,
+    ``capitalised`` and ``lowercase_words`` (a test holds them equal).
+    """
+    tokens: list[tuple[int, int]] = []
+    caps: list[int] = []
+    lower: set[str] = set()
+    for match in pattern.finditer(text):
+        span = match.span()
+        first = text[span[0]]
+        if first.isupper():
+            caps.append(len(tokens))
+        elif first.islower():
+            lower.add(match.group())
+        tokens.append(span)
+    return tokens, caps, frozenset(lower)
+
+
 def name_prefixes(gazetteer: Gazetteer) -> frozenset[str]:
     """Every proper token prefix of an indexed name or demonym ("new" of "new york")."""
     return prefixes_of(gazetteer.index, gazetteer.demonyms)
