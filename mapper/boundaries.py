@@ -75,6 +75,21 @@ def _iso2(record: dict[str, object]) -> str | None:
     return None
 
 
+def _country(record: dict[str, object], geometry: BaseGeometry) -> CountryShape:
+    return CountryShape(
+        ne_id=str(record["ADM0_A3"]),
+        iso2=_iso2(record),
+        name=str(record["NAME"]),
+        name_long=str(record["NAME_LONG"]),
+        formal_name=str(record["FORMAL_EN"]),
+        label_lat=float(record["LABEL_Y"]),
+        label_lon=float(record["LABEL_X"]),
+        geometry=geometry,
+        population=int(float(record["POP_EST"] or 0)),
+        continent=str(record["CONTINENT"]),
+    )
+
+
 @functools.cache
 def load_countries() -> tuple[CountryShape, ...]:
     """All admin-0 units, in the file's order."""
@@ -82,27 +97,36 @@ def load_countries() -> tuple[CountryShape, ...]:
 
     reader = _open_reader()
     names = [f[0] for f in reader.fields[1:]]
-    countries = []
-    for shape_record in reader.iterShapeRecords():
-        record = dict(zip(names, shape_record.record, strict=True))
-        countries.append(
-            CountryShape(
-                ne_id=str(record["ADM0_A3"]),
-                iso2=_iso2(record),
-                name=str(record["NAME"]),
-                name_long=str(record["NAME_LONG"]),
-                formal_name=str(record["FORMAL_EN"]),
-                label_lat=float(record["LABEL_Y"]),
-                label_lon=float(record["LABEL_X"]),
-                geometry=shape(shape_record.shape.__geo_interface__),
-                population=int(float(record["POP_EST"] or 0)),
-                continent=str(record["CONTINENT"]),
-            )
-        )
-    return tuple(countries)
+    return tuple(
+        _country(dict(zip(names, item.record, strict=True)), shape(item.shape.__geo_interface__))
+        for item in reader.iterShapeRecords()
+    )
 
 
+@functools.cache
+def _records() -> tuple[shapefile.Reader, tuple[dict[str, object], ...]]:
+    """The reader and every unit's attributes, without shapes (a few milliseconds)."""
+    reader = _open_reader()
+    names = [f[0] for f in reader.fields[1:]]
+    return reader, tuple(dict(zip(names, row, strict=True)) for row in reader.iterRecords())
+
+
+@functools.cache
 def country_by_iso2(iso2: str) -> CountryShape | None:
-    """The main admin-0 unit with that ISO code (the most populous when several share it)."""
-    matches = [c for c in load_countries() if c.iso2 == iso2.upper()]
-    return max(matches, key=lambda c: c.population) if matches else None
+    """The main admin-0 unit with that ISO code (the most populous when several share it).
+
+    Reads only that unit's shape unless every shape is loaded already: a run that draws one
+    country's area should not pay a second for all of them.
+    """
+    code = iso2.upper()
+    if load_countries.cache_info().currsize:
+        matches = [c for c in load_countries() if c.iso2 == code]
+        return max(matches, key=lambda c: c.population) if matches else None
+    from shapely.geometry import shape
+
+    reader, records = _records()
+    found = [(i, r) for i, r in enumerate(records) if _iso2(r) == code]
+    if not found:
+        return None
+    index, record = max(found, key=lambda item: int(float(item[1]["POP_EST"] or 0)))
+    return _country(record, shape(reader.shape(index).__geo_interface__))

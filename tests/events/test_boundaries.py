@@ -255,3 +255,27 @@ def test_background_sentence_counts_less(typer: EventTyper) -> None:
     background = typer.scores("", lead + later + recalled)[0]["earthquake"]
     current = typer.scores("", lead + later + now)[0]["earthquake"]
     assert background == pytest.approx(current / 2)
+
+
+def test_one_country_is_read_alone_and_equals_the_full_load():
+    # A fresh process, so that no earlier test has loaded every shape already.
+    import subprocess
+    import sys
+
+    script = (
+        "import mapper.boundaries as b\n"
+        "codes = ['RU', 'FR', 'CY', 'NA', 'ZZ']\n"
+        "alone = [b.country_by_iso2(c) for c in codes]\n"
+        "assert b.load_countries.cache_info().currsize == 0\n"
+        "b.country_by_iso2.cache_clear()\n"
+        "b.load_countries()\n"
+        "full = [b.country_by_iso2(c) for c in codes]\n"
+        "assert b.load_countries.cache_info().currsize == 1\n"
+        "assert alone[-1] is None and full[-1] is None\n"
+        "for a, f in zip(alone[:-1], full[:-1]):\n"
+        "    assert a == f and a.geometry.equals_exact(f.geometry, 0), a.iso2\n"
+        "print([a.ne_id for a in alone[:-1]])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["['RUS',", "'FRA',", "'CYP',", "'NAM']"]
