@@ -22,7 +22,7 @@ from mapper.geoparse.settlements import not_a_person_pair, supported_villages, u
 MAX_TOKENS = 6
 # Word pairs remembered; past this the memory starts over (a batch's vocabulary is smaller).
 _MEMORY = 1 << 18
-# Lower-case words that end a facility's or district's name: "Kabul airport", "Igabi district".
+# Lower-case words that end a facility's or district's name: "Kabul airport", "Gwoza district".
 _SUFFIX_WORDS = frozenset(
     (
         "airport",

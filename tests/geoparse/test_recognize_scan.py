@@ -19,7 +19,7 @@ TEXTS = [
     "Flights from São Paulo and Sao Paulo to Zürich resumed; Zurich's airport reopened.",
     "The Kabul-based group said aid reached Herat, Mazar-i-Sharif and the Panjshir Valley.",
     "Rescuers in St. Petersburg and Mt. Kenya National Park searched for hikers.",
-    "Gunmen attacked Ayo LGA and Igabi district in Kaduna State, Nigeria, police said.",
+    "Gunmen attacked Ayo LGA and Gwoza district in Borno State, Nigeria, police said.",
     "The village of Nkwo near Enugu flooded, and Nkwo Ayo market closed.",
     "Protests spread from Rio de Janeiro to Belo Horizonte and Porto Alegre.",
     "John Kelly met Kelly Smith in Kelly, and Kelly said the talks in Paris went well.",
