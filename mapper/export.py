@@ -28,7 +28,7 @@ from mapper.errors import ConfigError
 from mapper.export_columns import PROPERTY_NAMES, write_columns
 from mapper.export_layers import layer_paths, write_areas, write_feature_lines, write_transfers
 from mapper.export_read import read_geojson
-from mapper.models import FACT_FIELDS, Incident, Source, UnplacedEvent
+from mapper.models import Incident, Source, UnplacedEvent
 from mapper.urls import safe_url
 
 __all__ = [
@@ -42,37 +42,9 @@ __all__ = [
     "write_parquet",
 ]
 
-PROPERTY_ORDER = (
-    "incident_id",
-    "category",
-    "severity",
-    "severity_reason",
-    *FACT_FIELDS,
-    "place",
-    "place_id",
-    "country",
-    "precision",
-    "feature_class",
-    "extent_km",
-    "place_reason",
-    "date",
-    "first_seen",
-    "last_seen",
-    "article_ids",
-    "sources",
-    "urls",
-    "references",
-    "title",
-    "evidence",
-    "origin_name",
-    "origin_lat",
-    "origin_lon",
-    "destination_name",
-    "destination_lat",
-    "destination_lon",
-    "new",
-)
-assert PROPERTY_ORDER == PROPERTY_NAMES, "mapper/export_columns.py lists other columns"
+# The properties of a feature and the CSV's columns after lat/lon, in order: the column
+# dictionary (mapper/export_columns.py) is the one list, so COLUMNS.md cannot drift from it.
+PROPERTY_ORDER = PROPERTY_NAMES
 
 
 def _coord(value: float) -> float:
