@@ -88,6 +88,10 @@ _CUE = re.compile(r"north|south|east|west|border|frontier|foothills|slopes|edge|
 # The longest cue word: a cue inside a window starts within this many characters of a hit
 # of one scan of the whole text (a hit may hide an overlapping cue, as in "slopesouth").
 _CUE_SPAN = max(map(len, _CUE.pattern.split("|")))
+_CUE_WORDS = tuple(_CUE.pattern.split("|"))
+# Characters that IGNORECASE matches against ASCII letters but ``str.lower`` does not map to
+# them ("ſ" is an "s", the Kelvin sign a "k"): a text holding one is scanned with the regex.
+_CASE_ODD = "\u0130\u0131\u017f\u212a"
 
 
 def _bearing(word: str) -> float:
@@ -348,7 +352,7 @@ def _named(place: Place, phrase: str) -> Place:
 
 def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
-    starts = [m.start() for m in _CUE.finditer(text)]
+    starts = _cue_starts(text)
     if not starts:
         return list(toponyms)
     result = []
@@ -369,6 +373,23 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
         relative = _match(before, after, toponym, toponyms, index)
         result.append(replace(toponym, relative=relative) if relative else toponym)
     return result
+
+
+def _cue_starts(text: str) -> list[int]:
+    """Sorted starts of every cue word in ``text`` (overlapping ones too): a superset of
+    ``_CUE.finditer``'s, found by a literal search of the lower-cased text (an IGNORECASE
+    alternation costs the regex engine a try at every character)."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _CASE_ODD):
+        return [m.start() for m in _CUE.finditer(text)]
+    starts = []
+    for word in _CUE_WORDS:
+        i = low.find(word)
+        while i >= 0:
+            starts.append(i)
+            i = low.find(word, i + 1)
+    starts.sort()
+    return starts
 
 
 def _cue_within(text: str, starts: list[int], low: int, high: int) -> bool:

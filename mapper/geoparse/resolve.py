@@ -62,6 +62,7 @@ ALTERNATE_NAME = -1.5  # a city matched only by one of its alternate names
 BROAD_NAME_DAMPING = 0.3
 
 
+_ANCHOR_MEMORY = 1 << 18
 _CELL = 1.5  # degrees: grid cell of the anchor index
 
 # A water body or landform named once in full is what its short name means later in the
@@ -84,6 +85,8 @@ _CONTINENT_CODES = {
 
 def _short_form(key: str, features: dict[str, _Choice]) -> _Choice | None:
     """The earlier full name this mention shortens ("victoria" after "lake victoria")."""
+    if not features:  # most articles name no multi-word place before: nothing to shorten
+        return None
     fuller = [f"{word} {key}" for word in _FEATURE_BEFORE]
     fuller += [f"{key} {word}" for word in _FEATURE_AFTER]
     for full in fuller:
@@ -199,13 +202,29 @@ class Resolver:
     def _context(self, mentions: list[Mention]) -> _Context:
         g = self.gazetteer
         context = _Context()
+        anchors = self._anchor_of
+        if len(anchors) > _ANCHOR_MEMORY:  # a batch names far fewer; a long-lived process more
+            anchors.clear()
         for mention in mentions:
-            priors = sorted(((self.prior(e), e) for e in mention.entries), reverse=True)
-            best = priors[0][1]
-            dominant = len(priors) == 1 or priors[0][0] - priors[1][0] >= 1.5
-            if dominant or g.kinds[best] != "city":
+            best = anchors.get(mention.entries, -1)
+            if best == -1:
+                best = anchors[mention.entries] = self._anchor(mention.entries)
+            if best is not None:
                 context.add(best, name_key(mention.name), g, demonym=mention.demonym)
         return context
+
+    @cached_property
+    def _anchor_of(self) -> dict[tuple[int, ...], int | None]:
+        """``_anchor``'s answers by candidate entries (they depend on the gazetteer alone)."""
+        return {}
+
+    def _anchor(self, entries: tuple[int, ...]) -> int | None:
+        """The entry a mention with these candidates puts into the context, if any: its most
+        prominent candidate when that one dominates or is no town."""
+        priors = sorted(((self.prior(e), e) for e in entries), reverse=True)
+        best = priors[0][1]
+        dominant = len(priors) == 1 or priors[0][0] - priors[1][0] >= 1.5
+        return best if dominant or self.gazetteer.kinds[best] != "city" else None
 
     def resolve(
         self, text: str, mentions: list[Mention], *, source_country: str = ""
