@@ -42,7 +42,9 @@ _SUFFIX_WORDS = frozenset(
 )
 # Kinds the common-word and person-name filters treat as minor places.
 _MINOR_KINDS = frozenset(("city", "village", "admin2"))
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# Every token starts with a letter: the lookahead lets the engine pass other characters with one
+# test instead of trying each alternative there (the tokens found are the same).
+_TOKEN = re.compile(r"(?=[^\W\d_])(?:(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
 _CONNECTORS = frozenset(

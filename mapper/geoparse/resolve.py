@@ -302,7 +302,11 @@ class Resolver:
         cue = self._admin_cue(text, mentions, index)
         contained = self._contained_cue(text, mentions, index)
         state_word = bool(_STATE_WORD.match(text[mention.end : mention.end + 16]))
-        city_word = bool(_CITY_WORD_BEFORE.search(text, max(0, mention.start - 80), mention.start))
+        low = max(0, mention.start - 80)
+        # Every match holds "cit" (city, cities) or "town": without one, no regex is needed.
+        city_word = (
+            text.find("cit", low, mention.start) >= 0 or text.find("town", low, mention.start) >= 0
+        ) and _CITY_WORD_BEFORE.search(text, low, mention.start) is not None
         signals = _Signals(
             name_key(mention.name), mention.entries, cue, contained, state_word, city_word
         )
