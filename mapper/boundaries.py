@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import struct
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
@@ -130,3 +131,44 @@ def country_by_iso2(iso2: str) -> CountryShape | None:
         return None
     index, record = max(found, key=lambda item: int(float(item[1]["POP_EST"] or 0)))
     return _country(record, shape(reader.shape(index).__geo_interface__))
+
+
+@functools.cache
+def _country_at(index: int) -> CountryShape:
+    """The unit at ``index`` in the file, its shape read alone (or taken from load_countries)."""
+    if load_countries.cache_info().currsize:
+        return load_countries()[index]
+    from shapely.geometry import shape
+
+    reader, records = _records()
+    return _country(records[index], shape(reader.shape(index).__geo_interface__))
+
+
+def countries_meeting(bounds: tuple[float, float, float, float]) -> list[CountryShape]:
+    """The units whose bounding box meets ``bounds`` (min_lon, min_lat, max_lon, max_lat), in
+    the file's order. Only their shapes are read: a country's neighbours, not all 258 units."""
+    # A hair wider: this only narrows down whom an exact geometric test is asked about.
+    box = (bounds[0] - 1e-6, bounds[1] - 1e-6, bounds[2] + 1e-6, bounds[3] + 1e-6)
+    if load_countries.cache_info().currsize:
+        return [c for c in load_countries() if _boxes_meet(c.geometry.bounds, box)]
+    return [_country_at(i) for i, stored in enumerate(_stored_boxes()) if _boxes_meet(stored, box)]
+
+
+@functools.cache
+def _stored_boxes() -> tuple[tuple[float, float, float, float], ...]:
+    """Every unit's bounding box as the shapefile stores it (xmin, ymin, xmax, ymax), read from
+    the record headers without the points: the index file gives each record's offset, and a
+    polygon record opens with its shape type and its box."""
+    data = (resources.files(_PACKAGE) / f"{_STEM}.zip").read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    shp, shx = archive.read(f"{_STEM}.shp"), archive.read(f"{_STEM}.shx")
+    boxes = []
+    for at in range(100, len(shx), 8):  # a 100-byte file header, then 8 bytes per record
+        (offset_words,) = struct.unpack_from(">i", shx, at)
+        start = offset_words * 2 + 8  # past the record header (number, length)
+        boxes.append(struct.unpack_from("<4d", shp, start + 4))  # past the shape type
+    return tuple(boxes)
+
+
+def _boxes_meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]

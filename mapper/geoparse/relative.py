@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mapper.boundaries import country_by_iso2, load_countries
+from mapper.boundaries import CountryShape, countries_meeting, country_by_iso2
 from mapper.models import Place, Toponym
 
 # shapely and geopy are imported inside the functions that use them: importing them costs
@@ -130,14 +130,27 @@ def _land_border_of(iso2: str) -> BaseGeometry | None:
 
     near = shape.buffer(0.05)
     pieces = []
-    for other in load_countries():
+    # Only the units whose box meets the country's are read and tested (its neighbours).
+    for other in countries_meeting(near.bounds):
         if other.iso2 == iso2 or not other.geometry.intersects(near):
             continue
-        other_shape = other.geometry.simplify(0.01).buffer(0.05)
-        shared = shape.boundary.intersection(other_shape)
+        shared = shape.boundary.intersection(_widened(other))
         if not shared.is_empty and shared.length > 0:
             pieces.append(shared)
     return unary_union(pieces) if pieces else None
+
+
+def _widened(country: CountryShape) -> BaseGeometry:
+    """A neighbour's outline, simplified like ours and widened to meet it: worked out once per
+    neighbour, however many countries ask (kept by its code: hashing a shape reads it all)."""
+    key = (country.ne_id, country.name)
+    found = _WIDENED.get(key)
+    if found is None:
+        found = _WIDENED[key] = country.geometry.simplify(0.01).buffer(0.05)
+    return found
+
+
+_WIDENED: dict[tuple[str, str], BaseGeometry] = {}
 
 
 def _circle(place: Place) -> Polygon:
