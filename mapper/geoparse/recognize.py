@@ -198,6 +198,17 @@ class Mention:
     demonym: bool = False
 
 
+# (entries, demonym, characters of a possessive to drop, whether only villages bear the name)
+_Spec = tuple[tuple[int, ...], bool, int, bool]
+
+
+def _mention(text: str, start: int, end: int, spec: _Spec) -> Mention:
+    """The mention a lookup's answer gives for the span ``start:end`` of ``text``."""
+    entries, demonym, cut, _ = spec
+    end -= cut
+    return Mention(start, end, text[start:end], entries, demonym=demonym)
+
+
 def _load_words(name: str) -> frozenset[str]:
     text = (resources.files("mapper") / "data" / name).read_text(encoding="utf-8")
     return frozenset(
@@ -213,6 +224,8 @@ class Recognizer:
         self.stopwords = _load_words("stopwords.txt")
         self.first_names = _load_words("first_names.txt")
         self._name_pairs: dict[tuple[str, str], bool] = {}
+        # Name key -> what it finds and whether it begins longer names (see _facts_of).
+        self._key_facts: dict[str, tuple[_Spec | None, bool]] = {}
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
@@ -265,7 +278,7 @@ class Recognizer:
         start, end = tokens[i]
         if not text[start].isupper():
             return None
-        index, demonyms, prefixes = self.gazetteer.index, self.gazetteer.demonyms, self.prefixes
+        facts = self._key_facts
         best: tuple[Mention, int] | None = None
         key = ""
         for j in range(i, min(i + MAX_TOKENS, len(tokens))):
@@ -276,26 +289,28 @@ class Recognizer:
                     break
             word = text[tok_start:tok_end]
             key = f"{key} {name_key(word)}" if key else name_key(word)
-            # The index holds every name without its diacritics too: "Sanliurfa", "Sanlıurfa"
-            # and "Şanlıurfa" all find Şanlıurfa. Offsets stay those of the original text.
-            folded = fold_accents(key)
+            known = facts.get(key)
+            if known is None:
+                if len(facts) >= _MEMORY:
+                    facts.clear()
+                known = facts[key] = self._facts_of(key)
+            found_spec, is_prefix = known
             if word[0].isupper() or word.isupper() or (j > i and word in _SUFFIX_WORDS):
-                found = self._lookup(text, start, tok_end, key, index, demonyms)
-                if found is None and folded != key:
-                    found = self._lookup(text, start, tok_end, folded, index, demonyms)
-                if found is not None:
-                    if self._villages_only(found):
+                if found_spec is not None:
+                    found = _mention(text, start, tok_end, found_spec)
+                    if found_spec[3]:
                         villages.append((found, i, j + 1))
                     else:
                         best = (found, j + 1)
             elif word.casefold() not in _CONNECTORS:
                 break
-            if key not in prefixes and folded not in prefixes:
+            if not is_prefix:
                 break
         if best is None and "-" in text[start:end]:
             # "Russian-made", "Kabul-based": the part before the hyphen may be the place.
             cut = start + text[start:end].index("-")
-            found = self._lookup(text, start, cut, name_key(text[start:cut]), index, demonyms)
+            g = self.gazetteer
+            found = self._lookup(text, start, cut, name_key(text[start:cut]), g.index, g.demonyms)
             if found is not None and not self._villages_only(found):
                 best = (found, i + 1)
         if best is not None:
@@ -322,23 +337,43 @@ class Recognizer:
         return not mention.demonym and all(kinds[e] == "village" for e in mention.entries)
 
     def _lookup(self, text, start, end, key, index, demonyms) -> Mention | None:
+        spec = self._spec(key, index, demonyms)
+        return None if spec is None else _mention(text, start, end, spec)
+
+    def _spec(self, key: str, index, demonyms) -> _Spec | None:
+        """What the name key finds, whatever the text around it: (entries, demonym, characters
+        of a possessive to drop, whether only villages bear it)."""
         # Demonyms first: "Canadian" is the people of Canada, not Canadian, Texas.
         demonym = demonyms.get(key)
         if demonym is not None:
-            return Mention(start, end, text[start:end], (demonym,), demonym=True)
+            return ((demonym,), True, 0, False)
         entries = index.get(key)
         if entries:
-            return Mention(start, end, text[start:end], entries)
+            return (entries, False, 0, self._villages_only_entries(entries))
         stripped = _POSSESSIVE.sub("", key)
         if stripped != key and stripped:
-            cut = end - (len(key) - len(stripped))
+            cut = len(key) - len(stripped)
             entries = index.get(stripped)
             if entries:
-                return Mention(start, cut, text[start:cut], entries)
+                return (entries, False, cut, self._villages_only_entries(entries))
             demonym = demonyms.get(stripped)
             if demonym is not None:
-                return Mention(start, cut, text[start:cut], (demonym,), demonym=True)
+                return ((demonym,), True, cut, False)
         return None
+
+    def _facts_of(self, key: str) -> tuple[_Spec | None, bool]:
+        """A name key's lookup (its form without diacritics if it finds nothing itself) and
+        whether longer names start with it: the longest match asks this of every key."""
+        g = self.gazetteer
+        folded = fold_accents(key)
+        spec = self._spec(key, g.index, g.demonyms)
+        if spec is None and folded != key:
+            spec = self._spec(folded, g.index, g.demonyms)
+        return spec, key in self.prefixes or folded in self.prefixes
+
+    def _villages_only_entries(self, entries: tuple[int, ...]) -> bool:
+        kinds = self.gazetteer.kinds
+        return all(kinds[e] == "village" for e in entries)
 
     def _name_parts(
         self, text: str, tokens: list[tuple[int, int]], caps: list[int]
