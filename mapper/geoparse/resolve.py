@@ -63,6 +63,11 @@ BROAD_NAME_DAMPING = 0.3
 
 
 _ANCHOR_MEMORY = 1 << 18
+# Up to this many named cities, _near_anchor tests each instead of walking the grid's cells.
+_DIRECT_SCAN = 24
+# Degrees of latitude beyond which two places are surely more than 150 km apart (a great
+# circle is at least as long as its north-south part), with a margin for rounding.
+_MAX_DLAT = 150 / 6371.0088 * 180 / math.pi + 0.001
 _CELL = 1.5  # degrees: grid cell of the anchor index
 
 # A water body or landform named once in full is what its short name means later in the
@@ -151,6 +156,8 @@ class _Context:
     cells: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
     cities_by_country: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cities: set[int] = field(default_factory=set)
+    # The same cities in the order named: (entry, cell row, cell column, lat, lon).
+    city_points: list[tuple[int, int, int, float, float]] = field(default_factory=list)
     contains: dict[int, list[str]] = field(default_factory=dict)
 
     def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
@@ -161,7 +168,9 @@ class _Context:
             self.located_by_key[key][g.countries[entry]] += weight
         if g.kinds[entry] == "city" and entry not in self.cities:
             self.cities.add(entry)
-            self.cells[_cell(g.lats[entry], g.lons[entry])].append(entry)
+            cell = _cell(g.lats[entry], g.lons[entry])
+            self.cells[cell].append(entry)
+            self.city_points.append((entry, *cell, g.lats[entry], g.lons[entry]))
             self.cities_by_country[g.countries[entry]].append(entry)
         if g.countries[entry]:
             self.countries[g.countries[entry]] += 1
@@ -464,6 +473,20 @@ class Resolver:
         # A cell is 1.5 degrees: 150 km spans one row, and more columns toward the poles.
         span = 1 + int(150 / (111.32 * _CELL * max(math.cos(math.radians(lat)), 0.05)))
         best: int | None = None
+        if len(context.city_points) <= _DIRECT_SCAN:
+            # Few cities named: test each against the same cells (no dictionary walk).
+            for anchor, r, c, anchor_lat, anchor_lon in context.city_points:
+                if (
+                    anchor == entry
+                    or abs(r - row) > 1
+                    or abs(c - col) > span
+                    or (best is not None and anchor > best)
+                    or abs(anchor_lat - lat) > _MAX_DLAT  # too far north or south already
+                ):
+                    continue
+                if haversine_km(lat, lon, anchor_lat, anchor_lon) < 150:
+                    best = anchor
+            return g.names[best] if best is not None else ""
         for r in (row - 1, row, row + 1):
             for c in range(col - span, col + span + 1):
                 for anchor in cells.get((r, c), ()):

@@ -94,3 +94,27 @@ def test_same_name_in_different_settings(recognizer, memo):
     assert len(portland) >= 4
     admin1s = {t.place.admin1 for t in portland[:2] if t.place}
     assert len(admin1s) == 2  # Maine's and Oregon's Portland, one mention each
+
+
+def test_near_anchor_gives_the_grid_walks_answer_when_few_cities_are_named(gazetteer) -> None:
+    """Up to _DIRECT_SCAN cities are tested one by one; the answer is the grid walk's."""
+    from mapper.geoparse import resolve as resolve_module
+    from mapper.geoparse.resolve import Resolver, _Context
+
+    g = gazetteer
+    cities = [e for e in range(len(g)) if g.kinds[e] == "city" and g.populations[e] > 200_000]
+    step = max(1, len(cities) // 20)
+    context = _Context()
+    for entry in cities[::step][:20]:
+        context.add(entry, g.names[entry].casefold(), g)
+    resolver = Resolver(g)
+    candidates = cities[1::7][:400]
+    few = [resolver._near_anchor(e, context) for e in candidates]
+    limit = resolve_module._DIRECT_SCAN
+    try:
+        resolve_module._DIRECT_SCAN = -1  # every context walks the grid
+        walked = [resolver._near_anchor(e, context) for e in candidates]
+    finally:
+        resolve_module._DIRECT_SCAN = limit
+    assert few == walked
+    assert sum(bool(name) for name in few) >= 5  # the test does meet nearby cities
