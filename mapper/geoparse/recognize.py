@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
-from mapper.gazetteer import Gazetteer, fold_accents, name_key
+from mapper.gazetteer import Gazetteer, name_key
+from mapper.geoparse.lookup import POSSESSIVE, Mention, NameLookup, mention_of
 from mapper.geoparse.scan import StartWords, name_prefixes, tokenize
 from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
 
@@ -40,12 +41,9 @@ _SUFFIX_WORDS = frozenset(
         "area",
     )
 )
-# Kinds the common-word and person-name filters treat as minor places.
-_MINOR_KINDS = frozenset(("city", "village", "admin2"))
 # Every token starts with a letter: the lookahead lets the engine pass other characters with one
 # test instead of trying each alternative there (the tokens found are the same).
 _TOKEN = re.compile(r"(?=[^\W\d_])(?:(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*)")
-_POSSESSIVE = re.compile(r"['’]s?$")
 # Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
 _CONNECTORS = frozenset(
     (
@@ -187,28 +185,6 @@ class _DocumentWords:
     name_parts: frozenset[str]  # words it uses inside longer proper names
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A recognised span: its text, the candidate entries and whether it is a demonym."""
-
-    start: int
-    end: int
-    name: str
-    entries: tuple[int, ...]
-    demonym: bool = False
-
-
-# (entries, demonym, characters of a possessive to drop, whether only villages bear the name)
-_Spec = tuple[tuple[int, ...], bool, int, bool]
-
-
-def _mention(text: str, start: int, end: int, spec: _Spec) -> Mention:
-    """The mention a lookup's answer gives for the span ``start:end`` of ``text``."""
-    entries, demonym, cut, _ = spec
-    end -= cut
-    return Mention(start, end, text[start:end], entries, demonym=demonym)
-
-
 def _load_words(name: str) -> frozenset[str]:
     text = (resources.files("mapper") / "data" / name).read_text(encoding="utf-8")
     return frozenset(
@@ -224,13 +200,16 @@ class Recognizer:
         self.stopwords = _load_words("stopwords.txt")
         self.first_names = _load_words("first_names.txt")
         self._name_pairs: dict[tuple[str, str], bool] = {}
-        # Name key -> what it finds and whether it begins longer names (see _facts_of).
-        self._key_facts: dict[str, tuple[_Spec | None, bool]] = {}
 
     @cached_property
     def prefixes(self) -> frozenset[str]:
         """Every proper token prefix of an indexed name ("new", "new york" for NY City...)."""
         return self.gazetteer.prefixes or name_prefixes(self.gazetteer)
+
+    @cached_property
+    def lookup(self) -> NameLookup:
+        """Each name key's answer and each candidate set's profile, kept for the process."""
+        return NameLookup(self.gazetteer, self.prefixes)
 
     @cached_property
     def start_words(self) -> StartWords:
@@ -278,7 +257,8 @@ class Recognizer:
         start, end = tokens[i]
         if not text[start].isupper():
             return None
-        facts = self._key_facts
+        lookup = self.lookup
+        facts = lookup.keys
         best: tuple[Mention, int] | None = None
         key = ""
         for j in range(i, min(i + MAX_TOKENS, len(tokens))):
@@ -289,15 +269,10 @@ class Recognizer:
                     break
             word = text[tok_start:tok_end]
             key = f"{key} {name_key(word)}" if key else name_key(word)
-            known = facts.get(key)
-            if known is None:
-                if len(facts) >= _MEMORY:
-                    facts.clear()
-                known = facts[key] = self._facts_of(key)
-            found_spec, is_prefix = known
+            found_spec, is_prefix = facts.get(key) or lookup.facts(key)
             if word[0].isupper() or word.isupper() or (j > i and word in _SUFFIX_WORDS):
                 if found_spec is not None:
-                    found = _mention(text, start, tok_end, found_spec)
+                    found = mention_of(text, start, tok_end, found_spec)
                     if found_spec[3]:
                         villages.append((found, i, j + 1))
                     else:
@@ -309,9 +284,12 @@ class Recognizer:
         if best is None and "-" in text[start:end]:
             # "Russian-made", "Kabul-based": the part before the hyphen may be the place.
             cut = start + text[start:end].index("-")
-            g = self.gazetteer
-            found = self._lookup(text, start, cut, name_key(text[start:cut]), g.index, g.demonyms)
-            if found is not None and not self._villages_only(found):
+            found = lookup.find(text, start, cut, name_key(text[start:cut]))
+            kinds = self.gazetteer.kinds
+            # a name only villages bear is not taken from a compound
+            if found is not None and (
+                found.demonym or any(kinds[e] != "village" for e in found.entries)
+            ):
                 best = (found, i + 1)
         if best is not None:
             best = self._with_unit_word(text, tokens, *best)
@@ -331,49 +309,6 @@ class Recognizer:
         while next_i < len(tokens) and tokens[next_i][0] < end:
             next_i += 1
         return Mention(mention.start, end, text[mention.start : end], towns), next_i
-
-    def _villages_only(self, mention: Mention) -> bool:
-        kinds = self.gazetteer.kinds
-        return not mention.demonym and all(kinds[e] == "village" for e in mention.entries)
-
-    def _lookup(self, text, start, end, key, index, demonyms) -> Mention | None:
-        spec = self._spec(key, index, demonyms)
-        return None if spec is None else _mention(text, start, end, spec)
-
-    def _spec(self, key: str, index, demonyms) -> _Spec | None:
-        """What the name key finds, whatever the text around it: (entries, demonym, characters
-        of a possessive to drop, whether only villages bear it)."""
-        # Demonyms first: "Canadian" is the people of Canada, not Canadian, Texas.
-        demonym = demonyms.get(key)
-        if demonym is not None:
-            return ((demonym,), True, 0, False)
-        entries = index.get(key)
-        if entries:
-            return (entries, False, 0, self._villages_only_entries(entries))
-        stripped = _POSSESSIVE.sub("", key)
-        if stripped != key and stripped:
-            cut = len(key) - len(stripped)
-            entries = index.get(stripped)
-            if entries:
-                return (entries, False, cut, self._villages_only_entries(entries))
-            demonym = demonyms.get(stripped)
-            if demonym is not None:
-                return ((demonym,), True, cut, False)
-        return None
-
-    def _facts_of(self, key: str) -> tuple[_Spec | None, bool]:
-        """A name key's lookup (its form without diacritics if it finds nothing itself) and
-        whether longer names start with it: the longest match asks this of every key."""
-        g = self.gazetteer
-        folded = fold_accents(key)
-        spec = self._spec(key, g.index, g.demonyms)
-        if spec is None and folded != key:
-            spec = self._spec(folded, g.index, g.demonyms)
-        return spec, key in self.prefixes or folded in self.prefixes
-
-    def _villages_only_entries(self, entries: tuple[int, ...]) -> bool:
-        kinds = self.gazetteer.kinds
-        return all(kinds[e] == "village" for e in entries)
 
     def _name_parts(
         self, text: str, tokens: list[tuple[int, int]], caps: list[int]
@@ -433,12 +368,12 @@ class Recognizer:
 
     def _common_word(self, text: str, mention: Mention, doc: _DocumentWords) -> bool:
         """A one-word minor place that the text uses as an ordinary word or a name."""
-        g = self.gazetteer
-        if mention.demonym or any(g.kinds[e] not in _MINOR_KINDS for e in mention.entries):
+        profile = self.lookup.profile(mention.entries)
+        if mention.demonym or profile.any_major_kind:
             return False
         word = mention.name
-        minor = all(g.populations[e] < 100_000 for e in mention.entries)
-        if all(g.populations[e] < 20_000 for e in mention.entries) and self._folded_only(mention):
+        minor = profile.all_under_100k
+        if profile.all_under_20k and self._folded_only(mention):
             # "Lack" at a sentence start is the word, not Łąck: English text drops diacritics
             # of places it knows, which are seldom this small.
             return True
@@ -462,8 +397,8 @@ class Recognizer:
         self, text: str, tokens: list[tuple[int, int]], i: int, next_i: int, mention: Mention
     ) -> bool:
         """ "John Kirby", "Kim Jong Un", "Nelson Mandela": the place name is part of a person's."""
-        g = self.gazetteer
-        if any(g.kinds[e] in ("country", "continent", "region") for e in mention.entries):
+        profile = self.lookup.profile(mention.entries)
+        if profile.any_broad:
             return False
         if i > 0 and text[tokens[i - 1][1] : tokens[i][0]] == " ":
             previous = text[tokens[i - 1][0] : tokens[i - 1][1]]
@@ -481,10 +416,7 @@ class Recognizer:
             return False
         following = text[tokens[next_i][0] : tokens[next_i][1]]
         # Only minor places or first names: "Cambridge Analytica" still names Cambridge.
-        weak = all(
-            g.kinds[e] in _MINOR_KINDS and g.populations[e] < 100_000 for e in mention.entries
-        )
-        person_like = weak or name_key(mention.name) in self.first_names
+        person_like = profile.all_minor_under_100k or name_key(mention.name) in self.first_names
         return (
             person_like
             and following[0].isupper()
@@ -495,11 +427,7 @@ class Recognizer:
 
     def _is_place_word(self, word: str) -> bool:
         """Whether a neighbouring word is itself a prominent place (so not a person's name)."""
-        key = _POSSESSIVE.sub("", name_key(word))
+        key = POSSESSIVE.sub("", name_key(word))
         if key in self.gazetteer.demonyms:
             return True
-        g = self.gazetteer
-        return any(
-            g.kinds[e] not in _MINOR_KINDS or g.populations[e] >= 100_000
-            for e in g.index.get(key, ())
-        )
+        return not self.lookup.profile(self.gazetteer.index.get(key, ())).all_minor_under_100k
