@@ -153,6 +153,19 @@ def _widened(country: CountryShape) -> BaseGeometry:
 _WIDENED: dict[tuple[str, str], BaseGeometry] = {}
 
 
+@functools.lru_cache(maxsize=1024)
+def _widened_place(place: Place) -> BaseGeometry:
+    """A place's shape widened to meet its neighbours' (once per place, for every pairing)."""
+    return (_shape_of(place) or _circle(place)).buffer(0.05, quad_segs=2)
+
+
+def _boxes_meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two (min x, min y, max x, max y) boxes overlap, a hair of margin included."""
+    return (
+        a[0] <= b[2] + 1e-9 and b[0] <= a[2] + 1e-9 and a[1] <= b[3] + 1e-9 and b[1] <= a[3] + 1e-9
+    )
+
+
 def _circle(place: Place) -> Polygon:
     from shapely.geometry import Point, Polygon
 
@@ -325,9 +338,14 @@ def _border_with(base: Place, other: Place | None) -> Place:
 
     shape = _shape_of(base) or _circle(base)
     if other is not None:
-        other_shape = _shape_of(other) or _circle(other)
-        shared = shape.boundary.intersection(other_shape.buffer(0.05, quad_segs=2))
-        if not shared.is_empty and shared.length > 0:
+        widened = _widened_place(other)
+        # Shapes whose boxes do not meet share no border: no intersection is worked out.
+        shared = (
+            shape.boundary.intersection(widened)
+            if _boxes_meet(shape.bounds, widened.bounds)
+            else None
+        )
+        if shared is not None and not shared.is_empty and shared.length > 0:
             parts = getattr(shared, "geoms", [shared])
             line = max(
                 (p for p in parts if isinstance(p, LineString)),

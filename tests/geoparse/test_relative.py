@@ -111,3 +111,27 @@ def test_no_cue_word_means_no_relative_place(geoparser):
     for t in toponyms:
         before, after = far[max(0, t.start - 60) : t.start], far[t.end : t.end + 60]
         assert _match(before, after, t, toponyms, toponyms.index(t)) is None
+
+
+def _country(gazetteer, name):
+    entries = gazetteer.index.get(name)
+    entry = next(e for e in entries if gazetteer.kinds[e] == "country")
+    return gazetteer.place(entry)
+
+
+def test_border_with_a_country_far_away_is_the_base_countrys_nearest_border(gazetteer):
+    """Countries whose boxes do not meet share no border: the base's own border stands in."""
+    from mapper.geoparse.relative import _border_with, _edge
+
+    portugal, japan = _country(gazetteer, "portugal"), _country(gazetteer, "japan")
+    assert _border_with(portugal, japan) == _edge(portugal, None)
+
+
+def test_border_with_a_neighbour_lies_between_them(gazetteer):
+    from mapper.geoparse.relative import _border_with
+
+    portugal, spain = _country(gazetteer, "portugal"), _country(gazetteer, "spain")
+    place = _border_with(portugal, spain)
+    assert place.place_id.endswith(f"border:{spain.place_id}")
+    # The Portuguese-Spanish border runs north-south near 7 degrees west.
+    assert 37.0 < place.lat < 42.2 and -8.9 < place.lon < -6.0
