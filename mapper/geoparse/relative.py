@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mapper.boundaries import CountryShape, countries_meeting, country_by_iso2
+from mapper.geoparse.country_shapes import label_point, land_border, main_polygon
 from mapper.models import Place, Toponym
 
 # shapely and geopy are imported inside the functions that use them: importing them costs
@@ -107,50 +107,7 @@ def _unit_vector(bearing: float) -> tuple[float, float]:
 def _shape_of(place: Place) -> BaseGeometry | None:
     if place.feature_class != "country" or not place.country:
         return None
-    return _main_polygon(place.country)
-
-
-@functools.cache
-def _main_polygon(iso2: str) -> BaseGeometry | None:
-    """A country's largest polygon, simplified (to ~1 km) so that cutting it is fast."""
-    country = country_by_iso2(iso2)
-    if country is None:
-        return None
-    parts = getattr(country.geometry, "geoms", [country.geometry])
-    return max(parts, key=lambda part: part.area).simplify(0.01)
-
-
-@functools.cache
-def _land_border_of(iso2: str) -> BaseGeometry | None:
-    """The part of a country's outline it shares with other countries (cached per country)."""
-    shape = _main_polygon(iso2)
-    if shape is None:
-        return None
-    from shapely.ops import unary_union
-
-    near = shape.buffer(0.05)
-    pieces = []
-    # Only the units whose box meets the country's are read and tested (its neighbours).
-    for other in countries_meeting(near.bounds):
-        if other.iso2 == iso2 or not other.geometry.intersects(near):
-            continue
-        shared = shape.boundary.intersection(_widened(other))
-        if not shared.is_empty and shared.length > 0:
-            pieces.append(shared)
-    return unary_union(pieces) if pieces else None
-
-
-def _widened(country: CountryShape) -> BaseGeometry:
-    """A neighbour's outline, simplified like ours and widened to meet it: worked out once per
-    neighbour, however many countries ask (kept by its code: hashing a shape reads it all)."""
-    key = (country.ne_id, country.name)
-    found = _WIDENED.get(key)
-    if found is None:
-        found = _WIDENED[key] = country.geometry.simplify(0.01).buffer(0.05)
-    return found
-
-
-_WIDENED: dict[tuple[str, str], BaseGeometry] = {}
+    return main_polygon(place.country)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -246,17 +203,15 @@ def _country_edge(base: Place, shape: BaseGeometry, bearing: float, coast: bool)
     The direction is judged from the country's label point, which sits in the populated core
     (European Russia, not central Siberia): that is where "southwestern border" is meant from.
     """
-    country = country_by_iso2(base.country or "")
-    if country is None:
+    label = label_point(base.country or "")
+    if label is None:
         return None
-    land = _land_border_of(base.country or "")
+    land = land_border(base.country or "")
     line = shape.boundary.difference(land.buffer(0.01)) if coast and land is not None else land
     if line is None or line.is_empty:
         line = shape.boundary
     points = _sample(line)
-    bearings = {
-        id(p): _compass_bearing(country.label_lat, country.label_lon, p.y, p.x) for p in points
-    }
+    bearings = {id(p): _compass_bearing(label[0], label[1], p.y, p.x) for p in points}
     for tolerance in (30.0, 60.0, 90.0):
         chosen = [p for p in points if _angle_between(bearings[id(p)], bearing) <= tolerance]
         if chosen:
@@ -289,7 +244,7 @@ def _edge(base: Place, bearing: float | None, word: str = "border") -> Place:
         # "Russia's border" with no direction and no neighbour named: the stretch of border
         # nearest the country's core, as a circle of half the country's size.
         line = (
-            _land_border_of(base.country) if country_shape is not None and base.country else None
+            land_border(base.country) if country_shape is not None and base.country else None
         ) or shape.boundary
         anchor = nearest_points(line, Point(base.lon, base.lat))[0]
         return _point_place(base, anchor.y, anchor.x, max(base.extent_km / 2, 5.0), "edge")
