@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mapper.events.gates import LoweredPattern
 from mapper.events.scene import choose_scene
 from mapper.models import EventLocation, LocationRole, Toponym
 
@@ -55,12 +56,21 @@ TRANSFER = re.compile(
 )
 
 
+# The same patterns run on lower-cased windows (gates.py): the same matches, several times faster.
+_AFFECTED_FAST = LoweredPattern(_AFFECTED_BEFORE)
+_SPEAKER_AFTER_FAST = LoweredPattern(_SPEAKER_AFTER)
+_SPEAKER_BEFORE_FAST = LoweredPattern(_SPEAKER_BEFORE)
+_FROM_FAST = LoweredPattern(_FROM_BEFORE)
+_TO_FAST = LoweredPattern(_TO_BEFORE)
+_IMMEDIATE_FAST = LoweredPattern(_IMMEDIATE_PREPOSITION)
+
+
 def _context_role(topo: Toponym, text: str) -> LocationRole | None:
     before = text[max(0, topo.start - 40) : topo.start]
     after = text[topo.end : topo.end + 40]
-    if _AFFECTED_BEFORE.search(before):
+    if _AFFECTED_FAST.search(before):
         return "affected"
-    if _SPEAKER_AFTER.match(after) or _SPEAKER_BEFORE.search(before):
+    if _SPEAKER_AFTER_FAST.match(after) or _SPEAKER_BEFORE_FAST.search(before):
         return "mentioned"
     return None
 
@@ -68,11 +78,11 @@ def _context_role(topo: Toponym, text: str) -> LocationRole | None:
 def _transfer_role(topo: Toponym, text: str, verbs: list[int]) -> LocationRole | None:
     """Origin/destination of a transfer whose verbs (offsets) are in the toponym's sentence."""
     before = text[max(0, topo.start - 30) : topo.start]
-    if _FROM_BEFORE.search(before):
+    if _FROM_FAST.search(before):
         return "origin"
-    if any(v < topo.start for v in verbs) and _TO_BEFORE.search(before):
+    if any(v < topo.start for v in verbs) and _TO_FAST.search(before):
         return "destination"
-    if any(v >= topo.end for v in verbs) and not _IMMEDIATE_PREPOSITION.search(before):
+    if any(v >= topo.end for v in verbs) and not _IMMEDIATE_FAST.search(before):
         return "origin"  # the sender is the subject: "Russia delivered ...", "Iranian arms sent"
     return None
 
