@@ -286,3 +286,20 @@ def test_pipeline_cli_run_summary_and_report(tmp_path, batches):
     assert bad.exit_code == 2 and "--since" in bad.stderr
     both = CliRunner().invoke(main, [*args, "--since", "2026-01-01", "--last-days", "3"])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_place_reasons_copy_every_field_of_a_location() -> None:
+    """_with_place_reasons builds EventLocations field by field (replace() is slow): a field
+    added to EventLocation must be added there too."""
+    from dataclasses import fields
+
+    from mapper.models import EventLocation
+
+    assert [f.name for f in fields(EventLocation)] == [
+        "name",
+        "role",
+        "place",
+        "start",
+        "end",
+        "reason",
+    ]
