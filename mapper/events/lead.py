@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mapper.events.gates import LoweredPattern
 from mapper.events.text import sentence_spans
 from mapper.models import Toponym
 
@@ -26,6 +27,7 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_PAST_FAST = LoweredPattern(_PAST)  # the same matches, on the lower-cased sentence
 
 
 def find_datelines(text: str, topos: Sequence[Toponym]) -> set[int]:
@@ -106,7 +108,7 @@ class Sentences:
         start, end = self.bounds(offset)
         if start not in self._past:
             sentence = self.text[start:end]
-            past = bool(_PAST.search(sentence))
+            past = bool(_PAST_FAST.search(sentence))
             if not past and self.year is not None:
                 past = any(int(y) < self.year for y in _YEAR.findall(sentence))
             self._past[start] = past

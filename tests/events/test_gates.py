@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from mapper.events import locations, scene
+from mapper.events import lead, locations, scene
 from mapper.events.gates import LoweredPattern
 
 PATTERNS = [
@@ -21,6 +21,7 @@ PATTERNS = [
     locations._FROM_BEFORE,
     locations._TO_BEFORE,
     locations._IMMEDIATE_PREPOSITION,
+    lead._PAST,
 ]
 WORDS = [
     "In",
@@ -67,6 +68,14 @@ WORDS = [
     "'s",
     "district",
     "Province",
+    "Last",
+    "year",
+    "YEARS",
+    "ago",
+    "History",
+    "formerly",
+    "Since",
+    "1998",
 ]
 
 
