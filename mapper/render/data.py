@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import base64
 import functools
-import gzip
 import html
 import json
 import logging
 import re
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import fields, replace
 from datetime import date
 from typing import Any
@@ -72,10 +72,48 @@ def escape_for_script(json_text: str) -> str:
     return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], json_text)
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+# Items of a long list encoded by one json.dumps call: big enough for the C encoder to do the
+# work, small enough that no chunk is more than a few hundred KB.
+_ITEMS_PER_CHUNK = 1000
+
+
+def json_chunks(value: Any, depth: int = 4) -> Iterator[str]:
+    """The text of ``json.dumps(value)`` (compact, as :func:`script_json` writes it) in pieces.
+
+    Dicts down to ``depth`` levels are opened here and their members encoded one by one, and
+    lists are encoded a slice at a time, so the text of 100,000 incidents is never one
+    string. Joined, the pieces are the same text as one dump.
+    """
+    if isinstance(value, list | tuple) and value:
+        for start in range(0, len(value), _ITEMS_PER_CHUNK):
+            # A slice's brackets cut off: "[a,b]" -> "a,b".
+            piece = _dumps(value[start : start + _ITEMS_PER_CHUNK])[1:-1]
+            yield ("[" if start == 0 else ",") + piece
+        yield "]"
+    elif depth > 0 and isinstance(value, dict) and value and all(type(k) is str for k in value):
+        glue = "{"
+        for key, member in value.items():
+            yield glue + _dumps(key) + ":"
+            yield from json_chunks(member, depth - 1)
+            glue = ","
+        yield "}"
+    else:
+        yield _dumps(value)
+
+
 def script_json(value: Any) -> str:
     """``value`` as JSON for a ``<script type="application/json">`` element."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return escape_for_script(text)
+    return escape_for_script(_dumps(value))
+
+
+def script_json_chunks(value: Any) -> Iterator[str]:
+    """:func:`script_json` in pieces (see :func:`json_chunks`), each escaped for the element."""
+    for chunk in json_chunks(value):
+        yield escape_for_script(chunk)
 
 
 def html_attr(text: str) -> str:
@@ -85,8 +123,31 @@ def html_attr(text: str) -> str:
 
 def pack(value: Any) -> str:
     """Gzip (fixed mtime, so output is deterministic) and base64 a JSON value."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return base64.b64encode(gzip.compress(raw.encode("utf-8"), 6, mtime=0)).decode("ascii")
+    return "".join(pack_chunks(value))
+
+
+# Bytes of compressed data per base64 piece: a multiple of 3, so that the pieces' base64 text
+# joins into the text of the whole.
+_BASE64_BLOCK = 3 * 64 * 1024
+
+
+def pack_chunks(value: Any) -> Iterator[str]:
+    """:func:`pack` in pieces: the JSON is encoded, gzipped and base64-encoded as it goes.
+
+    The same bytes as ``base64(gzip.compress(json, 6, mtime=0))``, which is zlib's own gzip
+    format (wbits 31, mtime 0); fed in pieces, deflate writes the same stream as in one call.
+    Neither the JSON text (tens of MB at 100,000 incidents) nor its bytes are held whole.
+    """
+    deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
+    pending = b""
+    for chunk in json_chunks(value):
+        pending += deflate.compress(chunk.encode("utf-8"))
+        if len(pending) >= _BASE64_BLOCK:
+            cut = len(pending) - len(pending) % 3
+            yield base64.b64encode(pending[:cut]).decode("ascii")
+            pending = pending[cut:]
+    pending += deflate.flush()
+    yield base64.b64encode(pending).decode("ascii")
 
 
 def _r(value: float) -> float:
