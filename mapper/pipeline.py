@@ -506,41 +506,50 @@ def _run(
             # the driver's work alone.
             with open_engine(config, digest, stages) as engine:
                 unresolved = _process(batch, stream, engine, digest, plan, summary)
+            # The in-process engine holds the stages it loaded (the gazetteer index and the
+            # geoparser's memories, well over 100 MB): let them go before the outputs are written.
+            del engine
             lap("process")
             changes = batch.update_incidents(config.incidents, config.events.toll_policy)
             batch.note(articles_new=plan.new, articles_reprocessed=plan.reprocessed)
             lap("merge")
-        incidents = store.incidents(since=window)
-        unplaced = unplaced_events(store, since=window)
-        article_count = store.article_count(since=window)
-        summary.incidents_stored = store.counts()["incidents"]
-        summary.unplaced_events_stored = len(unplaced) if window is None else count_unplaced(store)
-        summary.unresolved_places_store = store.unresolved_places()
-    lap("load")
-    summary.warnings.extend(plan.warnings)
-    summary.articles_new = plan.new
-    summary.articles_skipped = plan.skipped
-    summary.articles_reprocessed = plan.reprocessed
-    summary.incidents_created = changes.created
-    summary.incidents_updated = changes.updated
-    summary.incidents_removed = changes.removed
-    summary.run_id = batch.run_id if batch.changed else None
-    summary.incidents = len(incidents)
-    summary.unplaced_events = len(unplaced)
-    summary.incidents_by_category = dict(sorted(Counter(i.category for i in incidents).items()))
-    summary.unresolved_places = dict(
-        sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
-    )
-    summary.outputs = write_outputs(
-        incidents,
-        taxonomy,
-        config,
-        out_dir,
-        article_count=article_count,
-        done=progress.written,
-        render=render,
-        unplaced=unplaced,
-    )
+        # The outputs are written from one state of the store, read a pass per output and an
+        # incident at a time (StoredIncidents): 100,000 incidents are never all in memory.
+        with store.snapshot():
+            incidents = store.incident_view(since=window)
+            unplaced = unplaced_events(store, since=window)
+            article_count = store.article_count(since=window)
+            summary.incidents_stored = store.counts()["incidents"]
+            summary.unplaced_events_stored = (
+                len(unplaced) if window is None else count_unplaced(store)
+            )
+            summary.unresolved_places_store = store.unresolved_places()
+            summary.incidents = len(incidents)
+            by_category = Counter(i.category for i in incidents)
+            summary.incidents_by_category = dict(sorted(by_category.items()))
+            lap("load")
+            summary.warnings.extend(plan.warnings)
+            summary.articles_new = plan.new
+            summary.articles_skipped = plan.skipped
+            summary.articles_reprocessed = plan.reprocessed
+            summary.incidents_created = changes.created
+            summary.incidents_updated = changes.updated
+            summary.incidents_removed = changes.removed
+            summary.run_id = batch.run_id if batch.changed else None
+            summary.unplaced_events = len(unplaced)
+            summary.unresolved_places = dict(
+                sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
+            )
+            summary.outputs = write_outputs(
+                incidents,
+                taxonomy,
+                config,
+                out_dir,
+                article_count=article_count,
+                done=progress.written,
+                render=render,
+                unplaced=unplaced,
+            )
     lap("outputs")
     summary.geocoder = _geocoder_stats(stages)
     summary.outputs["report"] = str(write_run_report(summary, plan, window, out_dir / RUN_FILE))
@@ -623,15 +632,16 @@ def write_outputs(
     """
     from mapper.export import write_csv, write_geojson, write_geojson_layers
     from mapper.export_columns import write_columns
+    from mapper.render.data import date_span
     from mapper.render.map import MapSummary, render_map
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    dates = sorted(i.date for i in incidents if i.date)
+    date_from, date_to = date_span(incidents)
     map_summary = MapSummary(
         articles=len(articles) if article_count is None else article_count,
         incidents=len(incidents),
-        date_from=dates[0] if dates else None,
-        date_to=dates[-1] if dates else None,
+        date_from=date_from,
+        date_to=date_to,
     )
     outputs = {} if done is None else done
     if render:
@@ -669,11 +679,11 @@ def export_store(
         raise ConfigError(
             "store.path is ':memory:': no store is kept, so there is nothing to export"
         )
-    with Store.open(store_path, create=False) as store:
-        incidents = store.incidents(since=window)
-        unplaced = unplaced_events(store, since=window)
     path = Path(out_path) if out_path else out_dir / f"incidents.{EXTENSIONS[fmt]}"
-    return write_incidents(incidents, path, fmt, unplaced), len(incidents)
+    with Store.open(store_path, create=False) as store, store.snapshot():
+        incidents = store.incident_view(since=window)  # read by the writer as it goes
+        unplaced = unplaced_events(store, since=window)
+        return write_incidents(incidents, path, fmt, unplaced), len(incidents)
 
 
 def _write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
