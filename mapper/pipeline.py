@@ -19,15 +19,14 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO
-
-from tqdm import tqdm
+from typing import Any, Protocol, TextIO
 
 from mapper.bounds import MAX_WINDOW_DAYS, event_problem
 from mapper.config import Config, IngestConfig, config_hash
@@ -78,7 +77,9 @@ class Stages:
             config.resolve_path(cache_dir) if cache_dir else None,
             min_population=config.gazetteer.min_population,
         )
-        taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
+        taxonomy = _RUN_TAXONOMIES.get(_taxonomy_key(config)) or load_taxonomy(
+            config.events.taxonomy, config.base_dir
+        )
         geocoder = fallback = None
         if config.geocoder.provider != "offline":
             from mapper.geocoders import fallback_for, get_geocoder
@@ -96,6 +97,16 @@ class Stages:
 
         event = extract_event(doc, self.taxonomy, self.config.events)
         return _with_place_reasons(event, doc)
+
+
+# The taxonomies that runs in progress in this process have loaded: the in-process engine's
+# stages, loaded later in the same run, take the run's own instead of reading the YAML again.
+_RUN_TAXONOMIES: dict[tuple[str, str], Taxonomy] = {}
+
+
+def _taxonomy_key(config: Config) -> tuple[str, str]:
+    """What names a taxonomy: its name or path, and the folder a relative path starts from."""
+    return config.events.taxonomy, str(Path(config.base_dir).resolve())
 
 
 def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
@@ -122,9 +133,43 @@ def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
     return replace(event, locations=tuple(locations))
 
 
-def _bar(label: str, total: int | None = None) -> tqdm:
-    """A progress bar in articles: count, articles/s and, with a total, an ETA."""
-    # disable=None: bars only on an interactive terminal, never in logs or CI.
+class _Bar(Protocol):
+    total: int | None
+
+    def update(self, n: int = 1) -> object: ...
+
+    def __enter__(self) -> _Bar: ...
+
+    def __exit__(self, *exc: object) -> object: ...
+
+
+class _NoBar:
+    """A progress bar with no terminal to draw on: counts nothing, draws nothing."""
+
+    def __init__(self, total: int | None):
+        self.total = total
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _bar(label: str, total: int | None = None) -> _Bar:
+    """A progress bar in articles: count, articles/s and, with a total, an ETA.
+
+    Only on an interactive terminal, never in logs or CI (as tqdm's ``disable=None``); without
+    one tqdm is not even imported, which a one-article run notices.
+    """
+    stream = sys.stderr
+    if stream is None or (hasattr(stream, "isatty") and not stream.isatty()):
+        return _NoBar(total)
+    from tqdm import tqdm
+
     return tqdm(desc=label, total=total, unit="article", disable=None, leave=False)
 
 
@@ -443,6 +488,8 @@ def run(
             raise progress.interrupted(exc) from None
         except WriteError as exc:  # a full disk after the commit: say what is stored
             raise WriteError(f"{exc}{progress.stale_note()}") from exc
+        finally:
+            _RUN_TAXONOMIES.pop(_taxonomy_key(config), None)
 
 
 def _run(
@@ -480,6 +527,7 @@ def _run(
     if remote and stages is None:
         stages = Stages.load(config, output_dir=out_dir)
     taxonomy = stages.taxonomy if stages else load_taxonomy(config.events.taxonomy, config.base_dir)
+    _RUN_TAXONOMIES[_taxonomy_key(config)] = taxonomy
     digest = processing_hash(config, taxonomy)
     store_path = store_path_for(config, out_dir)
     summary = RunSummary(
