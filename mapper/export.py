@@ -16,9 +16,10 @@ reading GeoJSON back is mapper/export_read.py.
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,14 @@ from mapper.atomic import atomic_path, write_atomic
 from mapper.attribution import ATTRIBUTION_FILE, attribution_records, attribution_text
 from mapper.errors import ConfigError
 from mapper.export_columns import PROPERTY_NAMES, write_columns
-from mapper.export_layers import layer_paths, write_areas, write_feature_lines, write_transfers
+from mapper.export_layers import (
+    in_id_order,
+    item_id,
+    layer_paths,
+    write_areas,
+    write_feature_lines,
+    write_transfers,
+)
 from mapper.export_read import read_geojson
 from mapper.models import Incident, Source, UnplacedEvent
 from mapper.urls import safe_url
@@ -115,7 +123,7 @@ def to_feature(incident: Incident) -> dict[str, Any]:
 
 def to_feature_collection(incidents: Sequence[Incident]) -> dict[str, Any]:
     """incidents.geojson's content as one mapping (``__geo_interface__`` of a run's result)."""
-    features = [to_feature(i) for i in _by_id(incidents)]
+    features = [to_feature(i) for i in in_id_order(incidents)]
     # A foreign member, which RFC 7946 (section 6.1) allows at the top level.
     return {"type": "FeatureCollection", "attribution": attribution_records(), "features": features}
 
@@ -158,8 +166,12 @@ def unplaced_feature(event: UnplacedEvent) -> dict[str, Any]:
     }
 
 
-def _by_id(items: Sequence[Any]) -> list[Any]:
-    return sorted(items, key=lambda i: i.incident_id if isinstance(i, Incident) else i.event_id)
+def _with_unplaced(
+    incidents: Iterable[Incident], unplaced: Iterable[UnplacedEvent]
+) -> Iterator[Incident | UnplacedEvent]:
+    """Incidents and unplaced events in one id order, as ``sorted([*both])`` gives it (an
+    incident before an event of the same id), without a list of both."""
+    return heapq.merge(in_id_order(incidents), in_id_order(unplaced), key=item_id)
 
 
 def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:
@@ -169,12 +181,12 @@ def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:
     slower at 100,000 incidents), and a diff between two runs shows one line per incident.
     Features are written as they are encoded: the file is never held in memory whole.
     """
-    return write_feature_lines(path, (to_feature(i) for i in _by_id(incidents)))
+    return write_feature_lines(path, (to_feature(i) for i in in_id_order(incidents)))
 
 
 def write_unplaced(events: Sequence[UnplacedEvent], path: str | Path) -> Path:
     """unplaced_events.geojson: a null-geometry feature per event with no resolved place."""
-    return write_feature_lines(path, (unplaced_feature(e) for e in _by_id(events)))
+    return write_feature_lines(path, (unplaced_feature(e) for e in in_id_order(events)))
 
 
 def write_geojson_layers(
@@ -242,7 +254,7 @@ def rows(
 ) -> list[tuple[float | None, float | None, dict[str, Any]]]:
     """(lat, lon, properties) of every incident and unplaced event, by id (None: no place)."""
     found: list[tuple[float | None, float | None, dict[str, Any]]] = []
-    for item in _by_id([*incidents, *unplaced]):
+    for item in _with_unplaced(incidents, unplaced):
         if isinstance(item, Incident):
             place = item.place
             found.append((_coord(place.lat), _coord(place.lon), incident_properties(item)))
@@ -264,7 +276,7 @@ def write_csv(
     with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["lat", "lon", *PROPERTY_ORDER])
-        for item in _by_id([*incidents, *unplaced]):
+        for item in _with_unplaced(incidents, unplaced):
             if isinstance(item, Incident):
                 lat, lon = _coord(item.place.lat), _coord(item.place.lon)
                 props = incident_properties(item)

@@ -226,10 +226,10 @@ def _end(place: Place) -> tuple[float, float]:
 
 def transfer_line(incident: Incident) -> BaseGeometry | None:
     """The LineString from the incident's origin to its destination, or None without both."""
+    if incident.origin is None or incident.destination is None:
+        return None  # before the import: a batch without transfers needs no shapely
     from shapely.geometry import LineString
 
-    if incident.origin is None or incident.destination is None:
-        return None
     return LineString([_end(incident.origin), _end(incident.destination)])
 
 

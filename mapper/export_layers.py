@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mapper.atomic import atomic_path
 from mapper.attribution import attribution_records
@@ -25,7 +25,9 @@ from mapper.export_geometry import (
     transfer_km,
     transfer_line,
 )
-from mapper.models import Incident, Place
+from mapper.models import Incident, Place, UnplacedEvent
+
+T = TypeVar("T", bound=Incident | UnplacedEvent)
 
 POINTS_FILE = "incidents.geojson"
 
@@ -75,9 +77,13 @@ def _area(place: Place) -> tuple[dict[str, Any], str] | None:
 
 @functools.lru_cache(maxsize=4096)
 def _area_text(place: Place) -> str:
-    """The area's geometry as JSON text: encoding it per incident costs more than the rest."""
-    found = _area(place)
-    return "null" if found is None else _dumps(found[0])
+    """The area's geometry as JSON text: encoding it per incident costs more than the rest.
+
+    Made from the shape itself, not from _area's cache: the file needs only the text, and a
+    large country's coordinates as Python lists weigh far more than it.
+    """
+    found = area_of(place)
+    return "null" if found is None else _dumps(geojson_geometry(found[0]))
 
 
 def _area_line(incident: Incident) -> str | None:
@@ -99,11 +105,19 @@ def area_feature(incident: Incident, *, geometry: bool = True) -> dict[str, Any]
 
     With ``geometry`` false the feature's geometry is left None (written from _area_text).
     """
-    found = _area(incident.place) if incident.place.precision in AREA_PRECISIONS else None
-    if found is None:
-        return None
-    shape, source = found
     place = incident.place
+    if place.precision not in AREA_PRECISIONS:
+        return None
+    if geometry:
+        found = _area(place)
+        if found is None:
+            return None
+        shape, source = found
+    else:
+        area = area_of(place)
+        if area is None:
+            return None
+        shape, source = None, area[1]
     properties = {
         "incident_id": incident.incident_id,
         "category": incident.category,
@@ -120,7 +134,7 @@ def area_feature(incident: Incident, *, geometry: bool = True) -> dict[str, Any]
     return {
         "type": "Feature",
         "id": incident.incident_id,
-        "geometry": shape if geometry else None,
+        "geometry": shape,
         "properties": properties,
     }
 
@@ -149,17 +163,28 @@ def transfer_feature(incident: Incident) -> dict[str, Any] | None:
     }
 
 
-def _sorted(incidents: Sequence[Incident]) -> list[Incident]:
-    return sorted(incidents, key=lambda i: i.incident_id)
+def item_id(item: Incident | UnplacedEvent) -> str:
+    return item.incident_id if isinstance(item, Incident) else item.event_id
 
 
-def write_areas(incidents: Sequence[Incident], path: str | Path) -> Path:
+def in_id_order(items: Iterable[T]) -> Iterable[T]:
+    """Incidents or unplaced events by id, the order of every export.
+
+    A sequence that iterates in that order already (the store's, with a true
+    ``sorted_by_id``) is read as it comes: it is never sorted, so never held whole.
+    """
+    if getattr(items, "sorted_by_id", False):
+        return items
+    return sorted(items, key=item_id)
+
+
+def write_areas(incidents: Iterable[Incident], path: str | Path) -> Path:
     """incident_areas.geojson: a Polygon or MultiPolygon per incident placed at an area."""
-    lines = (_area_line(i) for i in _sorted(incidents))
+    lines = (_area_line(i) for i in in_id_order(incidents))
     return write_feature_lines(path, (line for line in lines if line is not None))
 
 
-def write_transfers(incidents: Sequence[Incident], path: str | Path) -> Path:
+def write_transfers(incidents: Iterable[Incident], path: str | Path) -> Path:
     """transfers.geojson: a LineString per incident from its origin to its destination."""
-    features = (transfer_feature(i) for i in _sorted(incidents))
+    features = (transfer_feature(i) for i in in_id_order(incidents))
     return write_feature_lines(path, (f for f in features if f is not None))

@@ -19,15 +19,14 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO
-
-from tqdm import tqdm
+from typing import Any, Protocol, TextIO
 
 from mapper.bounds import MAX_WINDOW_DAYS, event_problem
 from mapper.config import Config, IngestConfig, config_hash
@@ -79,7 +78,9 @@ class Stages:
             config.resolve_path(cache_dir) if cache_dir else None,
             min_population=config.gazetteer.min_population,
         )
-        taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
+        taxonomy = _RUN_TAXONOMIES.get(_taxonomy_key(config)) or load_taxonomy(
+            config.events.taxonomy, config.base_dir
+        )
         geocoder = fallback = None
         if config.geocoder.provider != "offline":
             from mapper.geocoders import fallback_for, get_geocoder
@@ -97,6 +98,16 @@ class Stages:
 
         event = extract_event(doc, self.taxonomy, self.config.events)
         return _with_place_reasons(event, doc)
+
+
+# The taxonomies that runs in progress in this process have loaded: the in-process engine's
+# stages, loaded later in the same run, take the run's own instead of reading the YAML again.
+_RUN_TAXONOMIES: dict[tuple[str, str], Taxonomy] = {}
+
+
+def _taxonomy_key(config: Config) -> tuple[str, str]:
+    """What names a taxonomy: its name or path, and the folder a relative path starts from."""
+    return config.events.taxonomy, str(Path(config.base_dir).resolve())
 
 
 def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
@@ -128,9 +139,43 @@ def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
     return replace(event, locations=tuple(locations))
 
 
-def _bar(label: str, total: int | None = None) -> tqdm:
-    """A progress bar in articles: count, articles/s and, with a total, an ETA."""
-    # disable=None: bars only on an interactive terminal, never in logs or CI.
+class _Bar(Protocol):
+    total: int | None
+
+    def update(self, n: int = 1) -> object: ...
+
+    def __enter__(self) -> _Bar: ...
+
+    def __exit__(self, *exc: object) -> object: ...
+
+
+class _NoBar:
+    """A progress bar with no terminal to draw on: counts nothing, draws nothing."""
+
+    def __init__(self, total: int | None):
+        self.total = total
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _bar(label: str, total: int | None = None) -> _Bar:
+    """A progress bar in articles: count, articles/s and, with a total, an ETA.
+
+    Only on an interactive terminal, never in logs or CI (as tqdm's ``disable=None``); without
+    one tqdm is not even imported, which a one-article run notices.
+    """
+    stream = sys.stderr
+    if stream is None or (hasattr(stream, "isatty") and not stream.isatty()):
+        return _NoBar(total)
+    from tqdm import tqdm
+
     return tqdm(desc=label, total=total, unit="article", disable=None, leave=False)
 
 
@@ -449,6 +494,8 @@ def run(
             raise progress.interrupted(exc) from None
         except WriteError as exc:  # a full disk after the commit: say what is stored
             raise WriteError(f"{exc}{progress.stale_note()}") from exc
+        finally:
+            _RUN_TAXONOMIES.pop(_taxonomy_key(config), None)
 
 
 def _run(
@@ -486,6 +533,7 @@ def _run(
     if remote and stages is None:
         stages = Stages.load(config, output_dir=out_dir)
     taxonomy = stages.taxonomy if stages else load_taxonomy(config.events.taxonomy, config.base_dir)
+    _RUN_TAXONOMIES[_taxonomy_key(config)] = taxonomy
     digest = processing_hash(config, taxonomy)
     store_path = store_path_for(config, out_dir)
     summary = RunSummary(
@@ -512,41 +560,50 @@ def _run(
             # the driver's work alone.
             with open_engine(config, digest, stages) as engine:
                 unresolved = _process(batch, stream, engine, digest, plan, summary)
+            # The in-process engine holds the stages it loaded (the gazetteer index and the
+            # geoparser's memories, well over 100 MB): let them go before the outputs are written.
+            del engine
             lap("process")
             changes = batch.update_incidents(config.incidents, config.events.toll_policy)
             batch.note(articles_new=plan.new, articles_reprocessed=plan.reprocessed)
             lap("merge")
-        incidents = store.incidents(since=window)
-        unplaced = unplaced_events(store, since=window)
-        article_count = store.article_count(since=window)
-        summary.incidents_stored = store.counts()["incidents"]
-        summary.unplaced_events_stored = len(unplaced) if window is None else count_unplaced(store)
-        summary.unresolved_places_store = store.unresolved_places()
-    lap("load")
-    summary.warnings.extend(plan.warnings)
-    summary.articles_new = plan.new
-    summary.articles_skipped = plan.skipped
-    summary.articles_reprocessed = plan.reprocessed
-    summary.incidents_created = changes.created
-    summary.incidents_updated = changes.updated
-    summary.incidents_removed = changes.removed
-    summary.run_id = batch.run_id if batch.changed else None
-    summary.incidents = len(incidents)
-    summary.unplaced_events = len(unplaced)
-    summary.incidents_by_category = dict(sorted(Counter(i.category for i in incidents).items()))
-    summary.unresolved_places = dict(
-        sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
-    )
-    summary.outputs = write_outputs(
-        incidents,
-        taxonomy,
-        config,
-        out_dir,
-        article_count=article_count,
-        done=progress.written,
-        render=render,
-        unplaced=unplaced,
-    )
+        # The outputs are written from one state of the store, read a pass per output and an
+        # incident at a time (StoredIncidents): 100,000 incidents are never all in memory.
+        with store.snapshot():
+            incidents = store.incident_view(since=window)
+            unplaced = unplaced_events(store, since=window)
+            article_count = store.article_count(since=window)
+            summary.incidents_stored = store.counts()["incidents"]
+            summary.unplaced_events_stored = (
+                len(unplaced) if window is None else count_unplaced(store)
+            )
+            summary.unresolved_places_store = store.unresolved_places()
+            summary.incidents = len(incidents)
+            by_category = Counter(i.category for i in incidents)
+            summary.incidents_by_category = dict(sorted(by_category.items()))
+            lap("load")
+            summary.warnings.extend(plan.warnings)
+            summary.articles_new = plan.new
+            summary.articles_skipped = plan.skipped
+            summary.articles_reprocessed = plan.reprocessed
+            summary.incidents_created = changes.created
+            summary.incidents_updated = changes.updated
+            summary.incidents_removed = changes.removed
+            summary.run_id = batch.run_id if batch.changed else None
+            summary.unplaced_events = len(unplaced)
+            summary.unresolved_places = dict(
+                sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))[:50]
+            )
+            summary.outputs = write_outputs(
+                incidents,
+                taxonomy,
+                config,
+                out_dir,
+                article_count=article_count,
+                done=progress.written,
+                render=render,
+                unplaced=unplaced,
+            )
     lap("outputs")
     summary.geocoder = _geocoder_stats(stages)
     summary.outputs["report"] = str(write_run_report(summary, plan, window, out_dir / RUN_FILE))
@@ -629,15 +686,16 @@ def write_outputs(
     """
     from mapper.export import write_csv, write_geojson, write_geojson_layers
     from mapper.export_columns import write_columns
+    from mapper.render.data import date_span
     from mapper.render.map import MapSummary, render_map
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    dates = sorted(i.date for i in incidents if i.date)
+    date_from, date_to = date_span(incidents)
     map_summary = MapSummary(
         articles=len(articles) if article_count is None else article_count,
         incidents=len(incidents),
-        date_from=dates[0] if dates else None,
-        date_to=dates[-1] if dates else None,
+        date_from=date_from,
+        date_to=date_to,
     )
     outputs = {} if done is None else done
     if render:
@@ -675,11 +733,11 @@ def export_store(
         raise ConfigError(
             "store.path is ':memory:': no store is kept, so there is nothing to export"
         )
-    with Store.open(store_path, create=False) as store:
-        incidents = store.incidents(since=window)
-        unplaced = unplaced_events(store, since=window)
     path = Path(out_path) if out_path else out_dir / f"incidents.{EXTENSIONS[fmt]}"
-    return write_incidents(incidents, path, fmt, unplaced), len(incidents)
+    with Store.open(store_path, create=False) as store, store.snapshot():
+        incidents = store.incident_view(since=window)  # read by the writer as it goes
+        unplaced = unplaced_events(store, since=window)
+        return write_incidents(incidents, path, fmt, unplaced), len(incidents)
 
 
 def _write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from mapper.bounds import clean_date, clean_facts
 from mapper.config import IncidentsConfig
@@ -298,6 +298,53 @@ def _load_incident(text: str, new: bool) -> Incident:
         last_seen=data.get("last_seen"),
         new=new,
     )
+
+
+class StoredIncidents(Sequence[Incident]):
+    """Stored incidents by id, loaded from the store one at a time at each pass.
+
+    Each iteration queries the store again, so a pass over 100,000 incidents holds one of
+    them; ``len`` is one count. ``sorted_by_id`` tells the export writers (which write by id)
+    that iterating gives that order already, so they need not sort, and hold, a copy.
+    """
+
+    sorted_by_id = True
+
+    def __init__(self, db: sqlite3.Connection, since: str | None, latest_run: int | None):
+        self._db = db
+        self._latest = latest_run
+        self._where = "data IS NOT NULL" + (" AND latest_date >= ?" if since else "")
+        self._args: tuple[Any, ...] = (since,) if since else ()
+        self._length: int | None = None
+
+    def _rows(self, tail: str = "", args: tuple[Any, ...] = ()) -> Iterator[Incident]:
+        sql = f"SELECT data, changed_run FROM incidents WHERE {self._where} ORDER BY incident_id"
+        latest = self._latest
+        for data, run in self._db.execute(sql + tail, self._args + args):
+            yield _load_incident(data, latest is not None and run == latest)
+
+    def __iter__(self) -> Iterator[Incident]:
+        return self._rows()
+
+    def __len__(self) -> int:
+        if self._length is None:
+            sql = f"SELECT count(*) FROM incidents WHERE {self._where}"
+            self._length = self._db.execute(sql, self._args).fetchone()[0]
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Incident: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Incident]: ...
+
+    def __getitem__(self, index: int | slice) -> Incident | list[Incident]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError("incident index out of range")
+        return next(self._rows(" LIMIT 1 OFFSET ?", (position,)))
 
 
 # --- migrations -----------------------------------------------------------------------------
@@ -594,14 +641,31 @@ class Store:
         ``new`` is true for the incidents the latest run that changed the store created or
         updated, so a rerun that changes nothing leaves every output as it was.
         """
-        latest = self.latest_run()
-        sql = "SELECT data, changed_run FROM incidents WHERE data IS NOT NULL"
-        args: tuple[Any, ...] = ()
-        if since:
-            sql += " AND latest_date >= ?"
-            args = (since,)
-        rows = self.db.execute(sql + " ORDER BY incident_id", args)
-        return [_load_incident(data, latest is not None and run == latest) for data, run in rows]
+        return list(self.incident_view(since))
+
+    def incident_view(self, since: str | None = None) -> StoredIncidents:
+        """The incidents of :meth:`incidents` as a sequence read from the store at each pass.
+
+        For writers of many incidents: a pass holds one incident at a time. Passes made
+        inside :meth:`snapshot` all see the same incidents.
+        """
+        return StoredIncidents(self.db, since, self.latest_run())
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside the block see the store as it was at the first (a read transaction).
+
+        In WAL mode another process may commit meanwhile without waiting for the block.
+        """
+        if self.db.in_transaction:  # inside a batch: its transaction is already one view
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")  # ends the read; nothing was written
 
     def article_count(self, since: str | None = None) -> int:
         if since:

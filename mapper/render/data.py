@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import base64
 import functools
-import gzip
 import html
 import json
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import fields, replace
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -72,10 +72,48 @@ def escape_for_script(json_text: str) -> str:
     return _SCRIPT_ESCAPE_RE.sub(lambda m: _SCRIPT_ESCAPES[m.group(0)], json_text)
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+# Items of a long list encoded by one json.dumps call: big enough for the C encoder to do the
+# work, small enough that no chunk is more than a few hundred KB.
+_ITEMS_PER_CHUNK = 1000
+
+
+def json_chunks(value: Any, depth: int = 4) -> Iterator[str]:
+    """The text of ``json.dumps(value)`` (compact, as :func:`script_json` writes it) in pieces.
+
+    Dicts down to ``depth`` levels are opened here and their members encoded one by one, and
+    lists are encoded a slice at a time, so the text of 100,000 incidents is never one
+    string. Joined, the pieces are the same text as one dump.
+    """
+    if isinstance(value, list | tuple) and value:
+        for start in range(0, len(value), _ITEMS_PER_CHUNK):
+            # A slice's brackets cut off: "[a,b]" -> "a,b".
+            piece = _dumps(value[start : start + _ITEMS_PER_CHUNK])[1:-1]
+            yield ("[" if start == 0 else ",") + piece
+        yield "]"
+    elif depth > 0 and isinstance(value, dict) and value and all(type(k) is str for k in value):
+        glue = "{"
+        for key, member in value.items():
+            yield glue + _dumps(key) + ":"
+            yield from json_chunks(member, depth - 1)
+            glue = ","
+        yield "}"
+    else:
+        yield _dumps(value)
+
+
 def script_json(value: Any) -> str:
     """``value`` as JSON for a ``<script type="application/json">`` element."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return escape_for_script(text)
+    return escape_for_script(_dumps(value))
+
+
+def script_json_chunks(value: Any) -> Iterator[str]:
+    """:func:`script_json` in pieces (see :func:`json_chunks`), each escaped for the element."""
+    for chunk in json_chunks(value):
+        yield escape_for_script(chunk)
 
 
 def html_attr(text: str) -> str:
@@ -85,8 +123,31 @@ def html_attr(text: str) -> str:
 
 def pack(value: Any) -> str:
     """Gzip (fixed mtime, so output is deterministic) and base64 a JSON value."""
-    raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return base64.b64encode(gzip.compress(raw.encode("utf-8"), 6, mtime=0)).decode("ascii")
+    return "".join(pack_chunks(value))
+
+
+# Bytes of compressed data per base64 piece: a multiple of 3, so that the pieces' base64 text
+# joins into the text of the whole.
+_BASE64_BLOCK = 3 * 64 * 1024
+
+
+def pack_chunks(value: Any) -> Iterator[str]:
+    """:func:`pack` in pieces: the JSON is encoded, gzipped and base64-encoded as it goes.
+
+    The same bytes as ``base64(gzip.compress(json, 6, mtime=0))``, which is zlib's own gzip
+    format (wbits 31, mtime 0); fed in pieces, deflate writes the same stream as in one call.
+    Neither the JSON text (tens of MB at 100,000 incidents) nor its bytes are held whole.
+    """
+    deflate = zlib.compressobj(6, zlib.DEFLATED, 31)
+    pending = b""
+    for chunk in json_chunks(value):
+        pending += deflate.compress(chunk.encode("utf-8"))
+        if len(pending) >= _BASE64_BLOCK:
+            cut = len(pending) - len(pending) % 3
+            yield base64.b64encode(pending[:cut]).decode("ascii")
+            pending = pending[cut:]
+    pending += deflate.flush()
+    yield base64.b64encode(pending).decode("ascii")
 
 
 def _r(value: float) -> float:
@@ -187,34 +248,52 @@ def _facts(facts: Facts) -> dict[str, int | float] | None:
     return reported or None
 
 
-def _append_row(
-    incident: Incident,
-    tables: _Tables,
-    draw: dict[str, list[Any]],
-    details: dict[str, list[Any]],
-    compact: bool,
-) -> None:
-    """Add one incident as a row of its category's columns; None marks "not reported"."""
-    draw["p"].append(tables.place(incident.place))
-    draw["s"].append(max(0, min(5, int(incident.severity))))
-    draw["day"].append(day_number(incident.date))
-    draw["o"].append(tables.place(incident.origin) if incident.origin else None)
-    draw["x"].append(tables.place(incident.destination) if incident.destination else None)
+def _row(incident: Incident, tables: _Tables, compact: bool) -> tuple[Any, ...]:
+    """One incident's values in DRAW_COLUMNS + DETAIL_COLUMNS order; None marks "not reported".
+
+    Places and sources are indices into ``tables`` as first met, renumbered by
+    :func:`build_layers` once the rows are in the map's order.
+    """
     evidence = incident.evidence
     if compact and len(evidence) > COMPACT_EVIDENCE_CHARS:
         evidence = evidence[:COMPACT_EVIDENCE_CHARS].rstrip() + "…"
     sources = [tables.source(s, url) for s, url in _unique_sources(incident.sources)]
-    details["id"].append(incident.incident_id)
-    details["t"].append(incident.title or None)
-    details["d"].append(incident.date or None)
-    details["r"].append(incident.severity_reason or None)
-    details["f"].append(_facts(incident.facts))
-    details["e"].append(evidence or None)
-    details["w"].append(incident.place_reason or None)
-    details["src"].append(sources or None)
-    details["fs"].append(incident.first_seen or None)
-    details["ls"].append(incident.last_seen or None)
-    details["n"].append(1 if incident.new else None)
+    return (
+        tables.place(incident.place),
+        max(0, min(5, int(incident.severity))),
+        day_number(incident.date),
+        tables.place(incident.origin) if incident.origin else None,
+        tables.place(incident.destination) if incident.destination else None,
+        incident.incident_id,
+        incident.title or None,
+        incident.date or None,
+        incident.severity_reason or None,
+        _facts(incident.facts),
+        evidence or None,
+        incident.place_reason or None,
+        sources or None,
+        incident.first_seen or None,
+        incident.last_seen or None,
+        1 if incident.new else None,
+    )
+
+
+class _Renumber:
+    """Table rows renumbered in the order the map first uses them (the table it writes)."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]):
+        self.rows = rows
+        self.kept: list[tuple[Any, ...]] = []
+        self._new: dict[int, int] = {}
+
+    def __call__(self, index: int | None) -> int | None:
+        if index is None:
+            return None
+        new = self._new.get(index)
+        if new is None:
+            new = self._new[index] = len(self.kept)
+            self.kept.append(self.rows[index])
+        return new
 
 
 def _without_empty(columns: dict[str, list[Any]], keep: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -222,43 +301,53 @@ def _without_empty(columns: dict[str, list[Any]], keep: tuple[str, ...]) -> dict
     return {k: v for k, v in columns.items() if k in keep or any(x is not None for x in v)}
 
 
-def _sort_key(order: dict[str, int], incident: Incident) -> tuple[Any, ...]:
-    return (order[incident.category], incident.date or "", incident.incident_id)
-
-
 def build_layers(
-    incidents: Sequence[Incident], taxonomy: Taxonomy, *, compact: bool
+    incidents: Iterable[Incident], taxonomy: Taxonomy, *, compact: bool
 ) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
     """The categories present (taxonomy order), the data to draw and the popups' details.
 
     Returns ``(categories, body, details)``: ``body`` is ``{"places", "layers": {category:
     columns}}`` and ``details`` is ``{"sources", "layers": {category: columns}}``, both with
-    rows in the same order. Incidents are sorted, so the same incidents in any order give the
-    same data.
+    rows in the same order. Rows are sorted by category (taxonomy order), date and id, so the
+    same incidents in any order give the same data.
+
+    ``incidents`` is read once, as it comes: each incident is kept only as its row of values,
+    so a stream of them (the store's) is never held whole.
     """
     order = {cid: i for i, cid in enumerate(taxonomy.ids)}
-    fixed = []
+    tables = _Tables()
+    rows: dict[str, list[tuple[tuple[str, str], tuple[Any, ...]]]] = {}
     for incident in incidents:
-        if incident.category not in order:
+        cid = incident.category
+        if cid not in order:
             log.warning(
                 "incident %s: category %r is not in taxonomy %s; drawn as %r",
                 incident.incident_id,
-                incident.category,
+                cid,
                 taxonomy.name,
                 taxonomy.fallback,
             )
-            incident = replace(incident, category=taxonomy.fallback)
-        fixed.append(incident)
-    fixed.sort(key=lambda inc: _sort_key(order, inc))
-    tables = _Tables()
+            cid = taxonomy.fallback
+        key = (incident.date or "", incident.incident_id)
+        rows.setdefault(cid, []).append((key, _row(incident, tables, compact)))
+    places, sources = _Renumber(tables.places), _Renumber(tables.sources)
     draw: dict[str, dict[str, list[Any]]] = {}
     details: dict[str, dict[str, list[Any]]] = {}
-    for incident in fixed:
-        cid = incident.category
-        if cid not in draw:
-            draw[cid] = {k: [] for k in DRAW_COLUMNS}
-            details[cid] = {k: [] for k in DETAIL_COLUMNS}
-        _append_row(incident, tables, draw[cid], details[cid], compact)
+    for cid in sorted(rows, key=order.__getitem__):
+        members = rows.pop(cid)
+        members.sort(key=lambda member: member[0])
+        columns: list[list[Any]] = [[] for _ in (*DRAW_COLUMNS, *DETAIL_COLUMNS)]
+        for _, row in members:
+            # Renumbered in the order the rows are written: place, origin, destination.
+            p, s, day, o, x, *rest = row
+            values = (places(p), s, day, places(o), places(x), *rest)
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        del members
+        src = len(DRAW_COLUMNS) + DETAIL_COLUMNS.index("src")
+        columns[src] = [None if v is None else [sources(i) for i in v] for v in columns[src]]
+        draw[cid] = dict(zip(DRAW_COLUMNS, columns[: len(DRAW_COLUMNS)], strict=True))
+        details[cid] = dict(zip(DETAIL_COLUMNS, columns[len(DRAW_COLUMNS) :], strict=True))
     categories = [
         {
             "id": category.id,
@@ -271,17 +360,25 @@ def build_layers(
         if category.id in draw
     ]
     body = {
-        "places": tables.places,
+        "places": places.kept,
         "layers": {cid: _without_empty(cols, ("p", "s", "day")) for cid, cols in draw.items()},
     }
     extra = {
-        "sources": tables.sources,
+        "sources": sources.kept,
         "layers": {cid: _without_empty(cols, ("id",)) for cid, cols in details.items()},
     }
     return categories, body, extra
 
 
-def date_span(incidents: Sequence[Incident]) -> tuple[str | None, str | None]:
-    """Earliest and latest incident date, or (None, None) when none is dated."""
-    dates = sorted(i.date for i in incidents if i.date)
-    return (dates[0], dates[-1]) if dates else (None, None)
+def date_span(incidents: Iterable[Incident]) -> tuple[str | None, str | None]:
+    """Earliest and latest incident date, or (None, None) when none is dated (one pass)."""
+    first: str | None = None
+    last: str | None = None
+    for incident in incidents:
+        day = incident.date
+        if day:
+            if first is None or day < first:
+                first = day
+            if last is None or day > last:
+                last = day
+    return first, last

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import logging
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapper.atomic import write_atomic
+from mapper.atomic import atomic_path
 from mapper.attribution import DATA_SOURCES, map_credits, tile_sources
 from mapper.config import RenderConfig
 from mapper.errors import RenderError, RenderWriteError
@@ -36,16 +37,25 @@ from mapper.render.data import (
     date_span,
     escape_for_script,
     html_attr,
-    pack,
-    script_json,
+    pack_chunks,
+    script_json_chunks,
 )
 from mapper.render.png import render_png
 
-__all__ = ["MapSummary", "data_as_of", "render_map", "render_png", "write_iframe_snippet"]
+__all__ = [
+    "MapSummary",
+    "build_html",
+    "data_as_of",
+    "html_chunks",
+    "render_map",
+    "render_png",
+    "write_iframe_snippet",
+]
 
 log = logging.getLogger(__name__)
 
-_PLACEHOLDER = re.compile(r"@[A-Z_]+@")
+# One group, so that split() keeps the placeholders between the literal parts.
+_PLACEHOLDER = re.compile(r"(@[A-Z_]+@)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +153,7 @@ def _csp(scripts: Sequence[str], online: bool) -> str:
     )
 
 
-def build_html(
+def html_chunks(
     incidents: Sequence[Incident],
     taxonomy: Taxonomy,
     config: RenderConfig,
@@ -151,8 +161,12 @@ def build_html(
     summary: MapSummary | None = None,
     online: bool | None = None,
     embed: bool = False,
-) -> str:
-    """The map page as a string (see :func:`render_map`)."""
+) -> Iterator[str]:
+    """The map page in pieces, to be written as they come (see :func:`render_map`).
+
+    The embedded data of a large map is tens of MB as JSON before it is packed: it is encoded,
+    packed and written a slice at a time, never held as one string.
+    """
     online = config.online if online is None else online
     # Large maps switch to the compact variant: mapper's own grid clustering instead of
     # markercluster, areas batched on canvas, popup details gzipped and unpacked after the first
@@ -194,21 +208,40 @@ def build_html(
     scripts = [*libs.scripts, *(own_asset(name) for name in own)]
     styles = [*libs.styles, own_asset("mapper.css")]
     page = template("map.html")
-    replacements = {
-        "@CSP@": html_attr(_csp(scripts, online)),
-        "@BODY_CLASS@": "mapper-embed" if embed else "mapper-full",
-        "@STYLES@": "\n".join(f"<style>{s}</style>" for s in styles),
-        "@SCRIPTS@": "\n".join(f"<script>{s}</script>" for s in scripts),
-        "@BASEMAP@": escape_for_script(basemap_geojson()),
-        "@DATA@": script_json(data),
+    replacements: dict[str, Iterable[str]] = {
+        "@CSP@": (html_attr(_csp(scripts, online)),),
+        "@BODY_CLASS@": ("mapper-embed" if embed else "mapper-full",),
+        "@STYLES@": ("\n".join(f"<style>{s}</style>" for s in styles),),
+        "@SCRIPTS@": ("\n".join(f"<script>{s}</script>" for s in scripts),),
+        "@BASEMAP@": (escape_for_script(basemap_geojson()),),
+        "@DATA@": script_json_chunks(data),
         # Base64 only, so safe in a script element as is; parsed when a popup needs it.
-        "@DETAILS@": pack(details) if compact else "",
+        "@DETAILS@": pack_chunks(details) if compact else (),
     }
-    # One pass over the template, so no inserted text is ever searched for a placeholder.
+    # Cut at the placeholders once, so no inserted text is ever searched for a placeholder.
+    pieces = _PLACEHOLDER.split(page)
     found = set(_PLACEHOLDER.findall(page))
-    if found != set(replacements):
+    if found != set(replacements) or len(pieces) != 2 * len(found) + 1:
         raise RenderError(f"map template placeholders {sorted(found)} != {sorted(replacements)}")
-    return _PLACEHOLDER.sub(lambda m: replacements[m.group(0)], page)
+    for literal, placeholder in zip(pieces[::2], [*pieces[1::2], None], strict=True):
+        yield literal
+        if placeholder is not None:
+            yield from replacements[placeholder]
+
+
+def build_html(
+    incidents: Sequence[Incident],
+    taxonomy: Taxonomy,
+    config: RenderConfig,
+    *,
+    summary: MapSummary | None = None,
+    online: bool | None = None,
+    embed: bool = False,
+) -> str:
+    """The map page as a string (see :func:`render_map`, which writes it in pieces)."""
+    return "".join(
+        html_chunks(incidents, taxonomy, config, summary=summary, online=online, embed=embed)
+    )
 
 
 def render_map(
@@ -242,12 +275,22 @@ def render_map(
         RenderError: The file cannot be written or an asset is missing.
     """
     out_path = Path(out_path)
-    html = build_html(incidents, taxonomy, config, summary=summary, online=online, embed=embed)
+    chunks = html_chunks(incidents, taxonomy, config, summary=summary, online=online, embed=embed)
+    # The page's data is built (and its template checked) before the disk is touched.
+    first = next(chunks)
+    written = 0
     try:
-        write_atomic(out_path, html, newline="\n", error=RenderWriteError)  # unique temp name
+        # A unique temporary name, renamed into place once the whole page is written.
+        with (
+            atomic_path(out_path, error=RenderWriteError) as tmp,
+            tmp.open("w", encoding="utf-8", newline="\n") as out,
+        ):
+            for chunk in itertools.chain((first,), chunks):
+                out.write(chunk)
+                written += len(chunk)
     except OSError as exc:
         raise RenderError(f"{out_path}: cannot write the map ({exc.strerror})") from exc
-    log.info("map of %d incidents written to %s (%d bytes)", len(incidents), out_path, len(html))
+    log.info("map of %d incidents written to %s (%d characters)", len(incidents), out_path, written)
     return out_path
 
 
