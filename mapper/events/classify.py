@@ -167,14 +167,29 @@ _CASUALTY_LITERALS = ("kill", "left", "wounded", "injured", "claimed")
 
 def _negated(scan: str, start: int) -> bool:
     window = scan[max(0, start - 24) : start]
-    if not any(literal in window for literal in _NEGATED_LITERALS):
+    # the literals of ``_NEGATED_LITERALS``, tested one by one (a generator costs more)
+    if not (
+        "no" in window
+        or "-" in window
+        or "never" in window
+        or "without" in window
+        or "denie" in window
+        or "ruled" in window
+    ):
         return False
     return _NEGATED.search(scan, max(0, start - 24), start) is not None
 
 
 def _casualty_near(scan: str, end: int) -> bool:
     window = scan[end : end + 40]
-    if not any(literal in window for literal in _CASUALTY_LITERALS):
+    # the literals of ``_CASUALTY_LITERALS``
+    if not (
+        "kill" in window
+        or "left" in window
+        or "wounded" in window
+        or "injured" in window
+        or "claimed" in window
+    ):
         return False
     return _CASUALTY_NEAR.match(scan, end) is not None
 
