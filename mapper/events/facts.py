@@ -13,10 +13,12 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
+from mapper.events import literals
 from mapper.events.cues import literal_prefixes
 from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
@@ -104,8 +106,10 @@ class FactExtractor:
         # One automaton finds trigger stems and rule keywords; a sentence is read only if it holds
         # a trigger, and a rule runs only if the sentence holds one of its keywords.
         keywords = {k for rule in rules for k in rule.keywords}
-        self._literals = sorted(set(fp.TRIGGERS) | keywords)
+        # The subject verbs' literals too: where the last one stands bounds the subject search.
+        self._literals = sorted(set(fp.TRIGGERS) | keywords | set(fp.SUBJECT_VERB_LITERALS))
         self._is_trigger = [lit in fp.TRIGGERS for lit in self._literals]
+        self._is_verb = [lit in fp.SUBJECT_VERB_LITERALS for lit in self._literals]
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
         )
@@ -131,21 +135,38 @@ class FactExtractor:
         # other letters ("İ", "ı", "ſ", the Kelvin sign): then every rule runs in full.
         exact = len(low) == len(text) and not any(c in text for c in _CASE_ODD)
         found_keys: set[str] | None = None
-        for (a, b), present in _sentences_with(text, hits, self._literals):
+        if exact:
+            # where numbers, money and month names can start (see ``literals``)
+            lits = literals.scan(low)
+            lit_starts = [h[1] for h in lits]
+        literals_of = self._literals
+        for (a, b), present, verbs in _sentences_with(text, hits, literals_of, self._is_verb):
+            b = min(b, a + MAX_SENTENCE)
             if exact:
                 found_keys = present  # the keywords the scan found in this sentence
-            b = min(b, a + MAX_SENTENCE)
-            sent = mask_non_counts(text[a:b])
-            low_sent = sent.lower()
-            numbers = [
-                m.start()
-                for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
-                    low_sent if len(low_sent) == len(sent) else sent
-                )
-            ]
+                seg = literals.sentence_hits(lits, lit_starts, a, b)
+                raw_sent = text[a:b]
+                sent = literals.mask_non_counts(raw_sent, raw_sent.lower(), seg, a)
+                low_sent = sent.lower()
+                numbers = literals.number_starts(low_sent, seg, a)
+            else:
+                sent = mask_non_counts(text[a:b])
+                low_sent = sent.lower()
+                numbers = [
+                    m.start()
+                    for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
+                        low_sent if len(low_sent) == len(sent) else sent
+                    )
+                ]
             if exact and numbers:
                 # The subject pattern ends with a verb: no number after the last one can open it.
-                last_verb = max(map(low_sent.rfind, fp.SUBJECT_VERB_LITERALS))
+                # ``max(map(low_sent.rfind, fp.SUBJECT_VERB_LITERALS))`` from the scan's hits
+                last_verb = -1
+                for k, start in reversed(verbs):
+                    literal = literals_of[k]
+                    if start + len(literal) <= b and low_sent.startswith(literal, start - a):
+                        last_verb = start - a
+                        break
                 raw = self._subject_matches(sent, [n for n in numbers if n <= last_verb])
             else:
                 raw = self._subject_matches(sent, numbers)
@@ -401,25 +422,29 @@ def _find_all(text: str, literal: str) -> list[int]:
 
 
 def _sentences_with(
-    text: str, hits: list[tuple[int, int, int]], literals: list[str]
-) -> list[tuple[tuple[int, int], set[str]]]:
-    """The sentences holding a trigger stem, each with the set of literals found in it."""
-    trigger = set(fp.TRIGGERS)
-    hits = sorted(hits, key=lambda h: h[1])
+    text: str, hits: list[tuple[int, int, int]], literals: list[str], is_verb: list[bool]
+) -> list[tuple[tuple[int, int], set[str], list[tuple[int, int]]]]:
+    """The sentences holding a trigger stem, each with the set of literals found in it and the
+    (literal, start) of its subject verbs' literals in start order."""
+    hits = sorted(hits, key=_START)
+    starts = [h[1] for h in hits]
     out = []
     i = 0
     for a, b in sentence_spans(text):
-        while i < len(hits) and hits[i][1] < a:
-            i += 1
-        present: set[str] = set()
-        j = i
-        while j < len(hits) and hits[j][1] < b:
-            present.add(literals[hits[j][0]])
-            j += 1
-        if not present.isdisjoint(trigger):
-            out.append(((a, b), present))
+        i = bisect_left(starts, a, i)
+        j = bisect_left(starts, b, i)
+        if i == j:
+            continue
+        seg = hits[i:j]
+        present = {literals[k] for k, _, _ in seg}
+        if not present.isdisjoint(_TRIGGERS):
+            out.append(((a, b), present, [(k, s) for k, s, _ in seg if is_verb[k]]))
         i = j
     return out
+
+
+_START = itemgetter(1)
+_TRIGGERS = frozenset(fp.TRIGGERS)
 
 
 def _choose(cands: list[Candidate]) -> Candidate | None:

@@ -117,6 +117,8 @@ _WORD_MEASURE = re.compile(
 # only before a measurement unit.
 _DIGIT_TOKEN = re.compile(r"[\d$€£¥]")
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s+$", re.IGNORECASE)
+# ``_NON_COUNT`` without IGNORECASE, for lower-cased text (see ``literals``).
+NON_COUNT_LOW = re.compile(_NON_COUNT.pattern)
 # The same spelled-out measurements, case-sensitive, for lower-cased text (scanned much faster).
 _WORD_MEASURE_LOW = re.compile(_WORD_MEASURE.pattern.replace(r"a\s+few", r"a\s+few"))
 
