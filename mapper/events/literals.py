@@ -32,19 +32,23 @@ MEASURE = 16  # a match of ``_WORD_MEASURE`` may start here
 # No such character lies above the first two planes (tests/events/test_speedups.py checks the
 # whole range); reading only those keeps the import fast.
 _PLANES = [chr(c) for c in range(0x20000)]
-_SPACES = tuple(c for c in _PLANES if c.isspace())
-_DIGITS = tuple(c for c in _PLANES if c.isdecimal())
+SPACES = tuple(c for c in _PLANES if c.isspace())
+DIGITS = tuple(c for c in _PLANES if c.isdecimal())
 del _PLANES
 
 
-def _a_phrases(words: tuple[str, ...]) -> list[str]:
-    """Literals that start every "a <ws>+ word" / "an <ws>+ word" for these words: the plain
-    single-space forms, and "a"/"an" before any other run of white space."""
-    out = [f"{a} {w}" for a in ("a", "an") for w in words]
-    for a in ("a", "an"):
-        out += [a + s for s in _SPACES if s != " "]
-        out += [f"{a} {s}" for s in _SPACES]
+def spaced(first: str, seconds: tuple[str, ...]) -> list[str]:
+    """Literals that start every ``first\\s+second`` for these seconds: the single-space forms,
+    and ``first`` before any other run of white space."""
+    out = [f"{first} {w}" for w in seconds]
+    out += [first + s for s in SPACES if s != " "]
+    out += [f"{first} {s}" for s in SPACES]
     return out
+
+
+def _a_phrases(words: tuple[str, ...]) -> list[str]:
+    """``spaced`` for "a" and "an"."""
+    return spaced("a", words) + spaced("an", words)
 
 
 _MEASURE_WORDS = [
@@ -72,7 +76,7 @@ def _literals() -> dict[str, int]:
     def add(literal: str, kind: int) -> None:
         kinds[literal] = kinds.get(literal, 0) | kind
 
-    for ch in _DIGITS:
+    for ch in DIGITS:
         add(ch, DIGIT_TOKEN | NUMBER_START | (ASCII_DIGIT if ch in "0123456789" else 0))
     for ch in "$€£¥":
         add(ch, DIGIT_TOKEN)
