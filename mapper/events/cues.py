@@ -200,6 +200,10 @@ class CueIndex:
 
     def find(self, text: str) -> list[CueMatch]:
         """All (possibly overlapping) matches in a text already passed through ``normalise``."""
+        return [CueMatch(start, end, key) for key, start, end in self.find_spans(text)]
+
+    def find_spans(self, text: str) -> list[tuple[int, int, int]]:
+        """``find`` as (key, start, end) tuples, in the same order."""
         found: dict[tuple[int, int], int] = {}
         if self._automaton is not None:
             tries, all_word_start = self._tries, self._all_word_start
@@ -226,4 +230,4 @@ class CueIndex:
             for m in self.patterns[key].finditer(text):
                 if m.end() > m.start():
                     found[(key, m.start())] = m.end()
-        return [CueMatch(start, end, key) for (key, start), end in found.items()]
+        return [(key, start, end) for (key, start), end in found.items()]

@@ -193,7 +193,9 @@ class FactExtractor:
                 fp.CUMULATIVE_LOW.search(low_sent) is not None,
             )
             for rule, m in raw:
-                cand = self._candidate(rule, m, sent, a, (a, b), in_title, context)
+                cand = self._candidate(
+                    rule, m, sent, a, (a, b), in_title, context, low_sent if exact else None
+                )
                 if cand is not None:
                     found.append(cand)
         found.sort(key=lambda c: c.start)
@@ -293,7 +295,10 @@ class FactExtractor:
         span: tuple[int, int],
         in_title: bool,
         context: tuple[bool, bool],
+        low: str | None = None,
     ) -> Candidate | None:
+        """The candidate a rule's match gives, or None. ``low``: the sentence lower-cased (same
+        length, nothing that folds oddly) when the faster lower-case patterns may read it."""
         verb_last = rule.passive or rule.regex is fp.SUBJECT
         if (
             verb_last
@@ -312,18 +317,34 @@ class FactExtractor:
             value, vague = _sum_numbers(m.group("n"), between)
             if value is None:
                 return None
-            if fp.ONE_MORE_BEFORE.search(sent, max(0, m.start() - 40), m.start()):
+            start = m.start()
+            # the pattern ends "\\s+and\\s+$": without that no search is needed
+            if (
+                start
+                and sent[start - 1].isspace()
+                and sent[max(0, start - 40) : start].rstrip().endswith("and")
+                and fp.ONE_MORE_BEFORE.search(sent, max(0, start - 40), start)
+            ):
                 value += 1
         if rule.coded and m.group("d"):
             divisor = parse_number(m.group("d"))
             if divisor:
                 value = float(_round_half_up(value / divisor))
-        hedged = fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
         # "the attack, which killed 12" and "an attack that left 100 dead" refer back
-        background = (
-            context[0]
-            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 40), m.start()) is not None
-        )
+        if low is None:
+            hedged = fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
+            background = (
+                context[0]
+                or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 40), m.start()) is not None
+            )
+        else:
+            hedged = fp.HEDGE_LOW.search(low, max(0, m.start() - 50), m.end()) is not None
+            window = low[max(0, m.start() - 40) : m.start()]
+            background = context[0] or (
+                ("which" in window or "that" in window)
+                and fp.RELATIVE_BEFORE_LOW.search(low, max(0, m.start() - 40), m.start())
+                is not None
+            )
         return Candidate(
             field=rule.field,
             value=value,
@@ -367,17 +388,23 @@ class FactExtractor:
                 if exact
                 else (fp.ZERO_KILLED, fp.ZERO_INJURED)
             )
-            scanned = low if exact else text
-            if values.get("killed") is None and zero_killed.search(scanned):
-                values["killed"] = 0
-            if values.get("injured") is None and zero_injured.search(scanned):
-                values["injured"] = 0
+            if exact:
+                # every match opens with "no" or "without" at a word start: tried only there
+                if values.get("killed") is None and _match_at(zero_killed, low, _ZERO_STARTS):
+                    values["killed"] = 0
+                if values.get("injured") is None and _match_at(zero_injured, low, _ZERO_STARTS):
+                    values["injured"] = 0
+            else:
+                if values.get("killed") is None and zero_killed.search(text):
+                    values["killed"] = 0
+                if values.get("injured") is None and zero_injured.search(text):
+                    values["injured"] = 0
         if (
             seismic
             or any(h in low for h in fp.MAGNITUDE_HINTS)
             or any(h in title.lower() for h in fp.MAGNITUDE_HINTS)
-            or fp.MAGNITUDE_ALERT.search(title) is not None
-            or fp.MAGNITUDE_ALERT.search(text, 0, 400) is not None
+            or _match_at(fp.MAGNITUDE_ALERT, title, ("M",))
+            or _match_at(fp.MAGNITUDE_ALERT, text, ("M",), 400)
         ):
             values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
         if any(h in low for h in fp.AREA_HINTS):
@@ -386,6 +413,27 @@ class FactExtractor:
 
 
 _CASE_ODD = "\u0130\u0131\u017f\u212a"
+_ZERO_STARTS = ("no", "without")
+
+
+def _match_at(
+    pattern: re.Pattern[str] | fp.LazyPattern,
+    text: str,
+    starts: tuple[str, ...],
+    endpos: int | None = None,
+) -> bool:
+    """``pattern.search(text, 0, endpos) is not None`` for a pattern whose every match opens
+    with ``\\b`` and one of the literals ``starts`` (each beginning with a word character)."""
+    stop = len(text) if endpos is None else min(endpos, len(text))
+    for literal in starts:
+        i = text.find(literal, 0, stop)
+        while i >= 0:
+            if (i == 0 or not ((c := text[i - 1]).isalnum() or c == "_")) and pattern.match(
+                text, i, stop
+            ):
+                return True
+            i = text.find(literal, i + 1, stop)
+    return False
 MAX_START_LITERALS = 16
 
 

@@ -12,11 +12,27 @@ MONTHS = (
 # A sentence ends at . ! ? followed by space and an upper-case letter, a digit or a quote,
 # unless the word before the stop is a common abbreviation ("Jan.", "Gen.", "U.S.").
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\s*\n(?=[A-Z])")
+_ABBREV_WORDS = (
+    "mr|mrs|ms|dr|st|gen|lt|col|maj|capt|sgt|gov|sen|rep|rev|prof|no|vs|inc|co|corp|ltd"
+    f"|jr|sr|mt|ft|approx|est|{MONTHS}"
+)
 _ABBREV = re.compile(
-    r"(?:\b(?:mr|mrs|ms|dr|st|gen|lt|col|maj|capt|sgt|gov|sen|rep|rev|prof|no|vs|inc|co|corp|ltd"
-    rf"|jr|sr|mt|ft|approx|est|{MONTHS})|\b[a-z]|\b(?:[a-z]\.)+[a-z])\.$",
+    rf"(?:\b(?:{_ABBREV_WORDS})|\b[a-z]|\b(?:[a-z]\.)+[a-z])\.$",
     re.IGNORECASE,
 )
+_ABBREV_SET = frozenset(_ABBREV_WORDS.split("|"))
+
+
+def _may_be_abbreviation(text: str, lo: int, end: int) -> bool:
+    """False when ``_ABBREV.search(text, lo, end)`` cannot match (``text[end - 1]`` is the
+    stop): the word before the stop is plain ASCII, two letters or more, and no abbreviation."""
+    j = i = end - 1
+    while i > lo and ((c := text[i - 1]).isalnum() or c == "_" or c == "."):
+        i -= 1
+    token = text[i:j]
+    return (
+        len(token) < 2 or "." in token or not token.isascii() or token.lower() in _ABBREV_SET
+    )
 
 # Numbers that are dates, times, ages or measurements, never counts of people.
 _NON_COUNT = re.compile(
@@ -79,7 +95,11 @@ def _split(text: str) -> tuple[tuple[int, int], ...]:
     start = 0
     for end, after, plain in _sentence_ends(text):
         # A full stop after an abbreviation ("Jan.", "Gen.") does not end the sentence.
-        if plain and _ABBREV.search(text, max(start, end - 12), end):
+        if (
+            plain
+            and _may_be_abbreviation(text, max(start, end - 12), end)
+            and _ABBREV.search(text, max(start, end - 12), end)
+        ):
             continue
         if end > start:
             spans.append((start, end))
