@@ -59,14 +59,14 @@ MAX_CHARS = 3000
 # 2020", "last week", "two days ago"). An automaton finds those literals in the lower-cased text
 # and the regex is tried only there (the same matches as ``finditer``; test_speedups checks it).
 _CASE_ODD = "\u0130\u0131\u017f\u212a"  # fold to other letters or to two characters
-_DIGIT, _MONTH_HIT, _WORD, _AGO = 1, 2, 4, 8
+_MONTH_HIT, _WORD = 1, 2
 _CAPITALISED = {m: m.capitalize() for m in _MONTH_NUM}
 _YEAR_WORDS = ("in", "since", "during", "of", "early", "late", "mid", "mid-")
+_ORDINALS = ("st", "nd", "rd", "th")
 
 
 def _date_literals() -> dict[str, int]:
-    kinds: dict[str, int] = dict.fromkeys(literals.DIGITS, _DIGIT)
-    kinds.update(dict.fromkeys(_MONTH_NUM, _MONTH_HIT))
+    kinds: dict[str, int] = dict.fromkeys(_MONTH_NUM, _MONTH_HIT)
     kinds.update(dict.fromkeys((*_WEEKDAYS, "yesterday", "today", "tonight", "overnight"), _WORD))
     phrases = {
         "this": ("morning", "afternoon", "evening"),
@@ -77,10 +77,6 @@ def _date_literals() -> dict[str, int]:
     for first, seconds in phrases.items():
         for literal in literals.spaced(first, seconds):
             kinds[literal] = kinds.get(literal, 0) | _WORD
-    for word in ("one", "two", "three", "four", "five", "six", "seven"):
-        kinds[word] = kinds.get(word, 0) | _AGO
-    for literal in literals.spaced("a", ("day", "week")):
-        kinds[literal] = kinds.get(literal, 0) | _AGO
     return kinds
 
 
@@ -94,6 +90,32 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _skip_space(text: str, j: int) -> int:
+    """The start of the run of white space that ends at ``j``."""
+    while j and text[j - 1].isspace():
+        j -= 1
+    return j
+
+
+def _day_starts(head: str, month: int, starts: set[int]) -> None:
+    """Where "15 May", "3rd of June" may start, for a month name at ``month``."""
+    j = _skip_space(head, month)
+    if j == month:
+        return
+    ends = [j]
+    if j >= 2 and head.startswith("of", j - 2):
+        k = _skip_space(head, j - 2)
+        if k < j - 2:
+            ends.append(k)
+    for end in list(ends):
+        if end >= 2 and head[end - 2 : end] in _ORDINALS:
+            ends.append(end - 2)
+    for end in ends:
+        for width in (1, 2):
+            if end >= width and head[end - width : end].isdecimal():
+                starts.add(end - width)
+
+
 def _date_matches(text: str) -> Iterator[re.Match[str]]:
     """``_DATE_RE.finditer(text, 0, MAX_CHARS)``."""
     head = text[:MAX_CHARS]
@@ -101,37 +123,30 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
     if len(low) != len(head) or any(c in head for c in _CASE_ODD):
         yield from _DATE_RE.finditer(text, 0, MAX_CHARS)
         return
-    hits = _AUTOMATON.find_matches_as_indexes(low, overlapping=True)
-    ago = "ago" in low
-    months = [
-        s
-        for k, s, _ in hits
-        if _KIND[k] & _MONTH_HIT and head.startswith(_CAPITALISED[_LITERALS[k]], s)
-    ]
-    last_month = max(months, default=-1)
+    if "ago" in low:  # "3 days ago" (rare): the number may be any digits or a word
+        yield from _DATE_RE.finditer(text, 0, MAX_CHARS)
+        return
     starts: set[int] = set()
-    for k, s, _ in hits:
+    for k, s, _ in _AUTOMATON.find_matches_as_indexes(low, overlapping=True):
         if s and _is_word(head[s - 1]):
             continue  # every alternative opens with \b before a word character
-        kind = _KIND[k]
-        if kind & _DIGIT:
-            # "2022-05-15", a day before a month name, or "3 days ago"
-            if s < last_month or ago or head[s + 4 : s + 5] == "-":
-                starts.add(s)
-        elif kind & _WORD or (ago and kind & _AGO):
+        if _KIND[k] & _WORD:
             starts.add(s)
-    for s in months:
-        if s and _is_word(head[s - 1]):
-            continue
-        starts.add(s)
-        # "in May 2020", "mid-June 2021": the word before the month opens the match
-        j = s
-        while j and head[j - 1].isspace():
-            j -= 1
-        if j < s:
-            for word in _YEAR_WORDS:
-                if j >= len(word) and head.startswith(word, j - len(word)):
-                    starts.add(j - len(word))
+        elif head.startswith(_CAPITALISED[_LITERALS[k]], s):  # the regex reads "May", not "may"
+            starts.add(s)  # "May 15"
+            _day_starts(head, s, starts)  # "15 May"
+            # "in May 2020", "mid-June 2021": the word before the month opens the match
+            j = _skip_space(head, s)
+            if j < s:
+                for word in _YEAR_WORDS:
+                    if j >= len(word) and head.startswith(word, j - len(word)):
+                        starts.add(j - len(word))
+    # "2022-05-15": four digits before a hyphen
+    q = head.find("-")
+    while q >= 0:
+        if q >= 4 and head[q - 4 : q].isdecimal():
+            starts.add(q - 4)
+        q = head.find("-", q + 1)
     done = 0
     match = _DATE_RE.match
     for start in sorted(starts):

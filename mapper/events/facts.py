@@ -434,6 +434,8 @@ def _match_at(
                 return True
             i = text.find(literal, i + 1, stop)
     return False
+
+
 MAX_START_LITERALS = 16
 
 

@@ -30,9 +30,8 @@ def _may_be_abbreviation(text: str, lo: int, end: int) -> bool:
     while i > lo and ((c := text[i - 1]).isalnum() or c == "_" or c == "."):
         i -= 1
     token = text[i:j]
-    return (
-        len(token) < 2 or "." in token or not token.isascii() or token.lower() in _ABBREV_SET
-    )
+    return len(token) < 2 or "." in token or not token.isascii() or token.lower() in _ABBREV_SET
+
 
 # Numbers that are dates, times, ages or measurements, never counts of people.
 _NON_COUNT = re.compile(
