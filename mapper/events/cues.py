@@ -125,6 +125,11 @@ def literal_prefixes(pattern: str, length: int = PREFIX_LEN) -> list[str] | None
     return sorted({s for s, _ in prefixes})
 
 
+def _shortest(prefixes: list[str], prefix: str) -> int:
+    """The length of the shortest of a cue's short ``prefixes`` that ``prefix`` begins with."""
+    return min(len(p) for p in prefixes if prefix.startswith(p))
+
+
 def _gate(pattern: str) -> tuple[str, ...] | None:
     """Literals (exactly as the pattern spells them) one of which starts every match, or None."""
     if _p is None:
@@ -159,6 +164,8 @@ class CueIndex:
         # An unindexed cue whose every match starts with one of a few short literals ("#") is
         # scanned only in a text holding one of them.
         self._gates: dict[int, tuple[str, ...] | None] = {}
+        # Each cue's PREFIX_LEN prefixes: they fix the order matches are reported in (below).
+        short: dict[int, list[str]] = {}
         for key, pattern in enumerate(self.patterns):
             prefixes = literal_prefixes(pattern.pattern)
             if prefixes is None:
@@ -166,6 +173,7 @@ class CueIndex:
                 ignore_case = pattern.flags & re.IGNORECASE  # "s" would match "ſ" there
                 self._gates[key] = None if ignore_case else _gate(pattern.pattern)
                 continue
+            short[key] = prefixes
             if not pattern.flags & re.IGNORECASE:
                 prefixes = literal_prefixes(pattern.pattern, LONG_PREFIX) or prefixes
             for prefix in prefixes:
@@ -177,11 +185,20 @@ class CueIndex:
         self._all_word_start = [
             all(self._word_start[k] for k in by_prefix[p]) for p in self._prefixes
         ]
+        # Matches are reported in the order a PREFIX_LEN index finds them: by where the cue's
+        # shortest short prefix that matches ends, then by start, then by key (an automaton
+        # reports overlapping hits by end, the longer first). That order breaks ties between
+        # cues of one category matching the same span, so longer prefixes must not change it.
         self._tries = [
-            tuple((k, self.patterns[k].match, self._word_start[k]) for k in by_prefix[p])
+            tuple(
+                (k, self.patterns[k].match, self._word_start[k], _shortest(short[k], p))
+                for k in by_prefix[p]
+            )
             for p in self._prefixes
         ]
         self._keys = [by_prefix[p] for p in self._prefixes]
+        # Whether a prefix opens with a word character (a hit there may be inside a word).
+        self._opens_word = [p[0].isalnum() or p[0] == "_" for p in self._prefixes]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._prefixes, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._prefixes
@@ -204,30 +221,36 @@ class CueIndex:
 
     def find_spans(self, text: str) -> list[tuple[int, int, int]]:
         """``find`` as (key, start, end) tuples, in the same order."""
-        found: dict[tuple[int, int], int] = {}
+        found: dict[tuple[int, int, int], int] = {}  # (report order, start, key) -> end
+        spans: list[tuple[int, int, int]] = []
         if self._automaton is not None:
             tries, all_word_start = self._tries, self._all_word_start
+            opens_word = self._opens_word
             for index, start, _end in self._automaton.find_matches_as_indexes(
                 text, overlapping=True
             ):
                 inside_word = (
-                    start > 0
+                    opens_word[index]
+                    and start > 0
                     and ((c := text[start - 1]).isalnum() or c == "_")
-                    and ((c := text[start]).isalnum() or c == "_")
                 )
                 if inside_word and all_word_start[index]:
                     continue
-                for key, match, word_start in tries[index]:
-                    if (inside_word and word_start) or (key, start) in found:
+                # (a cue tried again at a start where it matched matches the same: no check)
+                for key, match, word_start, reach in tries[index]:
+                    if inside_word and word_start:
                         continue
                     m = match(text, start)
                     if m is not None and m.end() > start:
-                        found[(key, start)] = m.end()
+                        found[(start + reach, start, key)] = m.end()
+        spans = [(key, start, end) for (_, start, key), end in sorted(found.items())]
+        unindexed: dict[tuple[int, int], int] = {}
         for key in self.unindexed:
             gate = self._gates[key]
             if gate is not None and not any(literal in text for literal in gate):
                 continue
             for m in self.patterns[key].finditer(text):
                 if m.end() > m.start():
-                    found[(key, m.start())] = m.end()
-        return [(key, start, end) for (key, start), end in found.items()]
+                    unindexed[(key, m.start())] = m.end()
+        spans.extend((key, start, end) for (key, start), end in unindexed.items())
+        return spans
