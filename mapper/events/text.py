@@ -26,11 +26,14 @@ _ABBREV_SET = frozenset(_ABBREV_WORDS.split("|"))
 def _may_be_abbreviation(text: str, lo: int, end: int) -> bool:
     """False when ``_ABBREV.search(text, lo, end)`` cannot match (``text[end - 1]`` is the
     stop): the word before the stop is plain ASCII, two letters or more, and no abbreviation."""
-    j = i = end - 1
-    while i > lo and ((c := text[i - 1]).isalnum() or c == "_" or c == "."):
-        i -= 1
-    token = text[i:j]
-    return len(token) < 2 or "." in token or not token.isascii() or token.lower() in _ABBREV_SET
+    before = text[lo : end - 1]
+    if not before or before[-1].isspace():
+        return True  # no word before the stop: let the regex say
+    # the last run of non-space before the stop; plain ASCII letters make it the whole word
+    token = before.rsplit(None, 1)[-1]
+    return (
+        not (token.isalpha() and token.isascii()) or len(token) < 2 or token.lower() in _ABBREV_SET
+    )
 
 
 # Numbers that are dates, times, ages or measurements, never counts of people.
@@ -56,6 +59,7 @@ _NON_COUNT = re.compile(
 # holds a newline. Those places are found by a one-character scan and the regex is tried there
 # only; the matches are the ones ``finditer`` gives (tests/events/test_speedups.py fuzzes this).
 _BREAK_CHAR = re.compile(r"[.!?\n]")
+_CLOSERS = "\"'”’)"
 # One text is split several times (facts, evidence, scene): the last few splits are kept.
 _SPLIT_CACHE: dict[str, tuple[tuple[int, int], ...]] = {}
 _SPLIT_CACHE_SIZE = 4
@@ -77,6 +81,10 @@ def _sentence_ends(text: str) -> list[tuple[int, int, bool]]:
                 run -= 1
             starts: tuple[int, ...] = (run, q) if run < q else (q,)
         else:
+            # after a stop every match opens with a closing quote or white space
+            after = text[q + 1 : q + 2]
+            if not after or (after not in _CLOSERS and not after.isspace()):
+                continue
             starts = (q + 1,)
         for start in starts:
             m = match(text, start)
