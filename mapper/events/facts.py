@@ -119,6 +119,7 @@ class FactExtractor:
         # Read on a rule's first use (parsing a pattern costs about half of compiling it).
         self._starts: dict[int, tuple[str, ...] | None] = {}
         self._by_keyword: dict[str, list[int]] = {}
+        self._rule_sets: dict[frozenset[str], list[fp.FactRule]] = {}
         for i, rule in enumerate(rules):
             for keyword in rule.keywords:
                 self._by_keyword.setdefault(keyword, []).append(i)
@@ -171,12 +172,13 @@ class FactExtractor:
             else:
                 raw = self._subject_matches(sent, numbers)
             starts_at: dict[re.Pattern[str], list[int]] = {}
+            found_at: dict[str, list[int]] = {}  # a start literal's places in this sentence
             for rule in self._rules_for(present):
                 if exact and not numbers and rule.value is None and not rule.coded:
                     continue  # the rule reads a number and the sentence holds none
                 starts = self._start_literals(rule) if exact else None
                 if starts is not None:
-                    raw.extend(_anchored(rule, sent, low_sent, starts))
+                    raw.extend(_anchored(rule, sent, low_sent, starts, found_at))
                     continue
                 single = None
                 if rule.start_at is not None:
@@ -213,10 +215,18 @@ class FactExtractor:
 
     def _rules_for(self, present: set[str]) -> list[fp.FactRule]:
         """The rules to run on a sentence holding these literals, in table order."""
-        wanted = set(self._unkeyed)
-        for literal in present:
-            wanted.update(self._by_keyword.get(literal, ()))
-        return [self.rules[i] for i in sorted(wanted)]
+        # Keyed by the keywords alone: the same few combinations recur sentence after sentence.
+        keys = frozenset(k for k in present if k in self._by_keyword)
+        rules = self._rule_sets.get(keys)
+        if rules is None:
+            wanted = set(self._unkeyed)
+            for literal in keys:
+                wanted.update(self._by_keyword[literal])
+            rules = [self.rules[i] for i in sorted(wanted)]
+            if len(self._rule_sets) >= 4096:
+                self._rule_sets.clear()
+            self._rule_sets[keys] = rules
+        return rules
 
     @staticmethod
     def _matches(
@@ -440,16 +450,21 @@ MAX_START_LITERALS = 16
 
 
 def _anchored(
-    rule: fp.FactRule, sent: str, low: str, starts: tuple[str, ...]
+    rule: fp.FactRule,
+    sent: str,
+    low: str,
+    starts: tuple[str, ...],
+    found_at: dict[str, list[int]],
 ) -> list[tuple[fp.FactRule, re.Match[str]]]:
     """``rule.regex.finditer(sent)``, trying the regex only where one of ``starts`` occurs in
-    ``low`` (the sentence lower-cased, same length)."""
+    ``low`` (the sentence lower-cased, same length). ``found_at`` keeps each literal's places
+    in this sentence for the next rule."""
     positions: set[int] = set()
     for literal in starts:
-        i = low.find(literal)
-        while i >= 0:
-            positions.add(i)
-            i = low.find(literal, i + 1)
+        places = found_at.get(literal)
+        if places is None:
+            places = found_at[literal] = _find_all(low, literal)
+        positions.update(places)
     out = []
     end = -1
     for start in sorted(positions):
