@@ -454,12 +454,14 @@ def _anchored(
     sent: str,
     low: str,
     starts: tuple[str, ...],
-    found_at: dict[str, list[int]],
+    found_at: dict[str, list[int]] | None = None,
 ) -> list[tuple[fp.FactRule, re.Match[str]]]:
     """``rule.regex.finditer(sent)``, trying the regex only where one of ``starts`` occurs in
     ``low`` (the sentence lower-cased, same length). ``found_at`` keeps each literal's places
     in this sentence for the next rule."""
     positions: set[int] = set()
+    if found_at is None:
+        found_at = {}
     for literal in starts:
         places = found_at.get(literal)
         if places is None:
