@@ -75,6 +75,7 @@ class EventTyper:
         cues: list[tuple[str, Cue]] = [(c.id, cue) for c in taxonomy.categories for cue in c.cues]
         self._category = [category for category, _ in cues]
         self._weight = [cue.weight for _, cue in cues]
+        self._positive = [cue.weight >= 0 for _, cue in cues]  # sorts context cues first
         self._index = CueIndex([_for_lower_case(cue.pattern) for _, cue in cues])
 
     def scores(self, title: str, text: str) -> tuple[dict[str, float], dict[str, int]]:
@@ -84,9 +85,14 @@ class EventTyper:
         scan = CueIndex.normalise(f"{title}\n{text[:MAX_CHARS]}" if title else text[:MAX_CHARS])
         # Within a category, overlapping matches keep one: context (negative) cues first, then the
         # longest, so "opened fire" hides "fire" and "earthquake-proof" hides "earthquake".
+        # (Plain tuples sort faster than a key function; the index ``i`` keeps ties in the order
+        # ``find`` gave them, as a stable sort would.)
+        category_of, positive, weights = self._category, self._positive, self._weight
         matches = sorted(
-            self._index.find(scan),
-            key=lambda m: (self._category[m.key], m.start, self._weight[m.key] >= 0, -m.end),
+            [
+                (category_of[key], start, positive[key], -end, i, key, end)
+                for i, (key, start, end) in enumerate(self._index.find_spans(scan))
+            ]
         )
         background = _background_spans(scan, body_start + LEAD_CHARS)
         scores: dict[str, float] = {}
@@ -94,24 +100,23 @@ class EventTyper:
         best: dict[str, float] = {}
         last_end: dict[str, int] = {}
         repeats: dict[int, int] = {}
-        for m in matches:
-            category = self._category[m.key]
-            if m.start < last_end.get(category, -1):
+        for category, start, _, _, _, key, end in matches:
+            if start < last_end.get(category, -1):
                 continue
-            last_end[category] = m.end
-            weight = self._weight[m.key]
-            if weight > 0 and _negated(scan, m.start):
+            last_end[category] = end
+            weight = weights[key]
+            if weight > 0 and _negated(scan, start):
                 continue
-            repeat = repeats.get(m.key, 0)
-            repeats[m.key] = repeat + 1
-            contribution = weight * _position_factor(m.start, body_start) / (1 + repeat)
-            if background and weight > 0 and any(a <= m.start < b for a, b in background):
+            repeat = repeats.get(key, 0)
+            repeats[key] = repeat + 1
+            contribution = weight * _position_factor(start, body_start) / (1 + repeat)
+            if background and weight > 0 and any(a <= start < b for a, b in background):
                 contribution *= BACKGROUND_FACTOR
-            if weight > 0 and _casualty_near(scan, m.end):
+            if weight > 0 and _casualty_near(scan, end):
                 contribution *= 2.0
             scores[category] = scores.get(category, 0.0) + contribution
             if contribution > best.get(category, 0.0):
-                best[category], where[category] = contribution, m.start - body_start
+                best[category], where[category] = contribution, start - body_start
         return {k: v for k, v in scores.items() if v > 0}, where
 
     def classify(self, title: str, text: str) -> TypeResult:
@@ -167,14 +172,29 @@ _CASUALTY_LITERALS = ("kill", "left", "wounded", "injured", "claimed")
 
 def _negated(scan: str, start: int) -> bool:
     window = scan[max(0, start - 24) : start]
-    if not any(literal in window for literal in _NEGATED_LITERALS):
+    # the literals of ``_NEGATED_LITERALS``, tested one by one (a generator costs more)
+    if not (
+        "no" in window
+        or "-" in window
+        or "never" in window
+        or "without" in window
+        or "denie" in window
+        or "ruled" in window
+    ):
         return False
     return _NEGATED.search(scan, max(0, start - 24), start) is not None
 
 
 def _casualty_near(scan: str, end: int) -> bool:
     window = scan[end : end + 40]
-    if not any(literal in window for literal in _CASUALTY_LITERALS):
+    # the literals of ``_CASUALTY_LITERALS``
+    if not (
+        "kill" in window
+        or "left" in window
+        or "wounded" in window
+        or "injured" in window
+        or "claimed" in window
+    ):
         return False
     return _CASUALTY_NEAR.match(scan, end) is not None
 

@@ -117,6 +117,8 @@ CUMULATIVE = re.compile(
 # The same, case-sensitive, for lower-cased text: IGNORECASE makes these scans several times slower.
 BACKGROUND_LOW = re.compile(BACKGROUND.pattern)
 CUMULATIVE_LOW = re.compile(CUMULATIVE.pattern)
+HEDGE_LOW = re.compile(HEDGE.pattern)
+RELATIVE_BEFORE_LOW = re.compile(RELATIVE_BEFORE.pattern)
 # Literal stems (lower case) of which a sentence must contain one to be read for facts.
 _TRIGGER_WORDS = (
     "kill dead death died dies die fatal body bodies lives slain slew murder execut perish drown"

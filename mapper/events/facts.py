@@ -13,10 +13,12 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
+from mapper.events import literals
 from mapper.events.cues import literal_prefixes
 from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
 from mapper.events.text import mask_non_counts, sentence_spans
@@ -104,8 +106,10 @@ class FactExtractor:
         # One automaton finds trigger stems and rule keywords; a sentence is read only if it holds
         # a trigger, and a rule runs only if the sentence holds one of its keywords.
         keywords = {k for rule in rules for k in rule.keywords}
-        self._literals = sorted(set(fp.TRIGGERS) | keywords)
+        # The subject verbs' literals too: where the last one stands bounds the subject search.
+        self._literals = sorted(set(fp.TRIGGERS) | keywords | set(fp.SUBJECT_VERB_LITERALS))
         self._is_trigger = [lit in fp.TRIGGERS for lit in self._literals]
+        self._is_verb = [lit in fp.SUBJECT_VERB_LITERALS for lit in self._literals]
         self._automaton = ahocorasick_rs.AhoCorasick(
             self._literals, matchkind=ahocorasick_rs.MatchKind.Standard
         )
@@ -115,6 +119,7 @@ class FactExtractor:
         # Read on a rule's first use (parsing a pattern costs about half of compiling it).
         self._starts: dict[int, tuple[str, ...] | None] = {}
         self._by_keyword: dict[str, list[int]] = {}
+        self._rule_sets: dict[frozenset[str], list[fp.FactRule]] = {}
         for i, rule in enumerate(rules):
             for keyword in rule.keywords:
                 self._by_keyword.setdefault(keyword, []).append(i)
@@ -131,31 +136,49 @@ class FactExtractor:
         # other letters ("İ", "ı", "ſ", the Kelvin sign): then every rule runs in full.
         exact = len(low) == len(text) and not any(c in text for c in _CASE_ODD)
         found_keys: set[str] | None = None
-        for (a, b), present in _sentences_with(text, hits, self._literals):
+        if exact:
+            # where numbers, money and month names can start (see ``literals``)
+            lits = literals.scan(low)
+            lit_starts = [h[1] for h in lits]
+        literals_of = self._literals
+        for (a, b), present, verbs in _sentences_with(text, hits, literals_of, self._is_verb):
+            b = min(b, a + MAX_SENTENCE)
             if exact:
                 found_keys = present  # the keywords the scan found in this sentence
-            b = min(b, a + MAX_SENTENCE)
-            sent = mask_non_counts(text[a:b])
-            low_sent = sent.lower()
-            numbers = [
-                m.start()
-                for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
-                    low_sent if len(low_sent) == len(sent) else sent
-                )
-            ]
+                seg = literals.sentence_hits(lits, lit_starts, a, b)
+                raw_sent = text[a:b]
+                sent = literals.mask_non_counts(raw_sent, raw_sent.lower(), seg, a)
+                low_sent = sent.lower()
+                numbers = literals.number_starts(low_sent, seg, a)
+            else:
+                sent = mask_non_counts(text[a:b])
+                low_sent = sent.lower()
+                numbers = [
+                    m.start()
+                    for m in (NUMBER_LOW_RE if len(low_sent) == len(sent) else NUMBER_RE).finditer(
+                        low_sent if len(low_sent) == len(sent) else sent
+                    )
+                ]
             if exact and numbers:
                 # The subject pattern ends with a verb: no number after the last one can open it.
-                last_verb = max(map(low_sent.rfind, fp.SUBJECT_VERB_LITERALS))
+                # ``max(map(low_sent.rfind, fp.SUBJECT_VERB_LITERALS))`` from the scan's hits
+                last_verb = -1
+                for k, start in reversed(verbs):
+                    literal = literals_of[k]
+                    if start + len(literal) <= b and low_sent.startswith(literal, start - a):
+                        last_verb = start - a
+                        break
                 raw = self._subject_matches(sent, [n for n in numbers if n <= last_verb])
             else:
                 raw = self._subject_matches(sent, numbers)
             starts_at: dict[re.Pattern[str], list[int]] = {}
+            found_at: dict[str, list[int]] = {}  # a start literal's places in this sentence
             for rule in self._rules_for(present):
                 if exact and not numbers and rule.value is None and not rule.coded:
                     continue  # the rule reads a number and the sentence holds none
                 starts = self._start_literals(rule) if exact else None
                 if starts is not None:
-                    raw.extend(_anchored(rule, sent, low_sent, starts))
+                    raw.extend(_anchored(rule, sent, low_sent, starts, found_at))
                     continue
                 single = None
                 if rule.start_at is not None:
@@ -172,7 +195,9 @@ class FactExtractor:
                 fp.CUMULATIVE_LOW.search(low_sent) is not None,
             )
             for rule, m in raw:
-                cand = self._candidate(rule, m, sent, a, (a, b), in_title, context)
+                cand = self._candidate(
+                    rule, m, sent, a, (a, b), in_title, context, low_sent if exact else None
+                )
                 if cand is not None:
                     found.append(cand)
         found.sort(key=lambda c: c.start)
@@ -190,10 +215,18 @@ class FactExtractor:
 
     def _rules_for(self, present: set[str]) -> list[fp.FactRule]:
         """The rules to run on a sentence holding these literals, in table order."""
-        wanted = set(self._unkeyed)
-        for literal in present:
-            wanted.update(self._by_keyword.get(literal, ()))
-        return [self.rules[i] for i in sorted(wanted)]
+        # Keyed by the keywords alone: the same few combinations recur sentence after sentence.
+        keys = frozenset(k for k in present if k in self._by_keyword)
+        rules = self._rule_sets.get(keys)
+        if rules is None:
+            wanted = set(self._unkeyed)
+            for literal in keys:
+                wanted.update(self._by_keyword[literal])
+            rules = [self.rules[i] for i in sorted(wanted)]
+            if len(self._rule_sets) >= 4096:
+                self._rule_sets.clear()
+            self._rule_sets[keys] = rules
+        return rules
 
     @staticmethod
     def _matches(
@@ -272,7 +305,10 @@ class FactExtractor:
         span: tuple[int, int],
         in_title: bool,
         context: tuple[bool, bool],
+        low: str | None = None,
     ) -> Candidate | None:
+        """The candidate a rule's match gives, or None. ``low``: the sentence lower-cased (same
+        length, nothing that folds oddly) when the faster lower-case patterns may read it."""
         verb_last = rule.passive or rule.regex is fp.SUBJECT
         if (
             verb_last
@@ -291,18 +327,34 @@ class FactExtractor:
             value, vague = _sum_numbers(m.group("n"), between)
             if value is None:
                 return None
-            if fp.ONE_MORE_BEFORE.search(sent, max(0, m.start() - 40), m.start()):
+            start = m.start()
+            # the pattern ends "\\s+and\\s+$": without that no search is needed
+            if (
+                start
+                and sent[start - 1].isspace()
+                and sent[max(0, start - 40) : start].rstrip().endswith("and")
+                and fp.ONE_MORE_BEFORE.search(sent, max(0, start - 40), start)
+            ):
                 value += 1
         if rule.coded and m.group("d"):
             divisor = parse_number(m.group("d"))
             if divisor:
                 value = float(_round_half_up(value / divisor))
-        hedged = fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
         # "the attack, which killed 12" and "an attack that left 100 dead" refer back
-        background = (
-            context[0]
-            or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 40), m.start()) is not None
-        )
+        if low is None:
+            hedged = fp.HEDGE.search(sent, max(0, m.start() - 50), m.end()) is not None
+            background = (
+                context[0]
+                or fp.RELATIVE_BEFORE.search(sent, max(0, m.start() - 40), m.start()) is not None
+            )
+        else:
+            hedged = fp.HEDGE_LOW.search(low, max(0, m.start() - 50), m.end()) is not None
+            window = low[max(0, m.start() - 40) : m.start()]
+            background = context[0] or (
+                ("which" in window or "that" in window)
+                and fp.RELATIVE_BEFORE_LOW.search(low, max(0, m.start() - 40), m.start())
+                is not None
+            )
         return Candidate(
             field=rule.field,
             value=value,
@@ -346,17 +398,23 @@ class FactExtractor:
                 if exact
                 else (fp.ZERO_KILLED, fp.ZERO_INJURED)
             )
-            scanned = low if exact else text
-            if values.get("killed") is None and zero_killed.search(scanned):
-                values["killed"] = 0
-            if values.get("injured") is None and zero_injured.search(scanned):
-                values["injured"] = 0
+            if exact:
+                # every match opens with "no" or "without" at a word start: tried only there
+                if values.get("killed") is None and _match_at(zero_killed, low, _ZERO_STARTS):
+                    values["killed"] = 0
+                if values.get("injured") is None and _match_at(zero_injured, low, _ZERO_STARTS):
+                    values["injured"] = 0
+            else:
+                if values.get("killed") is None and zero_killed.search(text):
+                    values["killed"] = 0
+                if values.get("injured") is None and zero_injured.search(text):
+                    values["injured"] = 0
         if (
             seismic
             or any(h in low for h in fp.MAGNITUDE_HINTS)
             or any(h in title.lower() for h in fp.MAGNITUDE_HINTS)
-            or fp.MAGNITUDE_ALERT.search(title) is not None
-            or fp.MAGNITUDE_ALERT.search(text, 0, 400) is not None
+            or _match_at(fp.MAGNITUDE_ALERT, title, ("M",))
+            or _match_at(fp.MAGNITUDE_ALERT, text, ("M",), 400)
         ):
             values["magnitude"] = _magnitude(text) or (_magnitude(title) if title else None)
         if any(h in low for h in fp.AREA_HINTS):
@@ -365,20 +423,50 @@ class FactExtractor:
 
 
 _CASE_ODD = "\u0130\u0131\u017f\u212a"
+_ZERO_STARTS = ("no", "without")
+
+
+def _match_at(
+    pattern: re.Pattern[str] | fp.LazyPattern,
+    text: str,
+    starts: tuple[str, ...],
+    endpos: int | None = None,
+) -> bool:
+    """``pattern.search(text, 0, endpos) is not None`` for a pattern whose every match opens
+    with ``\\b`` and one of the literals ``starts`` (each beginning with a word character)."""
+    stop = len(text) if endpos is None else min(endpos, len(text))
+    for literal in starts:
+        i = text.find(literal, 0, stop)
+        while i >= 0:
+            if (i == 0 or not ((c := text[i - 1]).isalnum() or c == "_")) and pattern.match(
+                text, i, stop
+            ):
+                return True
+            i = text.find(literal, i + 1, stop)
+    return False
+
+
 MAX_START_LITERALS = 16
 
 
 def _anchored(
-    rule: fp.FactRule, sent: str, low: str, starts: tuple[str, ...]
+    rule: fp.FactRule,
+    sent: str,
+    low: str,
+    starts: tuple[str, ...],
+    found_at: dict[str, list[int]] | None = None,
 ) -> list[tuple[fp.FactRule, re.Match[str]]]:
     """``rule.regex.finditer(sent)``, trying the regex only where one of ``starts`` occurs in
-    ``low`` (the sentence lower-cased, same length)."""
+    ``low`` (the sentence lower-cased, same length). ``found_at`` keeps each literal's places
+    in this sentence for the next rule."""
     positions: set[int] = set()
+    if found_at is None:
+        found_at = {}
     for literal in starts:
-        i = low.find(literal)
-        while i >= 0:
-            positions.add(i)
-            i = low.find(literal, i + 1)
+        places = found_at.get(literal)
+        if places is None:
+            places = found_at[literal] = _find_all(low, literal)
+        positions.update(places)
     out = []
     end = -1
     for start in sorted(positions):
@@ -401,25 +489,29 @@ def _find_all(text: str, literal: str) -> list[int]:
 
 
 def _sentences_with(
-    text: str, hits: list[tuple[int, int, int]], literals: list[str]
-) -> list[tuple[tuple[int, int], set[str]]]:
-    """The sentences holding a trigger stem, each with the set of literals found in it."""
-    trigger = set(fp.TRIGGERS)
-    hits = sorted(hits, key=lambda h: h[1])
+    text: str, hits: list[tuple[int, int, int]], literals: list[str], is_verb: list[bool]
+) -> list[tuple[tuple[int, int], set[str], list[tuple[int, int]]]]:
+    """The sentences holding a trigger stem, each with the set of literals found in it and the
+    (literal, start) of its subject verbs' literals in start order."""
+    hits = sorted(hits, key=_START)
+    starts = [h[1] for h in hits]
     out = []
     i = 0
     for a, b in sentence_spans(text):
-        while i < len(hits) and hits[i][1] < a:
-            i += 1
-        present: set[str] = set()
-        j = i
-        while j < len(hits) and hits[j][1] < b:
-            present.add(literals[hits[j][0]])
-            j += 1
-        if not present.isdisjoint(trigger):
-            out.append(((a, b), present))
+        i = bisect_left(starts, a, i)
+        j = bisect_left(starts, b, i)
+        if i == j:
+            continue
+        seg = hits[i:j]
+        present = {literals[k] for k, _, _ in seg}
+        if not present.isdisjoint(_TRIGGERS):
+            out.append(((a, b), present, [(k, s) for k, s, _ in seg if is_verb[k]]))
         i = j
     return out
+
+
+_START = itemgetter(1)
+_TRIGGERS = frozenset(fp.TRIGGERS)
 
 
 def _choose(cands: list[Candidate]) -> Candidate | None:

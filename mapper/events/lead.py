@@ -56,6 +56,9 @@ def _is_dateline(text: str, topos: Sequence[Toponym], i: int) -> bool:
 
 
 _PROSE_END = re.compile(r"[.!?][\"'”’)]*\s*$|[\"”’]\s*$")
+_STOPS = (".", "!", "?")
+_CLOSERS = "\"'”’)"
+_CLOSING_QUOTES = ('"', "”", "’")
 
 
 def _is_prose(text: str, start: int, end: int) -> bool:
@@ -64,7 +67,12 @@ def _is_prose(text: str, start: int, end: int) -> bool:
     sentence = text[start:end]
     if sentence.count("•") >= 2:
         return False
-    return end >= len(text) or _PROSE_END.search(sentence) is not None
+    if end >= len(text):
+        return True
+    # ``_PROSE_END`` read from the end of the sentence (searching it costs a regex try at every
+    # character): str.rstrip() strips what ``\s`` matches.
+    tail = sentence.rstrip()
+    return tail.endswith(_CLOSING_QUOTES) or tail.rstrip(_CLOSERS).endswith(_STOPS)
 
 
 class Sentences:

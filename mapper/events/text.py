@@ -12,11 +12,29 @@ MONTHS = (
 # A sentence ends at . ! ? followed by space and an upper-case letter, a digit or a quote,
 # unless the word before the stop is a common abbreviation ("Jan.", "Gen.", "U.S.").
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\s*\n(?=[A-Z])")
+_ABBREV_WORDS = (
+    "mr|mrs|ms|dr|st|gen|lt|col|maj|capt|sgt|gov|sen|rep|rev|prof|no|vs|inc|co|corp|ltd"
+    f"|jr|sr|mt|ft|approx|est|{MONTHS}"
+)
 _ABBREV = re.compile(
-    r"(?:\b(?:mr|mrs|ms|dr|st|gen|lt|col|maj|capt|sgt|gov|sen|rep|rev|prof|no|vs|inc|co|corp|ltd"
-    rf"|jr|sr|mt|ft|approx|est|{MONTHS})|\b[a-z]|\b(?:[a-z]\.)+[a-z])\.$",
+    rf"(?:\b(?:{_ABBREV_WORDS})|\b[a-z]|\b(?:[a-z]\.)+[a-z])\.$",
     re.IGNORECASE,
 )
+_ABBREV_SET = frozenset(_ABBREV_WORDS.split("|"))
+
+
+def _may_be_abbreviation(text: str, lo: int, end: int) -> bool:
+    """False when ``_ABBREV.search(text, lo, end)`` cannot match (``text[end - 1]`` is the
+    stop): the word before the stop is plain ASCII, two letters or more, and no abbreviation."""
+    before = text[lo : end - 1]
+    if not before or before[-1].isspace():
+        return True  # no word before the stop: let the regex say
+    # the last run of non-space before the stop; plain ASCII letters make it the whole word
+    token = before.rsplit(None, 1)[-1]
+    return (
+        not (token.isalpha() and token.isascii()) or len(token) < 2 or token.lower() in _ABBREV_SET
+    )
+
 
 # Numbers that are dates, times, ages or measurements, never counts of people.
 _NON_COUNT = re.compile(
@@ -41,6 +59,7 @@ _NON_COUNT = re.compile(
 # holds a newline. Those places are found by a one-character scan and the regex is tried there
 # only; the matches are the ones ``finditer`` gives (tests/events/test_speedups.py fuzzes this).
 _BREAK_CHAR = re.compile(r"[.!?\n]")
+_CLOSERS = "\"'”’)"
 # One text is split several times (facts, evidence, scene): the last few splits are kept.
 _SPLIT_CACHE: dict[str, tuple[tuple[int, int], ...]] = {}
 _SPLIT_CACHE_SIZE = 4
@@ -62,6 +81,10 @@ def _sentence_ends(text: str) -> list[tuple[int, int, bool]]:
                 run -= 1
             starts: tuple[int, ...] = (run, q) if run < q else (q,)
         else:
+            # after a stop every match opens with a closing quote or white space
+            after = text[q + 1 : q + 2]
+            if not after or (after not in _CLOSERS and not after.isspace()):
+                continue
             starts = (q + 1,)
         for start in starts:
             m = match(text, start)
@@ -79,7 +102,11 @@ def _split(text: str) -> tuple[tuple[int, int], ...]:
     start = 0
     for end, after, plain in _sentence_ends(text):
         # A full stop after an abbreviation ("Jan.", "Gen.") does not end the sentence.
-        if plain and _ABBREV.search(text, max(start, end - 12), end):
+        if (
+            plain
+            and _may_be_abbreviation(text, max(start, end - 12), end)
+            and _ABBREV.search(text, max(start, end - 12), end)
+        ):
             continue
         if end > start:
             spans.append((start, end))
@@ -117,6 +144,8 @@ _WORD_MEASURE = re.compile(
 # only before a measurement unit.
 _DIGIT_TOKEN = re.compile(r"[\d$€£¥]")
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s+$", re.IGNORECASE)
+# ``_NON_COUNT`` without IGNORECASE, for lower-cased text (see ``literals``).
+NON_COUNT_LOW = re.compile(_NON_COUNT.pattern)
 # The same spelled-out measurements, case-sensitive, for lower-cased text (scanned much faster).
 _WORD_MEASURE_LOW = re.compile(_WORD_MEASURE.pattern.replace(r"a\s+few", r"a\s+few"))
 

@@ -132,3 +132,249 @@ def test_negation_and_casualty_gates_agree_with_the_regexes() -> None:
             negated = _NEGATED.search(scan, max(0, i - 24), i) is not None
             assert _negated(scan, i) == negated, (scan, i)
             assert _casualty_near(scan, i) == (_CASUALTY_NEAR.match(scan, i) is not None)
+
+
+def test_literal_tables_hold_every_space_and_digit() -> None:
+    """``literals`` reads the first two planes for what ``\\s`` and ``\\d`` match."""
+    import sys
+
+    from mapper.events import literals
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert tuple(re.findall(r"\s", every)) == literals.SPACES
+    assert tuple(re.findall(r"\d", every)) == literals.DIGITS
+
+
+_MASK_TOKENS = (
+    "a",
+    "an",
+    "few",
+    "a few",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "million",
+    "one",
+    "ten",
+    "tens",
+    "twelve",
+    "twenty",
+    "fifty",
+    "several",
+    "seventeen",
+    "someone",
+    "days",
+    "km",
+    "miles",
+    "m",
+    "2019",
+    "1990s",
+    "5",
+    "12",
+    "1,200",
+    "3.5",
+    "10:30",
+    "pm",
+    "a.m.",
+    "$",
+    "€",
+    "$5",
+    "March",
+    "Jan.",
+    "may",
+    "Dec",
+    "of",
+    "the",
+    "killed",
+    "-",
+    "#",
+    ".",
+    ",",
+    "٣",
+    "²",
+    "dozen",
+    "dozens",
+    "a score of",
+    "half a dozen",
+    "th",
+    "-old",
+    "%",
+    "per cent",
+    "usd",
+    "bn",
+    "km/h",
+    "2024-05-01",
+    "Σ",
+    "é",
+)
+_GAPS = ("", " ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "-", ".")
+
+
+def test_mask_and_numbers_from_the_literal_scan_are_the_full_scans() -> None:
+    from mapper.events import literals
+    from mapper.events.facts import _CASE_ODD
+    from mapper.events.numbers import NUMBER_LOW_RE
+
+    rng = random.Random(11)
+    checked = 0
+    while checked < 20_000:
+        words = (rng.choice(_MASK_TOKENS) + rng.choice(_GAPS) for _ in range(rng.randrange(1, 12)))
+        sent = "".join(words)
+        if rng.random() < 0.3:
+            sent = sent.upper() if rng.random() < 0.5 else sent.title()
+        if len(sent.lower()) != len(sent) or any(c in sent for c in _CASE_ODD):
+            continue
+        before = rng.choice(("", "Ab. ", "x\n", "12 "))
+        text = before + sent + rng.choice(("", " more 5", "."))
+        hits = literals.scan(text.lower())
+        a, b = len(before), len(before) + len(sent)
+        seg = literals.sentence_hits(hits, [h[1] for h in hits], a, b)
+        masked = literals.mask_non_counts(sent, sent.lower(), seg, a)
+        assert masked == mask_non_counts(sent), sent
+        low = masked.lower()
+        numbers = [m.start() for m in NUMBER_LOW_RE.finditer(low)]
+        assert literals.number_starts(low, seg, a) == numbers, sent
+        checked += 1
+
+
+def test_date_candidates_give_the_full_scan() -> None:
+    from mapper.events import dates
+
+    tokens = (
+        "in",
+        "In",
+        "since",
+        "of",
+        "mid-",
+        "mid",
+        "early",
+        "late",
+        "May",
+        "may",
+        "June",
+        "Jun.",
+        "Sept",
+        "March",
+        "Dec",
+        "2020",
+        "2024-05-01",
+        "5",
+        "15th",
+        "3rd",
+        "1st",
+        "22",
+        "111",
+        "2020-",
+        "Monday",
+        "SUNDAY",
+        "yesterday",
+        "Today",
+        "tonight",
+        "this",
+        "morning",
+        "last",
+        "week",
+        "weekend",
+        "night",
+        "over",
+        "the",
+        "earlier",
+        "ago",
+        "days",
+        "a",
+        "two",
+        "km",
+        "%",
+        ",",
+        ".",
+        "-",
+        "xMay",
+        "٣",
+    )
+    rng = random.Random(12)
+    for _ in range(20_000):
+        text = "".join(rng.choice(tokens) + rng.choice(_GAPS) for _ in range(rng.randrange(1, 14)))
+        got = [(m.span(), m.groupdict()) for m in dates._date_matches(text)]
+        want = [
+            (m.span(), m.groupdict()) for m in dates._DATE_RE.finditer(text, 0, dates.MAX_CHARS)
+        ]
+        assert got == want, text
+
+
+def test_short_cuts_before_single_regexes_agree_with_them() -> None:
+    from mapper.events import fact_patterns as fp
+    from mapper.events.facts import _ZERO_STARTS, _match_at
+    from mapper.events.lead import _PROSE_END, _is_prose
+    from mapper.events.text import _may_be_abbreviation
+
+    rng = random.Random(13)
+    ends = list(".!?\"'”’) \n\t\u00a0\u2003ab•")
+    for _ in range(20_000):
+        text = "".join(rng.choice(ends) for _ in range(rng.randrange(0, 10))) + "xyz"
+        end = rng.randrange(0, len(text))
+        start = rng.randrange(0, end + 1)
+        sentence = text[start:end]
+        prose = sentence.count("•") < 2 and (
+            end >= len(text) or _PROSE_END.search(sentence) is not None
+        )
+        assert _is_prose(text, start, end) == prose, (text, start, end)
+    words = ("a", "x", "gen", "Gen", "jan", "U", "S", ".", "_", "5", " ", "-", "ſt", "K", "é", "no")
+    for _ in range(20_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randrange(0, 8))) + "."
+        lo = max(rng.randrange(0, len(text)), len(text) - 12)
+        if _ABBREV.search(text, lo, len(text)):
+            assert _may_be_abbreviation(text, lo, len(text)), text
+    parts = (
+        "no",
+        "No",
+        "nobody",
+        "no one",
+        "one",
+        "without",
+        "casualties",
+        "deaths",
+        "was",
+        "were",
+        "killed",
+        "hurt",
+        "injured",
+        "lives",
+        "lost",
+        " ",
+        "\n",
+        "x",
+        "M",
+        "M 6.1",
+        "Mw5.2",
+        "6.1",
+    )
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) + rng.choice(("", " ", "\t")) for _ in range(9))
+        low = text.lower()
+        for pattern in (fp.ZERO_KILLED_LOW, fp.ZERO_INJURED_LOW):
+            assert _match_at(pattern, low, _ZERO_STARTS) == (pattern.search(low) is not None)
+        stop = rng.randrange(0, len(text) + 3)
+        alert = fp.MAGNITUDE_ALERT.search(text, 0, stop) is not None
+        assert _match_at(fp.MAGNITUDE_ALERT, text, ("M",), stop) == alert, (text, stop)
+
+
+def test_long_cue_prefixes_find_what_short_ones_find() -> None:
+    """Past five characters a cue's prefix holds only spelled-out literals: text whose white
+    space is not a plain space still reaches the regex wherever the short prefix would."""
+    from mapper.events import cues
+
+    taxonomy = load_taxonomy("default")
+    patterns = [re.compile(c.pattern.pattern) for cat in taxonomy.categories for c in cat.cues]
+    long_index = cues.CueIndex(patterns)
+    short = cues.LONG_PREFIX
+    try:
+        cues.LONG_PREFIX = cues.PREFIX_LEN
+        short_index = cues.CueIndex(patterns)
+    finally:
+        cues.LONG_PREFIX = short
+    rng = random.Random(14)
+    for title, text, _ in articles(40, seed=3):
+        for space in (" ", "\u2003", "\x0c", "  "):
+            odd = text.replace(" ", space) if rng.random() < 0.5 else text
+            scan = cues.CueIndex.normalise(f"{title}\n{odd}")
+            assert long_index.find_spans(scan) == short_index.find_spans(scan)
