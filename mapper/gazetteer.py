@@ -17,13 +17,15 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import math
+import operator
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import metadata, resources
@@ -107,6 +109,42 @@ def fold_accents(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# The build folds hundreds of thousands of distinct names once each: through the caches above
+# that costs a call and an evicted cache slot per name. These do the same work on all of them
+# at once, on one joined string (each step maps characters one by one, so joining and splitting
+# at a NUL, which no step touches, gives each name's own result).
+_SEPARATOR = "\0"
+
+
+def name_keys(names: Sequence[str]) -> list[str]:
+    """``[name_key(n) for n in names]``, uncached, for many names at once."""
+    joined = _SEPARATOR.join(names)
+    if joined.count(_SEPARATOR) != max(len(names) - 1, 0):  # a name holds the separator
+        return [name_key(name) for name in names]
+    joined = joined.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    parts = joined.casefold().split(_SEPARATOR) if names else []
+    return [" ".join(part.split()) for part in parts]
+
+
+def fold_accents_all(texts: Sequence[str]) -> list[str]:
+    """``[fold_accents(t) for t in texts]``, uncached, for many texts at once."""
+    folded = list(texts)
+    wanted = [number for number, text in enumerate(folded) if not text.isascii()]
+    if not wanted:
+        return folded
+    joined = _SEPARATOR.join(folded[number] for number in wanted)
+    if joined.count(_SEPARATOR) != len(wanted) - 1:
+        return [fold_accents(text) for text in texts]
+    decomposed = unicodedata.normalize("NFKD", joined.translate(_UNDECOMPOSED))
+    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+    parts = decomposed.translate(marks).split(_SEPARATOR)
+    if len(parts) != len(wanted):
+        return [fold_accents(text) for text in texts]
+    for number, part in zip(wanted, parts, strict=True):
+        folded[number] = part
+    return folded
 
 
 @dataclass
@@ -218,12 +256,12 @@ class Gazetteer:
     def largest_cities(self) -> dict[str, int]:
         """Name key -> the most populous city of that name (for tables that name a city)."""
         largest: dict[str, int] = {}
-        for entry, kind in enumerate(self.kinds):
-            if kind == "city":
-                key = name_key(self.names[entry])
-                best = largest.get(key)
-                if best is None or self.populations[entry] > self.populations[best]:
-                    largest[key] = entry
+        cities = [entry for entry, kind in enumerate(self.kinds) if kind == "city"]
+        names, populations = self.names, self.populations
+        for entry, key in zip(cities, name_keys([names[e] for e in cities]), strict=True):
+            best = largest.get(key)
+            if best is None or populations[entry] > populations[best]:
+                largest[key] = entry
         return largest
 
     def lookup(self, name: str) -> tuple[int, ...]:
@@ -389,33 +427,63 @@ def _version(package: str) -> str:
 
 
 def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
-    index: dict[str, list[int]] = {}
-    for entry, entry_names in names.items():
-        keys = set()
-        for name in entry_names:
-            key = name_key(name)
-            keys.add(key)
-            keys.add(fold_accents(key))
-        for key in keys:
-            if key:
-                index.setdefault(key, []).append(entry)
-    gazetteer.index = {key: tuple(sorted(entries)) for key, entries in index.items()}
+    """Name key (and its accent-free form) -> the entries bearing it, in ascending order.
+
+    The keys come in the order they first appear, entry by entry, each entry's in the order of
+    a set of its keys: that order decides the bytes of the index file. Most entries have one
+    name with one key; only the others need a set made.
+    """
+    counts = list(map(len, names.values()))
+    flat = list(itertools.chain.from_iterable(names.values()))
+    keys = name_keys(flat)
+    folded = fold_accents_all(keys)
+    pair_keys: list[str] = []
+    pair_entries: list[int] = []
+    add_key, add_entry = pair_keys.append, pair_entries.append
+    start = 0
+    for entry, count in zip(names, counts, strict=True):
+        end = start + count
+        if count == 1 and keys[start] == folded[start]:
+            if keys[start]:
+                add_key(keys[start])
+                add_entry(entry)
+        else:
+            pairs = zip(keys[start:end], folded[start:end], strict=True)
+            entry_keys = set(itertools.chain.from_iterable(pairs))
+            entry_keys.discard("")
+            pair_keys.extend(entry_keys)
+            pair_entries.extend([entry] * len(entry_keys))
+        start = end
+    # Each key with the last entry that bears it, in the order keys first appear ...
+    index: dict[str, tuple[int, ...]] = dict(zip(pair_keys, zip(pair_entries), strict=True))
+    if len(index) < len(pair_keys):
+        # ... then all entries of the keys several entries bear: a pair whose entry is not
+        # its key's last one marks such a key.
+        not_last = map(operator.ne, map(index.__getitem__, pair_keys), zip(pair_entries))
+        shared = set(itertools.compress(pair_keys, not_last))
+        groups: dict[str, list[int]] = {}
+        for key, entry in itertools.compress(
+            zip(pair_keys, pair_entries, strict=True), map(shared.__contains__, pair_keys)
+        ):
+            groups.setdefault(key, []).append(entry)
+        index.update((key, tuple(sorted(entries))) for key, entries in groups.items())
+    gazetteer.index = index
     gazetteer.acronyms = frozenset(
-        name
-        for entry_names in names.values()
-        for name in entry_names
-        if name.isupper() and len(name.replace(".", "")) <= 5
+        name for name in flat if name.isupper() and len(name.replace(".", "")) <= 5
     )
 
 
 def name_prefixes(*tables: Iterable[str]) -> frozenset[str]:
     """Every proper token prefix of the keys ("new" and "new york" of "new york mills")."""
     found: set[str] = set()
+    add = found.add
     for table in tables:
         for key in table:
-            parts = key.split(" ")
-            for n in range(1, len(parts)):
-                found.add(" ".join(parts[:n]))
+            # The text before each space: the key's first n tokens, for n = 1 .. tokens - 1.
+            cut = key.find(" ")
+            while cut >= 0:
+                add(key[:cut])
+                cut = key.find(" ", cut + 1)
     return frozenset(found)
 
 
