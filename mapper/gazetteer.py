@@ -223,12 +223,22 @@ class Gazetteer:
         countries: Sequence[str],
         admin1s: Sequence[str],
         populations: Sequence[int] | None = None,
-        extent_km: float = 0.0,
+        extent_km: float | Sequence[float] = 0.0,
         fames: Sequence[int] | None = None,
     ) -> range:
-        """Add entries of one kind as add() adds one (a build adds 200,000); their entries."""
+        """Add entries of one kind as add() adds one (a build adds 200,000); their entries.
+
+        ``extent_km`` is one for all or one each; missing populations and fames are 0.
+        """
         first, count = len(self.place_ids), len(place_ids)
+        extents = (
+            itertools.repeat(round(extent_km, 1), count)
+            if isinstance(extent_km, int | float)
+            else map(round, extent_km, itertools.repeat(1))
+        )
         columns = [names, lats, lons, countries, admin1s, populations, fames]
+        if not isinstance(extent_km, int | float):
+            columns.append(extent_km)
         if any(len(column) != count for column in columns if column is not None):
             raise ValueError("add_many: columns of unequal length")
         self.place_ids.extend(place_ids)
@@ -241,7 +251,7 @@ class Gazetteer:
         self.admin2s.extend(itertools.repeat(-1, count))
         zeros = itertools.repeat(0, count)
         self.populations.extend(zeros if populations is None else map(int, populations))
-        self.extents.extend(itertools.repeat(round(extent_km, 1), count))
+        self.extents.extend(extents)
         self.fames.extend(itertools.repeat(0, count) if fames is None else fames)
         return range(first, first + count)
 

