@@ -19,6 +19,7 @@ worst it holds wrong places, which the fingerprint in its name and the checksum 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sys
 import zlib
@@ -130,28 +131,27 @@ class NameSet(_HashedKeys, AbstractSet[str]):
 
 
 def _table_arrays(keys: list[str], values: list[tuple[int, ...]] | None) -> dict[str, array]:
-    raw_keys = [k.encode("utf-8", "surrogatepass") for k in keys]
-    key_ends = array("I")
-    total = 0
-    for raw in raw_keys:
-        total += len(raw)
-        key_ends.append(total)
+    joined = "\0".join(keys).encode("utf-8", "surrogatepass")
+    raw_keys = joined.split(b"\0") if keys else []
+    if len(raw_keys) != len(keys):  # a key holds a NUL: encode them one by one
+        raw_keys = [k.encode("utf-8", "surrogatepass") for k in keys]
+    key_ends = array("I", itertools.accumulate(map(len, raw_keys)))
     size = 1
     while size < 2 * len(keys) + 1:
         size *= 2
+    mask = size - 1
     slots = array("i", [-1]) * size
-    for item, raw in enumerate(raw_keys):
-        slot = zlib.crc32(raw) & (size - 1)
+    for item, code in enumerate(map(zlib.crc32, raw_keys)):
+        slot = code & mask
         while slots[slot] >= 0:
-            slot = (slot + 1) & (size - 1)
+            slot = (slot + 1) & mask
         slots[slot] = item
     found = {"blob": array("B", b"".join(raw_keys)), "key_ends": key_ends, "slots": slots}
     if values is not None:
-        flat, ends = array("i"), array("I")
-        for entries in values:
-            flat.extend(entries)
-            ends.append(len(flat))
-        found.update(values=flat, value_ends=ends)
+        found.update(
+            values=array("i", itertools.chain.from_iterable(values)),
+            value_ends=array("I", itertools.accumulate(map(len, values))),
+        )
     return found
 
 
@@ -173,13 +173,13 @@ def write_index(gazetteer: Gazetteer, handle: Any) -> None:
         table = sorted(set(column))
         code = {value: number for number, value in enumerate(table)}
         header[f"{name}_table"] = table
-        arrays[name] = array("H" if len(table) <= 0xFFFF else "I", [code[v] for v in column])
+        arrays[name] = array("H" if len(table) <= 0xFFFF else "I", map(code.__getitem__, column))
     for name in _FLOAT_COLUMNS:
         arrays[name] = array("d", getattr(gazetteer, name))
     for name in _INT_COLUMNS:
         arrays[name] = array("q" if name == "populations" else "i", getattr(gazetteer, name))
-    keys = list(gazetteer.index)
-    for part, data in _table_arrays(keys, [gazetteer.index[k] for k in keys]).items():
+    keys, values = list(gazetteer.index), list(gazetteer.index.values())
+    for part, data in _table_arrays(keys, values).items():
         arrays[f"index.{part}"] = data
     for part, data in _table_arrays(sorted(gazetteer.prefixes), None).items():
         arrays[f"prefixes.{part}"] = data
