@@ -452,8 +452,10 @@ def _build(min_population: int) -> Gazetteer:
     sources.add_admin1(gazetteer, names)
     sources.add_continents_and_regions(gazetteer, names)
     geonames_admin1 = sources.add_cities(gazetteer, names, min_population)
-    sources.add_aliases_and_demonyms(gazetteer, names)
-    facilities.add_airports(gazetteer, names)
+    # Name key -> most populous city: the same for both (neither adds or changes a city).
+    largest = gazetteer.largest_cities()
+    sources.add_aliases_and_demonyms(gazetteer, names, largest)
+    facilities.add_airports(gazetteer, names, largest)
     places.add_small_places(gazetteer, names, geonames_admin1)
     _build_name_index(gazetteer, names)
     gazetteer.prefixes = name_prefixes(gazetteer.index, gazetteer.demonyms)

@@ -263,7 +263,13 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
     return geonames_admin1
 
 
-def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:
+def add_aliases_and_demonyms(
+    gazetteer: Gazetteer, names: Names, largest_city: dict[str, int] | None = None
+) -> None:
+    """Country and division aliases, admin-1 abbreviations, demonyms.
+
+    ``largest_city`` is gazetteer.largest_cities(), when the caller has it already.
+    """
     for row in read_table("country_aliases.tsv"):
         entry = gazetteer.country_entries.get(row["iso2"])
         if entry is not None:
@@ -282,7 +288,8 @@ def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:
         for i in range(len(gazetteer))
         if gazetteer.place_ids[i].startswith("region:")
     }
-    largest_city = gazetteer.largest_cities()
+    if largest_city is None:
+        largest_city = gazetteer.largest_cities()
     unresolved = defaultdict(list)
     for row in read_table("demonyms.tsv"):
         target = row["target"]
