@@ -23,6 +23,7 @@ import logging
 import math
 import operator
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -102,6 +103,13 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+_UNDECOMPOSED_LETTER = re.compile("[" + re.escape("".join(map(chr, _UNDECOMPOSED))) + "]")
+
+
+def _undecomposed(match: re.Match[str]) -> str:
+    return _UNDECOMPOSED[ord(match.group())]
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def fold_accents(text: str) -> str:
     """The text without diacritics, in Latin letters English writes ("Şanlıurfa" -> "Sanliurfa")."""
@@ -137,9 +145,14 @@ def fold_accents_all(texts: Sequence[str]) -> list[str]:
     joined = _SEPARATOR.join(folded[number] for number in wanted)
     if joined.count(_SEPARATOR) != len(wanted) - 1:
         return [fold_accents(text) for text in texts]
-    decomposed = unicodedata.normalize("NFKD", joined.translate(_UNDECOMPOSED))
-    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
-    parts = decomposed.translate(marks).split(_SEPARATOR)
+    # As str.translate and the filter above, but by regular expressions: on a long text
+    # that is mostly letters left as they are, these are several times faster.
+    joined = _UNDECOMPOSED_LETTER.sub(_undecomposed, joined)
+    decomposed = unicodedata.normalize("NFKD", joined)
+    marks = "".join(ch for ch in set(decomposed) if unicodedata.combining(ch))
+    if marks:
+        decomposed = re.sub(f"[{re.escape(marks)}]+", "", decomposed)
+    parts = decomposed.split(_SEPARATOR)
     if len(parts) != len(wanted):
         return [fold_accents(text) for text in texts]
     for number, part in zip(wanted, parts, strict=True):
