@@ -26,17 +26,19 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 from mapper.errors import GazetteerError
 from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 INDEX_VERSION = 8
 _SOURCE_PACKAGES = (
@@ -392,18 +394,26 @@ def load_gazetteer(
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
     # Once per machine (and after upgrades): say so, since it takes seconds, not milliseconds.
     log.warning("building the offline gazetteer index once (about 15 s): %s", path)
-    gazetteer = build_index(min_population=min_population)
-    save_gazetteer(gazetteer, path)
-    try:  # read back: a first run works on the same tables as every later one
-        return read_index(path)
-    except (OSError, GazetteerError):  # replaced meanwhile by a process of other settings
-        return gazetteer
+    # A first run works on the same tables as every later one: those of the file's bytes.
+    return save_and_reload(build_index(min_population=min_population), path)
 
 
 def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     """Write atomically: a half-written cache must never be loaded."""
     from mapper.gazetteer_file import write_index
 
+    _write_atomically(path, lambda handle: write_index(gazetteer, handle))
+    return path
+
+
+def save_and_reload(gazetteer: Gazetteer, path: Path) -> Gazetteer:
+    """save_gazetteer, then the gazetteer as read_index reads the file (without reading it)."""
+    from mapper.gazetteer_file import write_and_read_index
+
+    return _write_atomically(path, lambda handle: write_and_read_index(gazetteer, handle))
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], _T]) -> _T:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Indexes of other inputs go; older versions' pickles stay: a mapper of an older version
     # sharing the cache folder would otherwise rebuild its index at its next start.
@@ -413,12 +423,12 @@ def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            write_index(gazetteer, handle)
+            written = write(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return written
 
 
 # ---------------------------------------------------------------- building

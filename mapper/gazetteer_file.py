@@ -157,6 +157,25 @@ def _table_arrays(keys: list[str], values: list[tuple[int, ...]] | None) -> dict
 
 def write_index(gazetteer: Gazetteer, handle: Any) -> None:
     """Write ``gazetteer`` to the open binary file ``handle``."""
+    head, _, payload = _encode(gazetteer)
+    handle.write(head)
+    handle.write(payload)
+
+
+def write_and_read_index(gazetteer: Gazetteer, handle: Any) -> Gazetteer:
+    """Write ``gazetteer`` to ``handle``; return what read_index would read from the file.
+
+    The tables come from the very bytes written, as read_index makes them, without reading
+    the file back or checking the checksum just computed.
+    """
+    head, header, payload = _encode(gazetteer)
+    handle.write(head)
+    handle.write(payload)
+    return _gazetteer(json.loads(header), memoryview(payload).toreadonly(), "index")
+
+
+def _encode(gazetteer: Gazetteer) -> tuple[bytes, bytes, bytearray]:
+    """The file's start (magic, length, header), its header alone, and its payload."""
     arrays: dict[str, array] = {}
     header: dict[str, Any] = {
         "format": FORMAT,
@@ -196,14 +215,11 @@ def write_index(gazetteer: Gazetteer, handle: Any) -> None:
     header["sha256"] = hashlib.sha256(payload).hexdigest()
     encoded = json.dumps(header, ensure_ascii=True).encode("ascii")
     encoded += b" " * (-(len(MAGIC) + 8 + len(encoded)) % 8)  # the payload starts aligned
-    handle.write(MAGIC + len(encoded).to_bytes(8, "little") + encoded)
-    handle.write(payload)
+    return MAGIC + len(encoded).to_bytes(8, "little") + encoded, encoded, payload
 
 
 def read_index(path: Path) -> Gazetteer:
     """The gazetteer in ``path``; GazetteerError when the file is not a whole index file."""
-    from mapper.gazetteer import Gazetteer
-
     data = path.read_bytes()
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
         raise GazetteerError(f"{path}: not a gazetteer index file")
@@ -218,6 +234,13 @@ def read_index(path: Path) -> Gazetteer:
     payload = memoryview(data)[start:]
     if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise GazetteerError(f"{path}: checksum mismatch (truncated or damaged)")
+    return _gazetteer(header, payload, path)
+
+
+def _gazetteer(header: dict[str, Any], payload: memoryview, source: object) -> Gazetteer:
+    """The gazetteer of a checked header and payload (``source`` names them in errors)."""
+    from mapper.gazetteer import Gazetteer
+
     views: dict[str, memoryview] = {}
     for name, (offset, length, typecode) in header["sections"].items():
         views[name] = payload[offset : offset + length].cast(typecode)
@@ -231,7 +254,7 @@ def read_index(path: Path) -> Gazetteer:
         setattr(g, name, views[name].tolist())
     columns = (*_TEXT_COLUMNS, *_CODED_COLUMNS, *_FLOAT_COLUMNS, *_INT_COLUMNS)
     if any(len(getattr(g, name)) != header["entries"] for name in columns):
-        raise GazetteerError(f"{path}: columns of unequal length")
+        raise GazetteerError(f"{source}: columns of unequal length")
     g.index = NameTable({k.split(".", 1)[1]: v for k, v in views.items() if k.startswith("index.")})
     g.prefixes = NameSet(
         {k.split(".", 1)[1]: v for k, v in views.items() if k.startswith("prefixes.")}

@@ -249,6 +249,26 @@ def test_index_file_round_trip(tmp_path):
     assert again.read_bytes() == path.read_bytes()
 
 
+def test_first_load_has_the_tables_a_read_has(tmp_path):
+    # A first run must work on what every later run reads from the file, not on the build's.
+    from mapper.gazetteer import save_and_reload
+    from mapper.gazetteer_file import read_index
+
+    path = tmp_path / "gazetteer-test.index"
+    first = save_and_reload(_small_gazetteer(), path)
+    read = read_index(path)
+    for name in (*vars(read), "index", "prefixes"):
+        mine, theirs = getattr(first, name), getattr(read, name)
+        assert type(mine) is type(theirs), name
+        if name == "index":
+            assert list(mine.items()) == list(theirs.items())
+        elif name == "prefixes":
+            assert sorted(mine) == sorted(theirs)
+        else:
+            assert mine == theirs, name
+    assert first.lookup("krakow") == (0,) and "new alder" in first.prefixes
+
+
 def test_damaged_index_file_is_refused(tmp_path):
     from mapper.errors import GazetteerError
     from mapper.gazetteer import save_gazetteer
