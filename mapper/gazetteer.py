@@ -21,7 +21,6 @@ import itertools
 import json
 import logging
 import math
-import operator
 import os
 import re
 import tempfile
@@ -498,43 +497,34 @@ def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
     """Name key (and its accent-free form) -> the entries bearing it, in ascending order.
 
     The keys come in the order they first appear, entry by entry, each entry's in the order of
-    a set of its keys: that order decides the bytes of the index file. Most entries have one
-    name with one key; only the others need a set made.
+    a set of its keys: that order decides the bytes of the index file.
     """
-    counts = list(map(len, names.values()))
     flat = list(itertools.chain.from_iterable(names.values()))
     keys = name_keys(flat)
-    folded = fold_accents_all(keys)
-    pair_keys: list[str] = []
-    pair_entries: list[int] = []
-    add_key, add_entry = pair_keys.append, pair_entries.append
-    start = 0
-    for entry, count in zip(names, counts, strict=True):
-        end = start + count
-        if count == 1 and keys[start] == folded[start]:
-            if keys[start]:
-                add_key(keys[start])
-                add_entry(entry)
-        else:
-            pairs = zip(keys[start:end], folded[start:end], strict=True)
-            entry_keys = set(itertools.chain.from_iterable(pairs))
-            entry_keys.discard("")
-            pair_keys.extend(entry_keys)
-            pair_entries.extend([entry] * len(entry_keys))
-        start = end
+    both = itertools.chain.from_iterable(zip(keys, fold_accents_all(keys), strict=True))
+    # Each entry's keys, added name by name (key, then accent-free key) as a set adds them.
+    groups = [set(itertools.islice(both, 2 * len(entry_names))) for entry_names in names.values()]
+    pair_keys = list(itertools.chain.from_iterable(groups))
+    pair_entries = list(
+        itertools.chain.from_iterable(map(itertools.repeat, names, map(len, groups)))
+    )
     # Each key with the last entry that bears it, in the order keys first appear ...
     index: dict[str, tuple[int, ...]] = dict(zip(pair_keys, zip(pair_entries), strict=True))
+    index.pop("", None)
     if len(index) < len(pair_keys):
-        # ... then all entries of the keys several entries bear: a pair whose entry is not
-        # its key's last one marks such a key.
-        not_last = map(operator.ne, map(index.__getitem__, pair_keys), zip(pair_entries))
-        shared = set(itertools.compress(pair_keys, not_last))
-        groups: dict[str, list[int]] = {}
+        # ... then all entries of the keys several entries bear.
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for group in groups:
+            shared |= seen & group
+            seen |= group
+        shared.discard("")
+        found: dict[str, list[int]] = {}
         for key, entry in itertools.compress(
             zip(pair_keys, pair_entries, strict=True), map(shared.__contains__, pair_keys)
         ):
-            groups.setdefault(key, []).append(entry)
-        index.update((key, tuple(sorted(entries))) for key, entries in groups.items())
+            found.setdefault(key, []).append(entry)
+        index.update((key, tuple(sorted(entries))) for key, entries in found.items())
     gazetteer.index = index
     gazetteer.acronyms = frozenset(
         name for name in flat if name.isupper() and len(name.replace(".", "")) <= 5

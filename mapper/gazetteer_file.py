@@ -184,9 +184,10 @@ def _encode(gazetteer: Gazetteer) -> tuple[bytes, bytes, bytearray]:
     }
     for name in _TEXT_COLUMNS:
         column = getattr(gazetteer, name)
-        if any("\0" in text for text in column):
+        joined = "\0".join(column)
+        if joined.count("\0") != max(len(column) - 1, 0):
             raise GazetteerError(f"gazetteer column {name} holds a NUL character")
-        arrays[name] = array("B", "\0".join(column).encode("utf-8", "surrogatepass"))
+        arrays[name] = array("B", joined.encode("utf-8", "surrogatepass"))
     for name in _CODED_COLUMNS:
         column = getattr(gazetteer, name)
         table = sorted(set(column))
