@@ -555,6 +555,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def read_json_resource(package: str, *parts: str) -> object:
     item = resources.files(package).joinpath(*parts)
     try:
-        return json.loads(item.read_text(encoding="utf-8"))
+        # As read_text would decode it, without a text stream's line-by-line newline handling
+        # (JSON has newlines only between its tokens).
+        return json.loads(item.read_bytes().decode("utf-8"))
     except (FileNotFoundError, ModuleNotFoundError) as exc:
         raise GazetteerError(f"{package} data missing ({'/'.join(parts)})") from exc

@@ -134,7 +134,7 @@ def load_small_places() -> SmallPlaces:
             # As read_json_resource reads it, without looking the package up again each time.
             rows = [
                 row
-                for row in json.loads(item.read_text(encoding="utf-8"))
+                for row in json.loads(item.read_bytes().decode("utf-8"))
                 if row.get("latitude") and row.get("longitude")
             ]
             state_codes = [str(row.get("state_code")) for row in rows]

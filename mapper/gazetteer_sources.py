@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 from collections import defaultdict
 from importlib import resources
@@ -215,7 +216,7 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
     sqrt = math.sqrt
     entry = len(gazetteer)
     # One pass, row by row: each row is read once while it is in the processor's cache.
-    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+    for city in sorted(cities.values(), key=operator.itemgetter("geonameid")):
         population = int(city.get("population") or 0)
         if population < min_population:
             continue
