@@ -21,6 +21,7 @@ import itertools
 import json
 import logging
 import math
+import operator
 import os
 import re
 import tempfile
@@ -535,8 +536,9 @@ def name_prefixes(*tables: Iterable[str]) -> frozenset[str]:
     """Every proper token prefix of the keys ("new" and "new york" of "new york mills")."""
     found: set[str] = set()
     add = found.add
+    has_space = operator.methodcaller("__contains__", " ")
     for table in tables:
-        for key in table:
+        for key in filter(has_space, table):  # most keys are one word: no prefix
             # The text before each space: the key's first n tokens, for n = 1 .. tokens - 1.
             cut = key.find(" ")
             while cut >= 0:

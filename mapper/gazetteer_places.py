@@ -84,18 +84,21 @@ class PlaceGrid:
                 items.sort()
                 self.bands[country][row] = ([lon for lon, _ in items], [n for _, n in items])
 
-    def near(self, country: str, lat: float, lon: float, km: float) -> list[tuple[float, int]]:
+    def near(
+        self, country: str, lat: float, lon: float, km: float, limit: int | None = None
+    ) -> list[tuple[float, int]]:
         """(distance, place number) of the country's places within ``km``, nearest first.
 
-        Distances are equirectangular: at these ranges they differ from great-circle ones by
-        metres, and the build makes millions of them. The bands searched reach a little past
-        ``km`` (111.0 km a degree where distances take 111.2), so no place in range is missed.
+        Only the first ``limit`` when given (the same as slicing the whole list). Distances
+        are equirectangular: at these ranges they differ from great-circle ones by metres, and
+        the build makes millions of them. The bands searched reach a little past ``km``
+        (111.0 km a degree where distances take 111.2), so no place in range is missed.
         """
         rows = self.bands.get(country)
         if rows is None:
             return []
         scale = max(math.cos(math.radians(lat)), 0.05)
-        limit = (km / 111.2) ** 2
+        reach2 = (km / 111.2) ** 2
         reach = km / 111.0
         west, east = lon - reach / scale, lon + reach / scale
         lats, lons = self.places.lats, self.places.lons
@@ -107,10 +110,16 @@ class PlaceGrid:
             band_lons, numbers = band
             for number in numbers[bisect_left(band_lons, west) : bisect_right(band_lons, east)]:
                 d2 = (lats[number] - lat) ** 2 + ((lons[number] - lon) * scale) ** 2
-                if d2 <= limit:
-                    found.append((111.2 * math.sqrt(d2), number))
-        found.sort()
-        return found
+                if d2 <= reach2:
+                    found.append((d2, number))
+        if limit is not None and len(found) > limit:
+            # The nearest by squared distance, and any whose distance could round to a tie
+            # with the last of them (the distance's order is the squared one's but for ties).
+            found.sort()
+            last = found[limit - 1][0] * (1 + 1e-9)
+            found = [item for item in found if item[0] <= last]
+        found = sorted((111.2 * math.sqrt(d2), number) for d2, number in found)
+        return found if limit is None else found[:limit]
 
 
 def load_small_places() -> SmallPlaces:
@@ -205,11 +214,11 @@ def assign_admin1(
         elif group in group_codes:
             code, how = group_codes[group], "GeoNames group"
         else:
-            near = grid.near(country, lat, lon, NEIGHBOUR_KM / 2)
+            near = grid.near(country, lat, lon, NEIGHBOUR_KM / 2, NEIGHBOURS)
             if not near:
-                near = grid.near(country, lat, lon, NEIGHBOUR_KM)
+                near = grid.near(country, lat, lon, NEIGHBOUR_KM, NEIGHBOURS)
             if near:
-                votes = Counter(places.admin1s[n] for _, n in near[:NEIGHBOURS])
+                votes = Counter(places.admin1s[n] for _, n in near)
                 code = min(votes.items(), key=lambda item: (-item[1], item[0]))[0]
                 how = "neighbours"
             else:
