@@ -98,7 +98,6 @@ def _geometry(item: shapefile.Shape) -> BaseGeometry:
     ``multipolygons``) on the same coordinates, but each ring converted as one array: the
     constructors convert coordinate pairs one by one in Python, which took most of a second.
     """
-    import numpy
     import shapely
     from shapely.geometry import shape
 
@@ -110,7 +109,7 @@ def _geometry(item: shapefile.Shape) -> BaseGeometry:
         return shape(geo)  # empty parts: shapely's own rules for them
     made = []
     for shell, *holes in polygons:
-        rings = [shapely.linearrings(numpy.asarray(ring, dtype=float)) for ring in (shell, *holes)]
+        rings = [shapely.linearrings(ring) for ring in (shell, *holes)]  # as one float array
         made.append(shapely.polygons(rings[0], holes=rings[1:] or None))
     return made[0] if geo["type"] == "Polygon" else shapely.multipolygons(made)
 
