@@ -224,7 +224,6 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
         number = city.get("admin1code")
         name = city["name"]
         listed = city.get("alternatenames") or ()
-        alternates = [a for a in listed if latin(a)]
         place_ids.append(f"geonames:{city['geonameid']}")
         city_names.append(name)
         lats.append(float(city["latitude"]))
@@ -236,14 +235,15 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
         fames.append(len(listed))
         numbers.append(str(number or ""))
         capital = capital_names.get(country)
-        if (capital == name or capital in alternates) and population > capitals.get(
-            country, (-1, -1)
-        )[0]:
+        # The capital's name is the city's or one of its Latin alternates (whether a name is
+        # Latin depends on the name alone, so test the capital's).
+        is_capital = capital == name or (capital in listed and latin(capital))
+        if is_capital and population > capitals.get(country, (-1, -1))[0]:
             capitals[country] = (population, entry)
         # As _add_name would, name by name: the city's own name, then its Latin alternates
         # (which start with a letter, so never strip to nothing) but not its codes.
         kept = [name.strip()] if name and name.strip() else []
-        kept += [a.strip() for a in alternates if not a.isupper()]
+        kept += [a.strip() for a in listed if latin(a) and not a.isupper()]
         city_aliases.append(kept)
         entry += 1
     entries = gazetteer.add_many(
