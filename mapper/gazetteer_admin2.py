@@ -72,13 +72,17 @@ def add_units(
     gazetteer: Gazetteer,
     names: dict[int, set[str]],
     units: list[tuple[str, float, float, str, str, int]],
+    towns: set[tuple[str, str]] | None = None,
 ) -> list[int]:
-    """Add units (name, lat, lon, country, admin1, id); returns their entries."""
+    """Add units (name, lat, lon, country, admin1, id); returns their entries.
+
+    ``towns`` holds (country, name key) of every city and village, when the caller has it.
+    """
     g = gazetteer
-    found = [entry for entry, kind in enumerate(g.kinds) if kind in ("city", "village")]
-    towns = set(
-        zip([g.countries[e] for e in found], name_keys([g.names[e] for e in found]), strict=True)
-    )
+    if towns is None:
+        found = [entry for entry, kind in enumerate(g.kinds) if kind in ("city", "village")]
+        countries = [g.countries[e] for e in found]
+        towns = set(zip(countries, name_keys([g.names[e] for e in found]), strict=True))
     entries: list[int] = []
     for name, lat, lon, country, admin1, ident in units:
         parsed = unit_names(name)

@@ -58,20 +58,17 @@ class SmallPlaces:
         return len(self.idents)
 
 
-def match_keys(names: list[str]) -> list[str]:
-    """The keys names are matched by: name_key without accents ("lodz" for "Łódź")."""
-    return fold_accents_all(name_keys(names))
-
-
 class PlaceGrid:
     """countrystatecity places of each country in bands of latitude, sorted by longitude.
 
-    ``keys`` holds each place's match key.
+    ``name_keys`` holds each place's name key, ``keys`` its match key (the name key without
+    accents: "lodz" for "Łódź"), by which same places are found.
     """
 
     def __init__(self, places: SmallPlaces):
         self.places = places
-        self.keys = match_keys(places.names)
+        self.name_keys = name_keys(places.names)
+        self.keys = fold_accents_all(self.name_keys)
         bands: dict[str, dict[int, list[tuple[float, int]]]] = defaultdict(dict)
         for number, (country, lat, lon) in enumerate(
             zip(places.countries, places.lats, places.lons, strict=True)
@@ -242,8 +239,8 @@ def add_villages(
     grid: PlaceGrid,
     skip: Collection[int],
     city_keys: dict[int, str],
-) -> int:
-    """Add the small places no GeoNames city stands for as kind "village"; returns the count.
+) -> list[int]:
+    """Add the small places no GeoNames city stands for as kind "village"; returns their numbers.
 
     ``skip`` holds the places that are cities or districts already; ``city_keys`` each city
     entry's match key.
@@ -277,7 +274,7 @@ def add_villages(
         extent_km=VILLAGE_EXTENT_KM,
     )
     names.update((entry, {places.names[n]}) for entry, n in zip(entries, kept, strict=True))
-    return len(kept)
+    return kept
 
 
 def add_small_places(
@@ -290,7 +287,8 @@ def add_small_places(
     grid = PlaceGrid(load_small_places())
     places = grid.places
     cities = [entry for entry, kind in enumerate(g.kinds) if kind == "city"]
-    city_keys = dict(zip(cities, match_keys([g.names[e] for e in cities]), strict=True))
+    city_name_keys = name_keys([g.names[e] for e in cities])
+    city_keys = dict(zip(cities, fold_accents_all(city_name_keys), strict=True))
     matched = assign_admin1(g, grid, geonames_admin1, city_keys)
     unit_like = {
         number
@@ -300,6 +298,9 @@ def add_small_places(
     units = {number for number in unit_like if unit_names(places.names[number]) is not None}
     # A generic unit ("Central District") is neither a unit worth a name nor a village.
     villages = add_villages(g, names, grid, matched.keys() | unit_like, city_keys)
+    # (country, name key) of every town and village, from the keys worked out already.
+    towns = set(zip([g.countries[e] for e in cities], city_name_keys, strict=True))
+    towns.update((places.countries[n], grid.name_keys[n]) for n in villages)
     added = add_units(
         g,
         names,
@@ -314,11 +315,12 @@ def add_small_places(
             )
             for n in sorted(units)
         ],
+        towns,
     )
     log.info(
         "countrystatecity: %d places, %d matched to cities, %d villages, %d districts added",
         len(places),
         len(matched),
-        villages,
+        len(villages),
         len(added),
     )
