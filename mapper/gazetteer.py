@@ -14,6 +14,7 @@ build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -402,7 +403,8 @@ def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     """Write atomically: a half-written cache must never be loaded."""
     from mapper.gazetteer_file import write_index
 
-    _write_atomically(path, lambda handle: write_index(gazetteer, handle))
+    with _no_cyclic_gc():
+        _write_atomically(path, lambda handle: write_index(gazetteer, handle))
     return path
 
 
@@ -410,7 +412,8 @@ def save_and_reload(gazetteer: Gazetteer, path: Path) -> Gazetteer:
     """save_gazetteer, then the gazetteer as read_index reads the file (without reading it)."""
     from mapper.gazetteer_file import write_and_read_index
 
-    return _write_atomically(path, lambda handle: write_and_read_index(gazetteer, handle))
+    with _no_cyclic_gc():
+        return _write_atomically(path, lambda handle: write_and_read_index(gazetteer, handle))
 
 
 def _write_atomically(path: Path, write: Callable[[BinaryIO], _T]) -> _T:
@@ -452,13 +455,22 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
 
 def build_index(min_population: int = 500) -> Gazetteer:
     """Build the gazetteer from the installed packages and curated tables (a few seconds)."""
-    # The build makes millions of lasting containers (name sets, rows, index lists) and no
-    # garbage cycles worth finding: left on, the cyclic collector scans the growing heap again
-    # and again and takes a third of the build's time.
+    with _no_cyclic_gc():
+        return _build(min_population)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (as it was before, after).
+
+    Building and writing the index make millions of lasting containers (name sets, rows,
+    index tuples) and no garbage cycles worth finding: left on, the collector scans the
+    growing heap again and again and takes a third of the time.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(min_population)
+        yield
     finally:
         if enabled:
             gc.enable()
