@@ -8,7 +8,7 @@ countrystatecity's places (gazetteer_places.py, gazetteer_admin2.py), airports a
 (airportsdata, MIT; gazetteer_facilities.py), continents (GeoNames), and mapper's own
 curated tables in mapper/data/ (regions, country aliases, demonyms, admin-1 abbreviations).
 
-build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached index file
+build_index() -> Gazetteer takes seconds; load_gazetteer() reads the cached index file
 (gazetteer_file.py: flat arrays and hashed name tables, no pickle; a few hundred ms).
 """
 
@@ -394,7 +394,7 @@ def load_gazetteer(
     if not build:
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
     # Once per machine (and after upgrades): say so, since it takes seconds, not milliseconds.
-    log.warning("building the offline gazetteer index once (about 15 s): %s", path)
+    log.warning("building the offline gazetteer index once (about 10 s): %s", path)
     # A first run works on the same tables as every later one: those of the file's bytes.
     return save_and_reload(build_index(min_population=min_population), path)
 
