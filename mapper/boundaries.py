@@ -91,15 +91,36 @@ def _country(record: dict[str, object], geometry: BaseGeometry) -> CountryShape:
     )
 
 
+def _geometry(item: shapefile.Shape) -> BaseGeometry:
+    """The unit's (multi)polygon, as ``shapely.geometry.shape`` makes it from the GeoJSON.
+
+    The same calls shapely's constructors end in (``linearrings``, ``polygons``,
+    ``multipolygons``) on the same coordinates, but each ring converted as one array: the
+    constructors convert coordinate pairs one by one in Python, which took most of a second.
+    """
+    import shapely
+    from shapely.geometry import shape
+
+    geo = item.__geo_interface__
+    polygons = [geo["coordinates"]] if geo["type"] == "Polygon" else geo["coordinates"]
+    if geo["type"] not in ("Polygon", "MultiPolygon") or not all(
+        polygon and all(len(ring) for ring in polygon) for polygon in polygons
+    ):
+        return shape(geo)  # empty parts: shapely's own rules for them
+    made = []
+    for shell, *holes in polygons:
+        rings = [shapely.linearrings(ring) for ring in (shell, *holes)]  # as one float array
+        made.append(shapely.polygons(rings[0], holes=rings[1:] or None))
+    return made[0] if geo["type"] == "Polygon" else shapely.multipolygons(made)
+
+
 @functools.cache
 def load_countries() -> tuple[CountryShape, ...]:
     """All admin-0 units, in the file's order."""
-    from shapely.geometry import shape
-
     reader = _open_reader()
     names = [f[0] for f in reader.fields[1:]]
     return tuple(
-        _country(dict(zip(names, item.record, strict=True)), shape(item.shape.__geo_interface__))
+        _country(dict(zip(names, item.record, strict=True)), _geometry(item.shape))
         for item in reader.iterShapeRecords()
     )
 
@@ -123,14 +144,12 @@ def country_by_iso2(iso2: str) -> CountryShape | None:
     if load_countries.cache_info().currsize:
         matches = [c for c in load_countries() if c.iso2 == code]
         return max(matches, key=lambda c: c.population) if matches else None
-    from shapely.geometry import shape
-
     reader, records = _records()
     found = [(i, r) for i, r in enumerate(records) if _iso2(r) == code]
     if not found:
         return None
     index, record = max(found, key=lambda item: int(float(item[1]["POP_EST"] or 0)))
-    return _country(record, shape(reader.shape(index).__geo_interface__))
+    return _country(record, _geometry(reader.shape(index)))
 
 
 @functools.cache
@@ -138,10 +157,8 @@ def _country_at(index: int) -> CountryShape:
     """The unit at ``index`` in the file, its shape read alone (or taken from load_countries)."""
     if load_countries.cache_info().currsize:
         return load_countries()[index]
-    from shapely.geometry import shape
-
     reader, records = _records()
-    return _country(records[index], shape(reader.shape(index).__geo_interface__))
+    return _country(records[index], _geometry(reader.shape(index)))
 
 
 def countries_meeting(bounds: tuple[float, float, float, float]) -> list[CountryShape]:

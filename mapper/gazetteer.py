@@ -8,31 +8,38 @@ countrystatecity's places (gazetteer_places.py, gazetteer_admin2.py), airports a
 (airportsdata, MIT; gazetteer_facilities.py), continents (GeoNames), and mapper's own
 curated tables in mapper/data/ (regions, country aliases, demonyms, admin-1 abbreviations).
 
-build_index() -> Gazetteer is slow (seconds); load_gazetteer() reads the cached index file
+build_index() -> Gazetteer takes seconds; load_gazetteer() reads the cached index file
 (gazetteer_file.py: flat arrays and hashed name tables, no pickle; a few hundred ms).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
+import itertools
 import json
 import logging
 import math
+import operator
 import os
+import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 from mapper.errors import GazetteerError
 from mapper.models import Place, Precision
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 INDEX_VERSION = 8
 _SOURCE_PACKAGES = (
@@ -99,6 +106,13 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+_UNDECOMPOSED_LETTER = re.compile("[" + re.escape("".join(map(chr, _UNDECOMPOSED))) + "]")
+
+
+def _undecomposed(match: re.Match[str]) -> str:
+    return _UNDECOMPOSED[ord(match.group())]
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def fold_accents(text: str) -> str:
     """The text without diacritics, in Latin letters English writes ("Şanlıurfa" -> "Sanliurfa")."""
@@ -106,6 +120,47 @@ def fold_accents(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# The build folds hundreds of thousands of distinct names once each: through the caches above
+# that costs a call and an evicted cache slot per name. These do the same work on all of them
+# at once, on one joined string (each step maps characters one by one, so joining and splitting
+# at a NUL, which no step touches, gives each name's own result).
+_SEPARATOR = "\0"
+
+
+def name_keys(names: Sequence[str]) -> list[str]:
+    """``[name_key(n) for n in names]``, uncached, for many names at once."""
+    joined = _SEPARATOR.join(names)
+    if joined.count(_SEPARATOR) != max(len(names) - 1, 0):  # a name holds the separator
+        return [name_key(name) for name in names]
+    joined = joined.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    parts = joined.casefold().split(_SEPARATOR) if names else []
+    return list(map(" ".join, map(str.split, parts)))
+
+
+def fold_accents_all(texts: Sequence[str]) -> list[str]:
+    """``[fold_accents(t) for t in texts]``, uncached, for many texts at once."""
+    folded = list(texts)
+    wanted = [number for number, text in enumerate(folded) if not text.isascii()]
+    if not wanted:
+        return folded
+    joined = _SEPARATOR.join(folded[number] for number in wanted)
+    if joined.count(_SEPARATOR) != len(wanted) - 1:
+        return [fold_accents(text) for text in texts]
+    # As str.translate and the filter above, but by regular expressions: on a long text
+    # that is mostly letters left as they are, these are several times faster.
+    joined = _UNDECOMPOSED_LETTER.sub(_undecomposed, joined)
+    decomposed = unicodedata.normalize("NFKD", joined)
+    marks = "".join(ch for ch in set(decomposed) if unicodedata.combining(ch))
+    if marks:
+        decomposed = re.sub(f"[{re.escape(marks)}]+", "", decomposed)
+    parts = decomposed.split(_SEPARATOR)
+    if len(parts) != len(wanted):
+        return [fold_accents(text) for text in texts]
+    for number, part in zip(wanted, parts, strict=True):
+        folded[number] = part
+    return folded
 
 
 @dataclass
@@ -173,6 +228,49 @@ class Gazetteer:
         self.fames.append(fame)
         return len(self.place_ids) - 1
 
+    def add_many(
+        self,
+        kind: str,
+        place_ids: Sequence[str],
+        names: Sequence[str],
+        lats: Sequence[float],
+        lons: Sequence[float],
+        *,
+        countries: Sequence[str],
+        admin1s: Sequence[str],
+        populations: Sequence[int] | None = None,
+        extent_km: float | Sequence[float] = 0.0,
+        fames: Sequence[int] | None = None,
+    ) -> range:
+        """Add entries of one kind as add() adds one (a build adds 200,000); their entries.
+
+        ``extent_km`` is one for all or one each; missing populations and fames are 0.
+        """
+        first, count = len(self.place_ids), len(place_ids)
+        extents = (
+            itertools.repeat(round(extent_km, 1), count)
+            if isinstance(extent_km, int | float)
+            else map(round, extent_km, itertools.repeat(1))
+        )
+        columns = [names, lats, lons, countries, admin1s, populations, fames]
+        if not isinstance(extent_km, int | float):
+            columns.append(extent_km)
+        if any(len(column) != count for column in columns if column is not None):
+            raise ValueError("add_many: columns of unequal length")
+        self.place_ids.extend(place_ids)
+        self.names.extend(names)
+        self.lats.extend(map(round, lats, itertools.repeat(5)))
+        self.lons.extend(map(round, lons, itertools.repeat(5)))
+        self.kinds.extend(itertools.repeat(kind, count))
+        self.countries.extend(countries)
+        self.admin1s.extend(admin1s)
+        self.admin2s.extend(itertools.repeat(-1, count))
+        zeros = itertools.repeat(0, count)
+        self.populations.extend(zeros if populations is None else map(int, populations))
+        self.extents.extend(extents)
+        self.fames.extend(itertools.repeat(0, count) if fames is None else fames)
+        return range(first, first + count)
+
     def place(self, entry: int) -> Place:
         kind = self.kinds[entry]
         return Place(
@@ -217,12 +315,12 @@ class Gazetteer:
     def largest_cities(self) -> dict[str, int]:
         """Name key -> the most populous city of that name (for tables that name a city)."""
         largest: dict[str, int] = {}
-        for entry, kind in enumerate(self.kinds):
-            if kind == "city":
-                key = name_key(self.names[entry])
-                best = largest.get(key)
-                if best is None or self.populations[entry] > self.populations[best]:
-                    largest[key] = entry
+        cities = [entry for entry, kind in enumerate(self.kinds) if kind == "city"]
+        names, populations = self.names, self.populations
+        for entry, key in zip(cities, name_keys([names[e] for e in cities]), strict=True):
+            best = largest.get(key)
+            if best is None or populations[entry] > populations[best]:
+                largest[key] = entry
         return largest
 
     def lookup(self, name: str) -> tuple[int, ...]:
@@ -296,19 +394,29 @@ def load_gazetteer(
     if not build:
         raise GazetteerError(f"no gazetteer index at {path}; run `mapper gazetteer build`")
     # Once per machine (and after upgrades): say so, since it takes seconds, not milliseconds.
-    log.warning("building the offline gazetteer index once (about 15 s): %s", path)
-    gazetteer = build_index(min_population=min_population)
-    save_gazetteer(gazetteer, path)
-    try:  # read back: a first run works on the same tables as every later one
-        return read_index(path)
-    except (OSError, GazetteerError):  # replaced meanwhile by a process of other settings
-        return gazetteer
+    log.warning("building the offline gazetteer index once (about 10 s): %s", path)
+    # A first run works on the same tables as every later one: those of the file's bytes.
+    return save_and_reload(build_index(min_population=min_population), path)
 
 
 def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     """Write atomically: a half-written cache must never be loaded."""
     from mapper.gazetteer_file import write_index
 
+    with _no_cyclic_gc():
+        _write_atomically(path, lambda handle: write_index(gazetteer, handle))
+    return path
+
+
+def save_and_reload(gazetteer: Gazetteer, path: Path) -> Gazetteer:
+    """save_gazetteer, then the gazetteer as read_index reads the file (without reading it)."""
+    from mapper.gazetteer_file import write_and_read_index
+
+    with _no_cyclic_gc():
+        return _write_atomically(path, lambda handle: write_and_read_index(gazetteer, handle))
+
+
+def _write_atomically(path: Path, write: Callable[[BinaryIO], _T]) -> _T:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Indexes of other inputs go; older versions' pickles stay: a mapper of an older version
     # sharing the cache folder would otherwise rebuild its index at its next start.
@@ -318,12 +426,12 @@ def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            write_index(gazetteer, handle)
+            written = write(handle)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return written
 
 
 # ---------------------------------------------------------------- building
@@ -347,6 +455,28 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
 
 def build_index(min_population: int = 500) -> Gazetteer:
     """Build the gazetteer from the installed packages and curated tables (a few seconds)."""
+    with _no_cyclic_gc():
+        return _build(min_population)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (as it was before, after).
+
+    Building and writing the index make millions of lasting containers (name sets, rows,
+    index tuples) and no garbage cycles worth finding: left on, the collector scans the
+    growing heap again and again and takes a third of the time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(min_population: int) -> Gazetteer:
     from mapper import gazetteer_facilities as facilities
     from mapper import gazetteer_places as places
     from mapper import gazetteer_sources as sources
@@ -357,8 +487,10 @@ def build_index(min_population: int = 500) -> Gazetteer:
     sources.add_admin1(gazetteer, names)
     sources.add_continents_and_regions(gazetteer, names)
     geonames_admin1 = sources.add_cities(gazetteer, names, min_population)
-    sources.add_aliases_and_demonyms(gazetteer, names)
-    facilities.add_airports(gazetteer, names)
+    # Name key -> most populous city: the same for both (neither adds or changes a city).
+    largest = gazetteer.largest_cities()
+    sources.add_aliases_and_demonyms(gazetteer, names, largest)
+    facilities.add_airports(gazetteer, names, largest)
     places.add_small_places(gazetteer, names, geonames_admin1)
     _build_name_index(gazetteer, names)
     gazetteer.prefixes = name_prefixes(gazetteer.index, gazetteer.demonyms)
@@ -375,33 +507,57 @@ def _version(package: str) -> str:
 
 
 def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
-    index: dict[str, list[int]] = {}
-    for entry, entry_names in names.items():
-        keys = set()
-        for name in entry_names:
-            key = name_key(name)
-            keys.add(key)
-            keys.add(fold_accents(key))
-        for key in keys:
-            if key:
-                index.setdefault(key, []).append(entry)
-    gazetteer.index = {key: tuple(sorted(entries)) for key, entries in index.items()}
+    """Name key (and its accent-free form) -> the entries bearing it, in ascending order.
+
+    The keys come in the order they first appear, entry by entry, each entry's in the order of
+    a set of its keys: that order decides the bytes of the index file.
+    """
+    flat = list(itertools.chain.from_iterable(names.values()))
+    keys = name_keys(flat)
+    both = itertools.chain.from_iterable(zip(keys, fold_accents_all(keys), strict=True))
+    # Each entry's keys, added name by name (key, then accent-free key) as a set adds them;
+    # by maps of built-in functions, which cost less than a comprehension's loop.
+    sizes = map((2).__mul__, map(len, names.values()))
+    groups = list(map(set, map(itertools.islice, itertools.repeat(both), sizes)))
+    pair_keys = list(itertools.chain.from_iterable(groups))
+    pair_entries = list(
+        itertools.chain.from_iterable(map(itertools.repeat, names, map(len, groups)))
+    )
+    # Each key with the last entry that bears it, in the order keys first appear ...
+    index: dict[str, tuple[int, ...]] = dict(zip(pair_keys, zip(pair_entries), strict=True))
+    index.pop("", None)
+    if len(index) < len(pair_keys):
+        # ... then all entries of the keys several entries bear.
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for group in groups:
+            shared |= seen & group
+            seen |= group
+        shared.discard("")
+        found: dict[str, list[int]] = {}
+        for key, entry in itertools.compress(
+            zip(pair_keys, pair_entries, strict=True), map(shared.__contains__, pair_keys)
+        ):
+            found.setdefault(key, []).append(entry)
+        index.update((key, tuple(sorted(entries))) for key, entries in found.items())
+    gazetteer.index = index
     gazetteer.acronyms = frozenset(
-        name
-        for entry_names in names.values()
-        for name in entry_names
-        if name.isupper() and len(name.replace(".", "")) <= 5
+        name for name in filter(str.isupper, flat) if len(name.replace(".", "")) <= 5
     )
 
 
 def name_prefixes(*tables: Iterable[str]) -> frozenset[str]:
     """Every proper token prefix of the keys ("new" and "new york" of "new york mills")."""
     found: set[str] = set()
+    add = found.add
+    has_space = operator.methodcaller("__contains__", " ")
     for table in tables:
-        for key in table:
-            parts = key.split(" ")
-            for n in range(1, len(parts)):
-                found.add(" ".join(parts[:n]))
+        for key in filter(has_space, table):  # most keys are one word: no prefix
+            # The text before each space: the key's first n tokens, for n = 1 .. tokens - 1.
+            cut = key.find(" ")
+            while cut >= 0:
+                add(key[:cut])
+                cut = key.find(" ", cut + 1)
     return frozenset(found)
 
 
@@ -415,6 +571,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def read_json_resource(package: str, *parts: str) -> object:
     item = resources.files(package).joinpath(*parts)
     try:
-        return json.loads(item.read_text(encoding="utf-8"))
+        # As read_text would decode it, without a text stream's line-by-line newline handling
+        # (JSON has newlines only between its tokens).
+        return json.loads(item.read_bytes().decode("utf-8"))
     except (FileNotFoundError, ModuleNotFoundError) as exc:
         raise GazetteerError(f"{package} data missing ({'/'.join(parts)})") from exc

@@ -16,7 +16,7 @@ import math
 import re
 from collections import defaultdict
 
-from mapper.gazetteer import Gazetteer, haversine_km, name_key
+from mapper.gazetteer import Gazetteer, haversine_km, name_key, name_keys
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,9 @@ _SYNONYMS = {
 }
 MEMBER_KM = 30.0  # a place this close to a unit's point, and nearest to it, lies in it
 MIN_EXTENT_KM, MAX_EXTENT_KM, DEFAULT_EXTENT_KM = 5.0, 80.0, 15.0
+# MEMBER_KM as degrees of latitude (6371.0088 km Earth radius, as haversine_km), with a margin
+# far above rounding errors.
+_MEMBER_DEGREES = math.degrees(MEMBER_KM / 6371.0088) * 1.001
 
 
 def names_a_unit(name: str) -> bool:
@@ -69,13 +72,17 @@ def add_units(
     gazetteer: Gazetteer,
     names: dict[int, set[str]],
     units: list[tuple[str, float, float, str, str, int]],
+    towns: set[tuple[str, str]] | None = None,
 ) -> list[int]:
-    """Add units (name, lat, lon, country, admin1, id); returns their entries."""
+    """Add units (name, lat, lon, country, admin1, id); returns their entries.
+
+    ``towns`` holds (country, name key) of every city and village, when the caller has it.
+    """
     g = gazetteer
-    towns: set[tuple[str, str]] = set()
-    for entry, kind in enumerate(g.kinds):
-        if kind in ("city", "village"):
-            towns.add((g.countries[entry], name_key(g.names[entry])))
+    if towns is None:
+        found = [entry for entry, kind in enumerate(g.kinds) if kind in ("city", "village")]
+        countries = [g.countries[e] for e in found]
+        towns = set(zip(countries, name_keys([g.names[e] for e in found]), strict=True))
     entries: list[int] = []
     for name, lat, lon, country, admin1, ident in units:
         parsed = unit_names(name)
@@ -110,14 +117,22 @@ def _place_units(g: Gazetteer, units: list[int]) -> None:
         by_division[g.admin1s[unit]].append(unit)
     bare = {u: name_key(unit_names(g.names[u])[0]) for u in units}
     members: dict[int, list[int]] = defaultdict(list)
+    lats, lons = g.lats, g.lons
     for entry, kind in enumerate(g.kinds):
         if kind not in ("city", "village", "facility"):
             continue
+        here = by_division.get(g.admin1s[entry])
+        if not here:
+            continue
+        lat, lon = lats[entry], lons[entry]
+        # A unit further in latitude alone than MEMBER_KM is out of reach (a great circle is
+        # no shorter than its north-south part): its distance need not be computed.
         near = [
-            (haversine_km(g.lats[entry], g.lons[entry], g.lats[u], g.lons[u]), u)
-            for u in by_division.get(g.admin1s[entry], ())
+            (distance, u)
+            for u in here
+            if abs(lats[u] - lat) <= _MEMBER_DEGREES
+            and (distance := haversine_km(lat, lon, lats[u], lons[u])) <= MEMBER_KM
         ]
-        near = [item for item in near if item[0] <= MEMBER_KM]
         if near:
             # A unit named after the town is the town's: Wakiso lies in Wakiso District even
             # where the next district's point is nearer.

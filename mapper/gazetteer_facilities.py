@@ -45,8 +45,13 @@ def _rows() -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(item.read_text(encoding="utf-8"))))
 
 
-def add_airports(gazetteer: Gazetteer, names: dict[int, set[str]]) -> int:
-    """Add the airports news names; returns how many were added."""
+def add_airports(
+    gazetteer: Gazetteer, names: dict[int, set[str]], largest: dict[str, int] | None = None
+) -> int:
+    """Add the airports news names; returns how many were added.
+
+    ``largest`` is gazetteer.largest_cities(), when the caller has it already.
+    """
     kept = [
         row
         for row in _rows()
@@ -57,7 +62,8 @@ def add_airports(gazetteer: Gazetteer, names: dict[int, set[str]]) -> int:
         and row["lon"]
     ]
     kept.sort(key=lambda r: r["icao"])
-    largest = gazetteer.largest_cities()
+    if largest is None:
+        largest = gazetteer.largest_cities()
     city_airports: dict[str, int] = defaultdict(int)
     for row in kept:
         city_airports[name_key(row["city"])] += 1

@@ -19,6 +19,7 @@ worst it holds wrong places, which the fingerprint in its name and the checksum 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sys
 import zlib
@@ -130,33 +131,51 @@ class NameSet(_HashedKeys, AbstractSet[str]):
 
 
 def _table_arrays(keys: list[str], values: list[tuple[int, ...]] | None) -> dict[str, array]:
-    raw_keys = [k.encode("utf-8", "surrogatepass") for k in keys]
-    key_ends = array("I")
-    total = 0
-    for raw in raw_keys:
-        total += len(raw)
-        key_ends.append(total)
+    joined = "\0".join(keys).encode("utf-8", "surrogatepass")
+    raw_keys = joined.split(b"\0") if keys else []
+    if len(raw_keys) != len(keys):  # a key holds a NUL: encode them one by one
+        raw_keys = [k.encode("utf-8", "surrogatepass") for k in keys]
+    key_ends = array("I", itertools.accumulate(map(len, raw_keys)))
     size = 1
     while size < 2 * len(keys) + 1:
         size *= 2
+    mask = size - 1
     slots = array("i", [-1]) * size
-    for item, raw in enumerate(raw_keys):
-        slot = zlib.crc32(raw) & (size - 1)
+    for item, code in enumerate(map(zlib.crc32, raw_keys)):
+        slot = code & mask
         while slots[slot] >= 0:
-            slot = (slot + 1) & (size - 1)
+            slot = (slot + 1) & mask
         slots[slot] = item
     found = {"blob": array("B", b"".join(raw_keys)), "key_ends": key_ends, "slots": slots}
     if values is not None:
-        flat, ends = array("i"), array("I")
-        for entries in values:
-            flat.extend(entries)
-            ends.append(len(flat))
-        found.update(values=flat, value_ends=ends)
+        found.update(
+            values=array("i", itertools.chain.from_iterable(values)),
+            value_ends=array("I", itertools.accumulate(map(len, values))),
+        )
     return found
 
 
 def write_index(gazetteer: Gazetteer, handle: Any) -> None:
     """Write ``gazetteer`` to the open binary file ``handle``."""
+    head, _, payload = _encode(gazetteer)
+    handle.write(head)
+    handle.write(payload)
+
+
+def write_and_read_index(gazetteer: Gazetteer, handle: Any) -> Gazetteer:
+    """Write ``gazetteer`` to ``handle``; return what read_index would read from the file.
+
+    The tables come from the very bytes written, as read_index makes them, without reading
+    the file back or checking the checksum just computed.
+    """
+    head, header, payload = _encode(gazetteer)
+    handle.write(head)
+    handle.write(payload)
+    return _gazetteer(json.loads(header), memoryview(payload).toreadonly(), "index")
+
+
+def _encode(gazetteer: Gazetteer) -> tuple[bytes, bytes, bytearray]:
+    """The file's start (magic, length, header), its header alone, and its payload."""
     arrays: dict[str, array] = {}
     header: dict[str, Any] = {
         "format": FORMAT,
@@ -165,21 +184,22 @@ def write_index(gazetteer: Gazetteer, handle: Any) -> None:
     }
     for name in _TEXT_COLUMNS:
         column = getattr(gazetteer, name)
-        if any("\0" in text for text in column):
+        joined = "\0".join(column)
+        if joined.count("\0") != max(len(column) - 1, 0):
             raise GazetteerError(f"gazetteer column {name} holds a NUL character")
-        arrays[name] = array("B", "\0".join(column).encode("utf-8", "surrogatepass"))
+        arrays[name] = array("B", joined.encode("utf-8", "surrogatepass"))
     for name in _CODED_COLUMNS:
         column = getattr(gazetteer, name)
         table = sorted(set(column))
         code = {value: number for number, value in enumerate(table)}
         header[f"{name}_table"] = table
-        arrays[name] = array("H" if len(table) <= 0xFFFF else "I", [code[v] for v in column])
+        arrays[name] = array("H" if len(table) <= 0xFFFF else "I", map(code.__getitem__, column))
     for name in _FLOAT_COLUMNS:
         arrays[name] = array("d", getattr(gazetteer, name))
     for name in _INT_COLUMNS:
         arrays[name] = array("q" if name == "populations" else "i", getattr(gazetteer, name))
-    keys = list(gazetteer.index)
-    for part, data in _table_arrays(keys, [gazetteer.index[k] for k in keys]).items():
+    keys, values = list(gazetteer.index), list(gazetteer.index.values())
+    for part, data in _table_arrays(keys, values).items():
         arrays[f"index.{part}"] = data
     for part, data in _table_arrays(sorted(gazetteer.prefixes), None).items():
         arrays[f"prefixes.{part}"] = data
@@ -196,14 +216,11 @@ def write_index(gazetteer: Gazetteer, handle: Any) -> None:
     header["sha256"] = hashlib.sha256(payload).hexdigest()
     encoded = json.dumps(header, ensure_ascii=True).encode("ascii")
     encoded += b" " * (-(len(MAGIC) + 8 + len(encoded)) % 8)  # the payload starts aligned
-    handle.write(MAGIC + len(encoded).to_bytes(8, "little") + encoded)
-    handle.write(payload)
+    return MAGIC + len(encoded).to_bytes(8, "little") + encoded, encoded, payload
 
 
 def read_index(path: Path) -> Gazetteer:
     """The gazetteer in ``path``; GazetteerError when the file is not a whole index file."""
-    from mapper.gazetteer import Gazetteer
-
     data = path.read_bytes()
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
         raise GazetteerError(f"{path}: not a gazetteer index file")
@@ -218,6 +235,13 @@ def read_index(path: Path) -> Gazetteer:
     payload = memoryview(data)[start:]
     if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise GazetteerError(f"{path}: checksum mismatch (truncated or damaged)")
+    return _gazetteer(header, payload, path)
+
+
+def _gazetteer(header: dict[str, Any], payload: memoryview, source: object) -> Gazetteer:
+    """The gazetteer of a checked header and payload (``source`` names them in errors)."""
+    from mapper.gazetteer import Gazetteer
+
     views: dict[str, memoryview] = {}
     for name, (offset, length, typecode) in header["sections"].items():
         views[name] = payload[offset : offset + length].cast(typecode)
@@ -231,7 +255,7 @@ def read_index(path: Path) -> Gazetteer:
         setattr(g, name, views[name].tolist())
     columns = (*_TEXT_COLUMNS, *_CODED_COLUMNS, *_FLOAT_COLUMNS, *_INT_COLUMNS)
     if any(len(getattr(g, name)) != header["entries"] for name in columns):
-        raise GazetteerError(f"{path}: columns of unequal length")
+        raise GazetteerError(f"{source}: columns of unequal length")
     g.index = NameTable({k.split(".", 1)[1]: v for k, v in views.items() if k.startswith("index.")})
     g.prefixes = NameSet(
         {k.split(".", 1)[1]: v for k, v in views.items() if k.startswith("prefixes.")}

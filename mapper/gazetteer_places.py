@@ -11,14 +11,23 @@ keeps only >= 500 people) become villages.
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
-from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key, read_json_resource
+from mapper.gazetteer import (
+    Gazetteer,
+    fold_accents_all,
+    haversine_km,
+    name_keys,
+    read_json_resource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,61 +43,86 @@ GROUP_SHARE, GROUP_MIN = 0.9, 3
 VILLAGE_DUPLICATE_KM = 25.0
 
 
-@dataclass(frozen=True, slots=True)
-class SmallPlace:
-    ident: int  # countrystatecity's id
-    name: str
-    lat: float
-    lon: float
-    country: str
-    admin1: str  # ISO 3166-2 code
+@dataclass(slots=True)
+class SmallPlaces:
+    """countrystatecity's places as columns (there are 150,000 of them), in a stable order."""
 
+    idents: list[int] = field(default_factory=list)  # countrystatecity's ids
+    names: list[str] = field(default_factory=list)
+    lats: list[float] = field(default_factory=list)
+    lons: list[float] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    admin1s: list[str] = field(default_factory=list)  # ISO 3166-2 codes
 
-def _key(name: str) -> str:
-    return fold_accents(name_key(name))
-
-
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat / _CELL), math.floor(lon / _CELL)
+    def __len__(self) -> int:
+        return len(self.idents)
 
 
 class PlaceGrid:
-    """countrystatecity places of each country by grid cell, for nearest-place questions."""
+    """countrystatecity places of each country in bands of latitude, sorted by longitude.
 
-    def __init__(self, places: list[SmallPlace]):
+    ``name_keys`` holds each place's name key, ``keys`` its match key (the name key without
+    accents: "lodz" for "Łódź"), by which same places are found.
+    """
+
+    def __init__(self, places: SmallPlaces):
         self.places = places
-        self.cells: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-        for number, place in enumerate(places):
-            self.cells[(place.country, *_cell(place.lat, place.lon))].append(number)
+        self.name_keys = name_keys(places.names)
+        self.keys = fold_accents_all(self.name_keys)
+        bands: dict[str, dict[int, list[tuple[float, int]]]] = defaultdict(dict)
+        for number, (country, lat, lon) in enumerate(
+            zip(places.countries, places.lats, places.lons, strict=True)
+        ):
+            bands[country].setdefault(math.floor(lat / _CELL), []).append((lon, number))
+        self.bands: dict[str, dict[int, tuple[list[float], list[int]]]] = {}
+        for country, rows in bands.items():
+            self.bands[country] = {}
+            for row, items in rows.items():
+                items.sort()
+                self.bands[country][row] = ([lon for lon, _ in items], [n for _, n in items])
 
-    def near(self, country: str, lat: float, lon: float, km: float) -> list[tuple[float, int]]:
+    def near(
+        self, country: str, lat: float, lon: float, km: float, limit: int | None = None
+    ) -> list[tuple[float, int]]:
         """(distance, place number) of the country's places within ``km``, nearest first.
 
-        Distances are equirectangular: at these ranges they differ from great-circle ones by
-        metres, and the build makes millions of them.
+        Only the first ``limit`` when given (the same as slicing the whole list). Distances
+        are equirectangular: at these ranges they differ from great-circle ones by metres, and
+        the build makes millions of them. The bands searched reach a little past ``km``
+        (111.0 km a degree where distances take 111.2), so no place in range is missed.
         """
-        row, col = _cell(lat, lon)
+        rows = self.bands.get(country)
+        if rows is None:
+            return []
         scale = max(math.cos(math.radians(lat)), 0.05)
-        rows = 1 + int(km / (111.0 * _CELL))
-        cols = 1 + int(km / (111.0 * _CELL * scale))
-        limit = (km / 111.2) ** 2
+        reach2 = (km / 111.2) ** 2
+        reach = km / 111.0
+        west, east = lon - reach / scale, lon + reach / scale
+        lats, lons = self.places.lats, self.places.lons
         found = []
-        cells, places = self.cells, self.places
-        for r in range(row - rows, row + rows + 1):
-            for c in range(col - cols, col + cols + 1):
-                for number in cells.get((country, r, c), ()):
-                    place = places[number]
-                    d2 = (place.lat - lat) ** 2 + ((place.lon - lon) * scale) ** 2
-                    if d2 <= limit:
-                        found.append((111.2 * math.sqrt(d2), number))
-        found.sort()
-        return found
+        for row in range(math.floor((lat - reach) / _CELL), math.floor((lat + reach) / _CELL) + 1):
+            band = rows.get(row)
+            if band is None:
+                continue
+            band_lons, numbers = band
+            for number in numbers[bisect_left(band_lons, west) : bisect_right(band_lons, east)]:
+                d2 = (lats[number] - lat) ** 2 + ((lons[number] - lon) * scale) ** 2
+                if d2 <= reach2:
+                    found.append((d2, number))
+        if limit is not None and len(found) > limit:
+            # The nearest by squared distance, and any whose distance could round to a tie
+            # with the last of them (the distance's order is the squared one's but for ties).
+            found.sort()
+            last = found[limit - 1][0] * (1 + 1e-9)
+            found = [item for item in found if item[0] <= last]
+        found = sorted((111.2 * math.sqrt(d2), number) for d2, number in found)
+        return found if limit is None else found[:limit]
 
 
-def load_small_places() -> list[SmallPlace]:
+def load_small_places() -> SmallPlaces:
     """Every countrystatecity place with its ISO 3166-2 division, in a stable order."""
     folder = resources.files("countrystatecity_countries") / "data" / "by-country"
-    places: list[SmallPlace] = []
+    places = SmallPlaces()
     for country_dir in sorted(folder.iterdir(), key=lambda p: p.name):
         iso2 = country_dir.name
         if not (country_dir / "states.json").is_file() or not (country_dir / "states").is_dir():
@@ -100,36 +134,31 @@ def load_small_places() -> list[SmallPlace]:
             str(s["state_code"]): s.get("iso3166_2") or f"{iso2}-{s['state_code']}" for s in states
         }
         for state_dir in sorted((country_dir / "states").iterdir(), key=lambda p: p.name):
-            if not (state_dir / "cities.json").is_file():
+            item = state_dir / "cities.json"
+            if not item.is_file():
                 continue
-            rows = read_json_resource(
-                "countrystatecity_countries",
-                "data",
-                "by-country",
-                iso2,
-                "states",
-                state_dir.name,
-                "cities.json",
-            )
-            for row in rows:
-                if not row.get("latitude") or not row.get("longitude"):
-                    continue
-                code = codes.get(str(row.get("state_code")), f"{iso2}-{row.get('state_code')}")
-                places.append(
-                    SmallPlace(
-                        int(row["id"]),
-                        row["name"],
-                        float(row["latitude"]),
-                        float(row["longitude"]),
-                        iso2,
-                        code,
-                    )
-                )
+            # As read_json_resource reads it, without looking the package up again each time.
+            rows = [
+                row
+                for row in json.loads(item.read_bytes().decode("utf-8"))
+                if row.get("latitude") and row.get("longitude")
+            ]
+            state_codes = [str(row.get("state_code")) for row in rows]
+            code_of = {code: codes.get(code, f"{iso2}-{code}") for code in set(state_codes)}
+            places.idents.extend([int(row["id"]) for row in rows])
+            places.names.extend([row["name"] for row in rows])
+            places.lats.extend([float(row["latitude"]) for row in rows])
+            places.lons.extend([float(row["longitude"]) for row in rows])
+            places.countries.extend(itertools.repeat(iso2, len(rows)))
+            places.admin1s.extend(map(code_of.__getitem__, state_codes))
     return places
 
 
 def assign_admin1(
-    gazetteer: Gazetteer, grid: PlaceGrid, geonames_admin1: dict[int, str]
+    gazetteer: Gazetteer,
+    grid: PlaceGrid,
+    geonames_admin1: dict[int, str],
+    city_keys: dict[int, str],
 ) -> dict[int, int]:
     """Give every city and facility its ISO 3166-2 division; returns matched place -> entry.
 
@@ -137,31 +166,33 @@ def assign_admin1(
     all same-place cities of its GeoNames admin-1 group have (where both lists divide the
     country alike); else the vote of its nearest listed places; else the nearest division
     point. The returned map (countrystatecity place number -> gazetteer entry) says which
-    small places are cities already, so they do not come back as villages.
+    small places are cities already, so they do not come back as villages. ``city_keys``
+    holds each city entry's match key.
     """
     g = gazetteer
+    places = grid.places
     matched: dict[int, int] = {}
     admin_points: dict[str, list[int]] = defaultdict(list)
     for entry, kind in enumerate(g.kinds):
         if kind == "admin1":
             admin_points[g.countries[entry]].append(entry)
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for number, place in enumerate(grid.places):
-        by_key[(place.country, _key(place.name))].append(number)
+    for number, key in enumerate(zip(places.countries, grid.keys, strict=True)):
+        by_key[key].append(number)
     same_places: dict[int, int] = {}
     groups: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for entry, kind in enumerate(g.kinds):
-        if kind != "city":
-            continue
-        same = _same_place(
-            grid, by_key, g.countries[entry], g.names[entry], g.lats[entry], g.lons[entry]
-        )
-        if same is None:
+    place_lats, place_lons = places.lats, places.lons
+    for entry, key in city_keys.items():
+        country, lat, lon = g.countries[entry], g.lats[entry], g.lons[entry]
+        # The first listed place of the same name a few km away, if any.
+        for same in by_key.get((country, key), ()):
+            if haversine_km(place_lats[same], place_lons[same], lat, lon) <= SAME_PLACE_KM:
+                break
+        else:
             continue
         same_places[entry] = same
         matched.setdefault(same, entry)
-        group = (g.countries[entry], geonames_admin1.get(entry, ""))
-        groups[group][grid.places[same].admin1] += 1
+        groups[(country, geonames_admin1.get(entry, ""))][places.admin1s[same]] += 1
     group_codes = {
         group: votes.most_common(1)[0][0]
         for group, votes in groups.items()
@@ -176,15 +207,15 @@ def assign_admin1(
         country, lat, lon = g.countries[entry], g.lats[entry], g.lons[entry]
         group = (country, geonames_admin1.get(entry, ""))
         if entry in same_places:
-            code, how = grid.places[same_places[entry]].admin1, "same place"
+            code, how = places.admin1s[same_places[entry]], "same place"
         elif group in group_codes:
             code, how = group_codes[group], "GeoNames group"
         else:
-            near = grid.near(country, lat, lon, NEIGHBOUR_KM / 2)
+            near = grid.near(country, lat, lon, NEIGHBOUR_KM / 2, NEIGHBOURS)
             if not near:
-                near = grid.near(country, lat, lon, NEIGHBOUR_KM)
+                near = grid.near(country, lat, lon, NEIGHBOUR_KM, NEIGHBOURS)
             if near:
-                votes = Counter(grid.places[n].admin1 for _, n in near[:NEIGHBOURS])
+                votes = Counter(places.admin1s[n] for _, n in near)
                 code = min(votes.items(), key=lambda item: (-item[1], item[0]))[0]
                 how = "neighbours"
             else:
@@ -197,22 +228,6 @@ def assign_admin1(
     return matched
 
 
-def _same_place(
-    grid: PlaceGrid,
-    by_key: dict[tuple[str, str], list[int]],
-    country: str,
-    name: str,
-    lat: float,
-    lon: float,
-) -> int | None:
-    """The first listed place of the same name a few km away, if any."""
-    for number in by_key.get((country, _key(name)), ()):
-        place = grid.places[number]
-        if haversine_km(place.lat, place.lon, lat, lon) <= SAME_PLACE_KM:
-            return number
-    return None
-
-
 def _nearest_admin1(g: Gazetteer, entries, lat: float, lon: float) -> str:
     best = min(entries, key=lambda e: haversine_km(lat, lon, g.lats[e], g.lons[e]), default=None)
     return g.admin1s[best] if best is not None else ""
@@ -223,39 +238,43 @@ def add_villages(
     names: dict[int, set[str]],
     grid: PlaceGrid,
     skip: Collection[int],
-) -> int:
-    """Add the small places no GeoNames city stands for as kind "village"; returns the count.
+    city_keys: dict[int, str],
+) -> list[int]:
+    """Add the small places no GeoNames city stands for as kind "village"; returns their numbers.
 
-    ``skip`` holds the places that are cities or districts already.
+    ``skip`` holds the places that are cities or districts already; ``city_keys`` each city
+    entry's match key.
     """
     g = gazetteer
-    city_keys: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for entry, kind in enumerate(g.kinds):
-        if kind == "city":
-            city_keys[(g.countries[entry], _key(g.names[entry]))].append(entry)
-    added = 0
-    for number, place in enumerate(grid.places):
+    places = grid.places
+    same_named: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for entry, key in city_keys.items():
+        same_named[(g.countries[entry], key)].append(entry)
+    lats, lons = g.lats, g.lons
+    kept = []
+    for number, (country, key, lat, lon) in enumerate(
+        zip(places.countries, grid.keys, places.lats, places.lons, strict=True)
+    ):
         if number in skip:
             continue
-        same_named = city_keys.get((place.country, _key(place.name)), ())
-        if any(
-            haversine_km(place.lat, place.lon, g.lats[e], g.lons[e]) <= VILLAGE_DUPLICATE_KM
-            for e in same_named
+        cities = same_named.get((country, key))
+        if cities and any(
+            haversine_km(lat, lon, lats[e], lons[e]) <= VILLAGE_DUPLICATE_KM for e in cities
         ):
             continue
-        entry = g.add(
-            f"csc:{place.ident}",
-            place.name,
-            place.lat,
-            place.lon,
-            "village",
-            country=place.country,
-            admin1=place.admin1,
-            extent_km=VILLAGE_EXTENT_KM,
-        )
-        names.setdefault(entry, set()).add(place.name)
-        added += 1
-    return added
+        kept.append(number)
+    entries = g.add_many(
+        "village",
+        [f"csc:{places.idents[n]}" for n in kept],
+        [places.names[n] for n in kept],
+        [places.lats[n] for n in kept],
+        [places.lons[n] for n in kept],
+        countries=[places.countries[n] for n in kept],
+        admin1s=[places.admin1s[n] for n in kept],
+        extent_km=VILLAGE_EXTENT_KM,
+    )
+    names.update((entry, {places.names[n]}) for entry, n in zip(entries, kept, strict=True))
+    return kept
 
 
 def add_small_places(
@@ -264,28 +283,44 @@ def add_small_places(
     """Admin-1 codes for every city, then villages and districts (after all cities are in)."""
     from mapper.gazetteer_admin2 import add_units, names_a_unit, unit_names
 
+    g = gazetteer
     grid = PlaceGrid(load_small_places())
-    matched = assign_admin1(gazetteer, grid, geonames_admin1)
+    places = grid.places
+    cities = [entry for entry, kind in enumerate(g.kinds) if kind == "city"]
+    city_name_keys = name_keys([g.names[e] for e in cities])
+    city_keys = dict(zip(cities, fold_accents_all(city_name_keys), strict=True))
+    matched = assign_admin1(g, grid, geonames_admin1, city_keys)
     unit_like = {
         number
-        for number, place in enumerate(grid.places)
-        if number not in matched and names_a_unit(place.name)
+        for number, name in enumerate(places.names)
+        if number not in matched and names_a_unit(name)
     }
-    units = {number for number in unit_like if unit_names(grid.places[number].name) is not None}
+    units = {number for number in unit_like if unit_names(places.names[number]) is not None}
     # A generic unit ("Central District") is neither a unit worth a name nor a village.
-    villages = add_villages(gazetteer, names, grid, matched.keys() | unit_like)
+    villages = add_villages(g, names, grid, matched.keys() | unit_like, city_keys)
+    # (country, name key) of every town and village, from the keys worked out already.
+    towns = set(zip([g.countries[e] for e in cities], city_name_keys, strict=True))
+    towns.update((places.countries[n], grid.name_keys[n]) for n in villages)
     added = add_units(
-        gazetteer,
+        g,
         names,
         [
-            (p.name, p.lat, p.lon, p.country, p.admin1, p.ident)
-            for p in (grid.places[n] for n in sorted(units))
+            (
+                places.names[n],
+                places.lats[n],
+                places.lons[n],
+                places.countries[n],
+                places.admin1s[n],
+                places.idents[n],
+            )
+            for n in sorted(units)
         ],
+        towns,
     )
     log.info(
         "countrystatecity: %d places, %d matched to cities, %d villages, %d districts added",
-        len(grid.places),
+        len(places),
         len(matched),
-        villages,
+        len(villages),
         len(added),
     )

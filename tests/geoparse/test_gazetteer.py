@@ -39,6 +39,37 @@ def test_fold_accents_writes_letters_as_english_does(text, folded):
     assert fold_accents(text) == folded
 
 
+# Names whose keys or folded forms are easy to get wrong in bulk: apostrophes, dashes, runs of
+# spaces, letters that fold to two, combining marks written apart, a lone NUL and the empty name.
+_AWKWARD = [
+    "Kraków",
+    "Ærøskøbing ",
+    "L\u2019Aquila",
+    "Saint\u2013Étienne",
+    "  Old   Harbour\tTown ",
+    "STRASSE",
+    "Straße",
+    "e\u0301te\u0301",
+    "\u0301",
+    "İzmir",
+    "Σίφνος",
+    "",
+    "A\0B",
+    "Tromsø",
+]
+
+
+@pytest.mark.parametrize("names", [_AWKWARD, [n for n in _AWKWARD if "\0" not in n], []])
+def test_bulk_keys_and_folding_match_the_cached_ones(names):
+    from mapper.gazetteer import fold_accents_all, name_key, name_keys
+
+    keys = name_keys(names)
+    assert keys == [name_key(n) for n in names]
+    assert fold_accents_all(keys) == [fold_accents(k) for k in keys]
+    assert fold_accents_all(names) == [fold_accents(n) for n in names]
+    assert fold_accents_all(["Łódź", "Lodz"]) == ["Lodz", "Lodz"]
+
+
 @pytest.mark.parametrize(
     ("plain", "country"),
     [("Sanliurfa", "TR"), ("Eskisehir", "TR"), ("Lodz", "PL"), ("Tromso", "NO"), ("Izmir", "TR")],
@@ -216,6 +247,26 @@ def test_index_file_round_trip(tmp_path):
     # Deterministic: the same gazetteer writes the same bytes.
     again = save_gazetteer(g, tmp_path / "again" / "gazetteer-test.index")
     assert again.read_bytes() == path.read_bytes()
+
+
+def test_first_load_has_the_tables_a_read_has(tmp_path):
+    # A first run must work on what every later run reads from the file, not on the build's.
+    from mapper.gazetteer import save_and_reload
+    from mapper.gazetteer_file import read_index
+
+    path = tmp_path / "gazetteer-test.index"
+    first = save_and_reload(_small_gazetteer(), path)
+    read = read_index(path)
+    for name in (*vars(read), "index", "prefixes"):
+        mine, theirs = getattr(first, name), getattr(read, name)
+        assert type(mine) is type(theirs), name
+        if name == "index":
+            assert list(mine.items()) == list(theirs.items())
+        elif name == "prefixes":
+            assert sorted(mine) == sorted(theirs)
+        else:
+            assert mine == theirs, name
+    assert first.lookup("krakow") == (0,) and "new alder" in first.prefixes
 
 
 def test_damaged_index_file_is_refused(tmp_path):
