@@ -35,6 +35,7 @@ from mapper.errors import ConfigError, MapperError
 from mapper.models import Article, Event, Toponym
 
 if TYPE_CHECKING:
+    from mapper.events.taxonomy import Taxonomy
     from mapper.pipeline import Stages
 
 log = logging.getLogger(__name__)
@@ -174,16 +175,23 @@ class Engine:
 class InProcessEngine(Engine):
     """The work in this process, a chunk at a time; stages loaded on the first chunk."""
 
-    def __init__(self, config: Config, digest: str, stages: Stages | None = None):
+    def __init__(
+        self,
+        config: Config,
+        digest: str,
+        stages: Stages | None = None,
+        taxonomy: Taxonomy | None = None,
+    ):
         super().__init__(config, digest)
         self.stages = stages
+        self.taxonomy = taxonomy  # the run's, so loading the stages reads no second copy
 
     def submit(self, articles: list[Article]) -> Future[list[Processed]]:
         if self.stages is None:
             # Loaded only when there is work: a rerun of a seen batch needs no gazetteer.
             from mapper.pipeline import Stages
 
-            self.stages = Stages.load(self.config)
+            self.stages = Stages.load(self.config, taxonomy=self.taxonomy)
         done: Future[list[Processed]] = Future()
         done.set_result(process_articles(self.stages, articles))
         return done
@@ -317,14 +325,21 @@ class DaskEngine(Engine):
             self.cluster = None
 
 
-def open_engine(config: Config, digest: str, stages: Stages | None = None) -> Engine:
+def open_engine(
+    config: Config,
+    digest: str,
+    stages: Stages | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+) -> Engine:
     """The engine the settings name (``engine.kind``, ``engine.workers``, ``engine.scheduler``).
 
-    ``stages`` (already loaded) serve the in-process engine; workers load their own.
+    ``stages`` (already loaded) serve the in-process engine, or else ``taxonomy`` (already
+    read) goes into the stages it loads; workers load their own.
     """
     settings = config.engine
     if settings.kind == "dask":
         return DaskEngine(config, digest, settings.scheduler, settings.workers)
     if settings.workers > 1:
         return PoolEngine(config, digest, settings.workers)
-    return InProcessEngine(config, digest, stages)
+    return InProcessEngine(config, digest, stages, taxonomy)

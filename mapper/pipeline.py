@@ -72,15 +72,17 @@ class Stages:
     geocoder: Any = None
 
     @classmethod
-    def load(cls, config: Config, *, output_dir: Path | None = None) -> Stages:
+    def load(
+        cls, config: Config, *, output_dir: Path | None = None, taxonomy: Taxonomy | None = None
+    ) -> Stages:
+        """The stages the settings name; ``taxonomy``, when the caller has read it already."""
         cache_dir = config.gazetteer.cache_dir
         gazetteer = load_gazetteer(
             config.resolve_path(cache_dir) if cache_dir else None,
             min_population=config.gazetteer.min_population,
         )
-        taxonomy = _RUN_TAXONOMIES.get(_taxonomy_key(config)) or load_taxonomy(
-            config.events.taxonomy, config.base_dir
-        )
+        if taxonomy is None:
+            taxonomy = load_taxonomy(config.events.taxonomy, config.base_dir)
         geocoder = fallback = None
         if config.geocoder.provider != "offline":
             from mapper.geocoders import fallback_for, get_geocoder
@@ -98,16 +100,6 @@ class Stages:
 
         event = extract_event(doc, self.taxonomy, self.config.events)
         return _with_place_reasons(event, doc)
-
-
-# The taxonomies that runs in progress in this process have loaded: the in-process engine's
-# stages, loaded later in the same run, take the run's own instead of reading the YAML again.
-_RUN_TAXONOMIES: dict[tuple[str, str], Taxonomy] = {}
-
-
-def _taxonomy_key(config: Config) -> tuple[str, str]:
-    """What names a taxonomy: its name or path, and the folder a relative path starts from."""
-    return config.events.taxonomy, str(Path(config.base_dir).resolve())
 
 
 def _with_place_reasons(event: Event, doc: GeoparsedArticle) -> Event:
@@ -494,8 +486,6 @@ def run(
             raise progress.interrupted(exc) from None
         except WriteError as exc:  # a full disk after the commit: say what is stored
             raise WriteError(f"{exc}{progress.stale_note()}") from exc
-        finally:
-            _RUN_TAXONOMIES.pop(_taxonomy_key(config), None)
 
 
 def _run(
@@ -533,7 +523,6 @@ def _run(
     if remote and stages is None:
         stages = Stages.load(config, output_dir=out_dir)
     taxonomy = stages.taxonomy if stages else load_taxonomy(config.events.taxonomy, config.base_dir)
-    _RUN_TAXONOMIES[_taxonomy_key(config)] = taxonomy
     digest = processing_hash(config, taxonomy)
     store_path = store_path_for(config, out_dir)
     summary = RunSummary(
@@ -558,7 +547,8 @@ def _run(
             progress.note_batch(batch)
             # The workers are released (a LocalCluster closed) before merging, which is
             # the driver's work alone.
-            with open_engine(config, digest, stages) as engine:
+            # The in-process engine loads its stages with the run's taxonomy, not a second read.
+            with open_engine(config, digest, stages, taxonomy=taxonomy) as engine:
                 unresolved = _process(batch, stream, engine, digest, plan, summary)
             # The in-process engine holds the stages it loaded (the gazetteer index and the
             # geoparser's memories, well over 100 MB): let them go before the outputs are written.
