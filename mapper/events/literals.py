@@ -162,21 +162,7 @@ def mask_non_counts(sent: str, low: str, hits: list[tuple[int, int, int]], a: in
     if not starts:
         return sent
     pattern = _NON_COUNT_LOW if ascii_digit else _WORD_MEASURE_LOW
-    out: list[str] = []
-    done = 0
-    for start in sorted(starts):
-        if start < done:
-            continue
-        m = pattern.match(low, start)
-        if m is None or m.end() == start:
-            continue
-        out.append(sent[done:start])
-        out.append("#" * (m.end() - start))
-        done = m.end()
-    if not out:
-        return sent
-    out.append(sent[done:])
-    return "".join(out)
+    return _text.mask_at(sent, low, starts, pattern)
 
 
 def number_starts(low_sent: str, hits: list[tuple[int, int, int]], a: int) -> list[int]:

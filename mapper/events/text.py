@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -171,12 +172,19 @@ def mask_non_counts(text: str) -> str:
     if not starts:
         return text
     pattern = _NON_COUNT if _DIGIT.search(text) is not None else _WORD_MEASURE
+    return mask_at(text, text, starts, pattern)
+
+
+def mask_at(text: str, read: str, starts: Iterable[int], pattern: re.Pattern[str]) -> str:
+    """``text`` with each match of ``pattern`` replaced by "#"s: tried on ``read`` (``text`` or
+    a same-length form of it) at each of ``starts`` in order, skipping starts inside a match,
+    as ``finditer`` would meet them when every match starts at one of ``starts``."""
     out: list[str] = []
     done = 0
     for start in sorted(starts):
         if start < done:
             continue
-        m = pattern.match(text, start)
+        m = pattern.match(read, start)
         if m is None or m.end() == start:
             continue
         out.append(text[done:start])
