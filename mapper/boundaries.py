@@ -50,9 +50,10 @@ class CountryShape:
         return math.sqrt(area_km2 / math.pi)
 
 
-def _open_reader() -> shapefile.Reader:
-    import shapefile
-
+@functools.cache
+def _files() -> dict[str, bytes]:
+    """The shapefile's parts ("shp", "dbf", "shx"), read from the package's zip once: the
+    readers and the stored boxes all start from them."""
     try:
         data = (resources.files(_PACKAGE) / f"{_STEM}.zip").read_bytes()
     except (ModuleNotFoundError, FileNotFoundError) as exc:
@@ -60,10 +61,17 @@ def _open_reader() -> shapefile.Reader:
             f"Natural Earth boundaries not found: install the {_PACKAGE.replace('_', '-')} package"
         ) from exc
     archive = zipfile.ZipFile(io.BytesIO(data))
+    return {part: archive.read(f"{_STEM}.{part}") for part in ("shp", "dbf", "shx")}
+
+
+def _open_reader() -> shapefile.Reader:
+    import shapefile
+
+    files = _files()
     return shapefile.Reader(
-        shp=io.BytesIO(archive.read(f"{_STEM}.shp")),
-        dbf=io.BytesIO(archive.read(f"{_STEM}.dbf")),
-        shx=io.BytesIO(archive.read(f"{_STEM}.shx")),
+        shp=io.BytesIO(files["shp"]),
+        dbf=io.BytesIO(files["dbf"]),
+        shx=io.BytesIO(files["shx"]),
         encoding="utf-8",
     )
 
@@ -165,10 +173,13 @@ def countries_meeting(bounds: tuple[float, float, float, float]) -> list[Country
     """The units whose bounding box meets ``bounds`` (min_lon, min_lat, max_lon, max_lat), in
     the file's order. Only their shapes are read: a country's neighbours, not all 258 units."""
     # A hair wider: this only narrows down whom an exact geometric test is asked about.
-    box = (bounds[0] - 1e-6, bounds[1] - 1e-6, bounds[2] + 1e-6, bounds[3] + 1e-6)
     if load_countries.cache_info().currsize:
-        return [c for c in load_countries() if _boxes_meet(c.geometry.bounds, box)]
-    return [_country_at(i) for i, stored in enumerate(_stored_boxes()) if _boxes_meet(stored, box)]
+        return [c for c in load_countries() if boxes_meet(c.geometry.bounds, bounds, 1e-6)]
+    return [
+        _country_at(i)
+        for i, stored in enumerate(_stored_boxes())
+        if boxes_meet(stored, bounds, 1e-6)
+    ]
 
 
 @functools.cache
@@ -176,9 +187,7 @@ def _stored_boxes() -> tuple[tuple[float, float, float, float], ...]:
     """Every unit's bounding box as the shapefile stores it (xmin, ymin, xmax, ymax), read from
     the record headers without the points: the index file gives each record's offset, and a
     polygon record opens with its shape type and its box."""
-    data = (resources.files(_PACKAGE) / f"{_STEM}.zip").read_bytes()
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    shp, shx = archive.read(f"{_STEM}.shp"), archive.read(f"{_STEM}.shx")
+    shp, shx = _files()["shp"], _files()["shx"]
     boxes = []
     for at in range(100, len(shx), 8):  # a 100-byte file header, then 8 bytes per record
         (offset_words,) = struct.unpack_from(">i", shx, at)
@@ -187,5 +196,11 @@ def _stored_boxes() -> tuple[tuple[float, float, float, float], ...]:
     return tuple(boxes)
 
 
-def _boxes_meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+def boxes_meet(a: tuple[float, ...], b: tuple[float, ...], margin: float = 0.0) -> bool:
+    """Whether two (min x, min y, max x, max y) boxes overlap, or come within ``margin``."""
+    return (
+        a[0] <= b[2] + margin
+        and b[0] <= a[2] + margin
+        and a[1] <= b[3] + margin
+        and b[1] <= a[3] + margin
+    )

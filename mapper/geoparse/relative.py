@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from mapper.boundaries import boxes_meet
 from mapper.geoparse.country_shapes import label_point, land_border, main_polygon
 from mapper.models import Place, Toponym
 
@@ -114,13 +115,6 @@ def _shape_of(place: Place) -> BaseGeometry | None:
 def _widened_place(place: Place) -> BaseGeometry:
     """A place's shape widened to meet its neighbours' (once per place, for every pairing)."""
     return (_shape_of(place) or _circle(place)).buffer(0.05, quad_segs=2)
-
-
-def _boxes_meet(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
-    """Whether two (min x, min y, max x, max y) boxes overlap, a hair of margin included."""
-    return (
-        a[0] <= b[2] + 1e-9 and b[0] <= a[2] + 1e-9 and a[1] <= b[3] + 1e-9 and b[1] <= a[3] + 1e-9
-    )
 
 
 def _circle(place: Place) -> Polygon:
@@ -297,7 +291,7 @@ def _border_with(base: Place, other: Place | None) -> Place:
         # Shapes whose boxes do not meet share no border: no intersection is worked out.
         shared = (
             shape.boundary.intersection(widened)
-            if _boxes_meet(shape.bounds, widened.bounds)
+            if boxes_meet(shape.bounds, widened.bounds, 1e-9)
             else None
         )
         if shared is not None and not shared.is_empty and shared.length > 0:
