@@ -510,7 +510,7 @@ def _build_name_index(gazetteer: Gazetteer, names: dict[int, set[str]]) -> None:
     """Name key (and its accent-free form) -> the entries bearing it, in ascending order.
 
     The keys come in the order they first appear, entry by entry, each entry's in the order of
-    a set of its keys: that order decides the bytes of the index file.
+    a set of its keys (the index file stores them sorted, so its bytes do not depend on it).
     """
     flat = list(itertools.chain.from_iterable(names.values()))
     keys = name_keys(flat)

@@ -198,13 +198,16 @@ def _encode(gazetteer: Gazetteer) -> tuple[bytes, bytes, bytearray]:
         arrays[name] = array("d", getattr(gazetteer, name))
     for name in _INT_COLUMNS:
         arrays[name] = array("q" if name == "populations" else "i", getattr(gazetteer, name))
-    keys, values = list(gazetteer.index), list(gazetteer.index.values())
+    # Keys in sorted order: the build's order follows set iteration, which varies with
+    # PYTHONHASHSEED, and the same gazetteer must write the same bytes in every process.
+    keys = sorted(gazetteer.index)
+    values = list(map(gazetteer.index.__getitem__, keys))
     for part, data in _table_arrays(keys, values).items():
         arrays[f"index.{part}"] = data
     for part, data in _table_arrays(sorted(gazetteer.prefixes), None).items():
         arrays[f"prefixes.{part}"] = data
     for name in (*_INT_TABLES, *_TEXT_TABLES):
-        header[name] = dict(getattr(gazetteer, name))
+        header[name] = dict(sorted(getattr(gazetteer, name).items()))
     header["capitals"] = sorted(gazetteer.capitals)
     header["acronyms"] = sorted(gazetteer.acronyms)
     payload, sections = bytearray(), {}
