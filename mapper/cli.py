@@ -32,7 +32,10 @@ def _config_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "overrides",
         multiple=True,
         metavar="KEY=VALUE",
-        help="Override one setting, e.g. --set geoparse.country_hint=US (repeatable).",
+        help=(
+            "Override one setting, e.g. --set geoparse.country_hint=US (repeatable). VALUE is "
+            "YAML (true, 5, [a, b]); a text setting takes VALUE as written (store.path=:memory:)."
+        ),
     )(func)
     func = click.option(
         "--config",

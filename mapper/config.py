@@ -457,8 +457,25 @@ def _parse_override(text: str) -> tuple[list[str], Any]:
     try:
         value = _bounded(yaml.safe_load(raw), f"--set {key}") if raw else ""
     except yaml.YAMLError as exc:
-        raise ConfigError(f"--set {text!r}: the value is not valid YAML") from exc
+        if _hint_at(keys) is not str:
+            raise ConfigError(f"--set {text!r}: the value is not valid YAML") from exc
+        value = raw
+    # A text setting takes the text as written, as a shell user means it: `store.path=:memory:`
+    # is not the mapping YAML reads, nor `render.title=2024` a number. Quoted text stays YAML's.
+    if not isinstance(value, str) and _hint_at(keys) is str:
+        value = raw.strip()
     return keys, value
+
+
+def _hint_at(keys: list[str]) -> Any:
+    """The type of the setting at ``keys`` (section names, then the setting), or None."""
+    cls: Any = Config
+    hint: Any = None
+    for key in keys:
+        if not dataclasses.is_dataclass(cls) or key not in {f.name for f in _public_fields(cls)}:
+            return None
+        hint = cls = typing.get_type_hints(cls)[key]
+    return hint
 
 
 # A settings file is small: bounded in bytes, and in what its YAML aliases may expand to (an

@@ -27,6 +27,26 @@ def test_config_set_overrides():
     assert config.render.online is True
 
 
+def test_config_set_text_settings_take_the_text_as_written():
+    # Regression: YAML read ":memory:" as a mapping and 2024 as a number, and both were refused.
+    config = load_config(
+        None,
+        [
+            "store.path=:memory:",
+            "render.subtitle=2024",
+            "render.title='quoted: stays'",
+            "render.source=[wire",
+        ],
+    )
+    assert config.store.path == ":memory:"
+    assert config.render.subtitle == "2024"
+    assert config.render.title == "quoted: stays"
+    assert config.render.source == "[wire"
+    # A setting of another type still reads YAML.
+    with pytest.raises(ConfigError, match="expected int, got dict"):
+        load_config(None, ["incidents.merge_window_days=:memory:"])
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
