@@ -19,160 +19,14 @@ from mapper.gazetteer import Gazetteer, name_key
 from mapper.geoparse.lookup import POSSESSIVE, Mention, NameLookup, mention_of
 from mapper.geoparse.scan import StartWords, name_prefixes, tokenize
 from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
+from mapper.geoparse.wordlists import CONNECTORS, ORG_WORDS, PERSON_TITLES, SUFFIX_WORDS
 
 MAX_TOKENS = 6
 # Word pairs remembered; past this the memory starts over (a batch's vocabulary is smaller).
 _MEMORY = 1 << 18
-# Lower-case words that end a facility's or district's name: "Kabul airport", "Gwoza district".
-_SUFFIX_WORDS = frozenset(
-    (
-        "airport",
-        "international",
-        "air",
-        "base",
-        "airbase",
-        "airfield",
-        "district",
-        "county",
-        "township",
-        "lga",
-        "local",
-        "government",
-        "area",
-    )
-)
 # Every token starts with a letter: the lookahead lets the engine pass other characters with one
 # test instead of trying each alternative there (the tokens found are the same).
 _TOKEN = re.compile(r"(?=[^\W\d_])(?:(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*)")
-# Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
-_CONNECTORS = frozenset(
-    (
-        "of",
-        "de",
-        "la",
-        "le",
-        "les",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "du",
-        "des",
-        "and",
-        "on",
-        "upon",
-        "am",
-        "an",
-        "al",
-        "el",
-        "en",
-        "y",
-        "sur",
-        "van",
-        "von",
-        "der",
-        "den",
-        "bin",
-    )
-)
-# Words that, right before a name, make it part of a person's name or title.
-_PERSON_TITLES = frozenset(
-    (
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sir",
-        "lady",
-        "lord",
-        "president",
-        "senator",
-        "sen",
-        "rep",
-        "gov",
-        "governor",
-        "minister",
-        "mayor",
-        "general",
-        "gen",
-        "colonel",
-        "col",
-        "captain",
-        "capt",
-        "judge",
-        "justice",
-        "pope",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "saint",
-        "st",
-    )
-)
-# Words that, right after a name, make the name part of an organisation ("Paris Police").
-_ORG_WORDS = frozenset(
-    (
-        "police",
-        "department",
-        "university",
-        "college",
-        "school",
-        "times",
-        "post",
-        "journal",
-        "herald",
-        "tribune",
-        "news",
-        "airport",
-        "station",
-        "council",
-        "ministry",
-        "county",
-        "city",
-        "state",
-        "street",
-        "road",
-        "avenue",
-        "park",
-        "bridge",
-        "hospital",
-        "club",
-        "fc",
-        "united",
-        "bank",
-        "company",
-        "corp",
-        "corporation",
-        "inc",
-        "group",
-        "institute",
-        "academy",
-        "museum",
-        "hotel",
-        "church",
-        "cathedral",
-        "stadium",
-        "port",
-        "harbor",
-        "harbour",
-        "river",
-        "lake",
-        "valley",
-        "mountains",
-        "airlines",
-        "airways",
-        "railway",
-        "party",
-        "army",
-        "navy",
-        "court",
-    )
-)
-
 
 _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|wrote|argued|claimed)\b")
 
@@ -270,14 +124,14 @@ class Recognizer:
             word = text[tok_start:tok_end]
             key = f"{key} {name_key(word)}" if key else name_key(word)
             found_spec, is_prefix = facts.get(key) or lookup.facts(key)
-            if word[0].isupper() or word.isupper() or (j > i and word in _SUFFIX_WORDS):
+            if word[0].isupper() or word.isupper() or (j > i and word in SUFFIX_WORDS):
                 if found_spec is not None:
                     found = mention_of(text, start, tok_end, found_spec)
                     if found_spec[3]:
                         villages.append((found, i, j + 1))
                     else:
                         best = (found, j + 1)
-            elif word.casefold() not in _CONNECTORS:
+            elif word.casefold() not in CONNECTORS:
                 break
             if not is_prefix:
                 break
@@ -339,7 +193,7 @@ class Recognizer:
     def _name_pair(self, first: str, second: str) -> bool:
         """Whether two capitalised words side by side can be a person's name (the words alone
         decide: answers are kept per pair for the process's life)."""
-        if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
+        if first.casefold() in self.stopwords or second.casefold() in ORG_WORDS:
             return False
         if not_a_person_pair(first, second):
             return False
@@ -407,7 +261,7 @@ class Recognizer:
                 previous[0].isupper()
                 and not not_a_person_pair(previous, mention.name)
                 and (
-                    folded in _PERSON_TITLES
+                    folded in PERSON_TITLES
                     or (folded not in self.stopwords and not self._is_place_word(previous))
                 )
             ):
@@ -420,7 +274,7 @@ class Recognizer:
         return (
             person_like
             and following[0].isupper()
-            and following.casefold() not in _ORG_WORDS
+            and following.casefold() not in ORG_WORDS
             and not not_a_person_pair(mention.name, following)
             and not self._is_place_word(following)
         )

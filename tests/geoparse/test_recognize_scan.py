@@ -10,6 +10,7 @@ from mapper.geoparse import recognize as recognize_module
 from mapper.geoparse.recognize import Mention, Recognizer, _DocumentWords
 from mapper.geoparse.scan import StartWords, capitalised, lowercase_words
 from mapper.geoparse.settlements import supported_villages
+from mapper.geoparse.wordlists import ORG_WORDS
 
 # Our own sentences, written to reach every branch of the longest match: diacritics and their
 # absence, possessives, "-based", abbreviations with dots, unit words, connectors, datelines,
@@ -49,10 +50,7 @@ def _reference(recognizer: Recognizer, text: str) -> list[Mention]:
         first, second = text[s1:e1], text[s2:e2]
         if not (first[0].isupper() and second[0].isupper()):
             continue
-        if (
-            first.casefold() in recognizer.stopwords
-            or second.casefold() in recognize_module._ORG_WORDS
-        ):
+        if first.casefold() in recognizer.stopwords or second.casefold() in ORG_WORDS:
             continue
         if recognizer._is_place_word(first) or recognizer._is_place_word(second):
             continue
