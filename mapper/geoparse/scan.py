@@ -117,7 +117,9 @@ class Capitals(NamedTuple):
 _NON_ASCII_UPPER = re.compile(r"(?=[^\x00-\x7f])[^\W\d_]")
 
 
-@functools.lru_cache(maxsize=64)
+# One pattern per set of non-ASCII capitals a text uses: nearly all news uses none or one or
+# two, so a batch compiles a handful (a compile costs about as much as recognising a text).
+@functools.lru_cache(maxsize=256)
 def _capitals_pattern(token: str, upper: str) -> re.Pattern[str]:
     """Everything up to the next capitalised token, skipped inside the engine, then that token.
 
