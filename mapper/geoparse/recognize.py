@@ -2,177 +2,41 @@
 
 text -> list[Mention]. Candidate spans start and end on a capitalised token and are looked up
 token by token in the gazetteer's name index (a prefix set stops the search early), so cost is
-linear in the text. Only the capitalised tokens whose word can begin an indexed name are tried
-(scan.py finds them in one pass, remembering each word's answer). Filters drop common words,
-person names and other false hits.
+linear in the text. Only the capitalised tokens whose word can begin an indexed name are tried:
+scan.py finds the capitalised tokens in one regular-expression pass that skips the rest of the
+text inside the engine, and remembers each word's answer. The tokens after a candidate are read
+one by one while the name can go on, and the words a filter asks about ("is this word written
+in lower case elsewhere?") are searched for when asked, so no list of every token is built.
+Filters drop common words, person names and other false hits.
 """
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 
 from mapper.gazetteer import Gazetteer, name_key
 from mapper.geoparse.lookup import POSSESSIVE, Mention, NameLookup, mention_of
-from mapper.geoparse.scan import StartWords, name_prefixes, tokenize
+from mapper.geoparse.scan import (
+    Capitals,
+    LowercaseWords,
+    StartWords,
+    capital_tokens,
+    name_prefixes,
+)
 from mapper.geoparse.settlements import not_a_person_pair, supported_villages, unit_candidates
+from mapper.geoparse.wordlists import CONNECTORS, ORG_WORDS, PERSON_TITLES, SUFFIX_WORDS
 
 MAX_TOKENS = 6
 # Word pairs remembered; past this the memory starts over (a batch's vocabulary is smaller).
 _MEMORY = 1 << 18
-# Lower-case words that end a facility's or district's name: "Kabul airport", "Gwoza district".
-_SUFFIX_WORDS = frozenset(
-    (
-        "airport",
-        "international",
-        "air",
-        "base",
-        "airbase",
-        "airfield",
-        "district",
-        "county",
-        "township",
-        "lga",
-        "local",
-        "government",
-        "area",
-    )
-)
 # Every token starts with a letter: the lookahead lets the engine pass other characters with one
 # test instead of trying each alternative there (the tokens found are the same).
 _TOKEN = re.compile(r"(?=[^\W\d_])(?:(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*)")
-# Lower-case words allowed inside a multi-word name ("Strait of Hormuz", "Rio de Janeiro").
-_CONNECTORS = frozenset(
-    (
-        "of",
-        "de",
-        "la",
-        "le",
-        "les",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "du",
-        "des",
-        "and",
-        "on",
-        "upon",
-        "am",
-        "an",
-        "al",
-        "el",
-        "en",
-        "y",
-        "sur",
-        "van",
-        "von",
-        "der",
-        "den",
-        "bin",
-    )
-)
-# Words that, right before a name, make it part of a person's name or title.
-_PERSON_TITLES = frozenset(
-    (
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sir",
-        "lady",
-        "lord",
-        "president",
-        "senator",
-        "sen",
-        "rep",
-        "gov",
-        "governor",
-        "minister",
-        "mayor",
-        "general",
-        "gen",
-        "colonel",
-        "col",
-        "captain",
-        "capt",
-        "judge",
-        "justice",
-        "pope",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "saint",
-        "st",
-    )
-)
-# Words that, right after a name, make the name part of an organisation ("Paris Police").
-_ORG_WORDS = frozenset(
-    (
-        "police",
-        "department",
-        "university",
-        "college",
-        "school",
-        "times",
-        "post",
-        "journal",
-        "herald",
-        "tribune",
-        "news",
-        "airport",
-        "station",
-        "council",
-        "ministry",
-        "county",
-        "city",
-        "state",
-        "street",
-        "road",
-        "avenue",
-        "park",
-        "bridge",
-        "hospital",
-        "club",
-        "fc",
-        "united",
-        "bank",
-        "company",
-        "corp",
-        "corporation",
-        "inc",
-        "group",
-        "institute",
-        "academy",
-        "museum",
-        "hotel",
-        "church",
-        "cathedral",
-        "stadium",
-        "port",
-        "harbor",
-        "harbour",
-        "river",
-        "lake",
-        "valley",
-        "mountains",
-        "airlines",
-        "airways",
-        "railway",
-        "party",
-        "army",
-        "navy",
-        "court",
-    )
-)
-
 
 _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|wrote|argued|claimed)\b")
 
@@ -181,7 +45,7 @@ _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|wrote|argued|claimed)\b")
 class _DocumentWords:
     """What the whole text says about its words, computed once per text."""
 
-    lowercase: frozenset[str]  # words the text writes in lower case somewhere
+    lowercase: Container[str]  # words the text writes in lower case somewhere
     name_parts: frozenset[str]  # words it uses inside longer proper names
 
 
@@ -217,129 +81,132 @@ class Recognizer:
         return StartWords(self.gazetteer, self.prefixes)
 
     def recognize(self, text: str) -> list[Mention]:
-        tokens, caps, lowercase = tokenize(_TOKEN, text)
-        doc = _DocumentWords(lowercase=lowercase, name_parts=self._name_parts(text, tokens, caps))
+        caps = capital_tokens(_TOKEN, text)
+        doc = _DocumentWords(
+            lowercase=LowercaseWords(_TOKEN, text), name_parts=self._name_parts(text, caps)
+        )
         mentions: list[Mention] = []
-        villages: list[tuple[Mention, int, int]] = []  # longest matches only villages bear
-        i = 0
+        villages: list[tuple[Mention, int, bool]] = []  # longest matches only villages bear
+        consumed = 0  # where the text after the previous match starts
         # A token no name can start at yields no match, exactly as trying it would.
-        for candidate in self.start_words.candidates(text, tokens, caps):
-            if candidate < i:
+        for c in self.start_words.candidates(caps.words):
+            if caps.starts[c] < consumed:
                 continue  # inside the previous match
-            i = candidate
-            match = self._longest_match(text, tokens, i, villages)
+            match = self._longest_match(text, caps, c, villages)
             if match is None:
-                i += 1
                 continue
-            mention, next_i = match
-            if self._keep(text, tokens, i, next_i, mention, doc):
+            mention, consumed, single = match
+            if self._keep(text, caps, c, single, mention, doc):
                 mentions.append(mention)
-            i = next_i
         if villages:
             mentions = supported_villages(
                 self.gazetteer,
                 text,
                 mentions,
                 villages,
-                lambda mention, i, next_i: self._keep(text, tokens, i, next_i, mention, doc),
+                lambda mention, c, single: self._keep(text, caps, c, single, mention, doc),
                 Mention,
             )
         return mentions
 
     def _longest_match(
-        self,
-        text: str,
-        tokens: list[tuple[int, int]],
-        i: int,
-        villages: list[tuple[Mention, int, int]],
-    ) -> tuple[Mention, int] | None:
-        """The longest name at token i; names only villages bear go to ``villages`` instead."""
-        start, end = tokens[i]
-        if not text[start].isupper():
-            return None
+        self, text: str, caps: Capitals, c: int, villages: list[tuple[Mention, int, bool]]
+    ) -> tuple[Mention, int, bool] | None:
+        """The longest name at capitalised token c: (mention, where the tokens it took end,
+        whether it is one token). Names only villages bear go to ``villages`` instead.
+
+        The words after the first are read one by one where the name can go on: a token right
+        after one space (the space ends every token before it, so a match there is the
+        tokenizer's own token).
+        """
+        first = caps.words[c]
+        start, end = caps.starts[c], caps.ends[c]
         lookup = self.lookup
         facts = lookup.keys
-        best: tuple[Mention, int] | None = None
-        key = ""
-        for j in range(i, min(i + MAX_TOKENS, len(tokens))):
-            tok_start, tok_end = tokens[j]
-            if j > i:
-                gap = text[tokens[j - 1][1] : tok_start]
-                if gap not in (" ", "\u00a0"):
-                    break
-            word = text[tok_start:tok_end]
-            key = f"{key} {name_key(word)}" if key else name_key(word)
+        best: tuple[Mention, int, bool] | None = None
+        key = name_key(first)
+        found_spec, is_prefix = facts.get(key) or lookup.facts(key)
+        if found_spec is not None:
+            found = mention_of(text, start, end, found_spec)
+            if found_spec[3]:
+                villages.append((found, c, True))
+            else:
+                best = (found, end, True)
+        last_end = end
+        for _ in range(MAX_TOKENS - 1):
+            # one space (or a non-breaking one) between the words of a name
+            if not is_prefix or text[last_end : last_end + 1] not in (" ", "\u00a0"):
+                break
+            token = _TOKEN.match(text, last_end + 1)
+            if token is None:
+                break
+            word = token.group()
+            named = word[0].isupper() or word.isupper() or word in SUFFIX_WORDS
+            # A lower-case word other than a connector ends the name whatever it would find.
+            if not named and word.casefold() not in CONNECTORS:
+                break
+            key = f"{key} {name_key(word)}"
             found_spec, is_prefix = facts.get(key) or lookup.facts(key)
-            if word[0].isupper() or word.isupper() or (j > i and word in _SUFFIX_WORDS):
-                if found_spec is not None:
-                    found = mention_of(text, start, tok_end, found_spec)
-                    if found_spec[3]:
-                        villages.append((found, i, j + 1))
-                    else:
-                        best = (found, j + 1)
-            elif word.casefold() not in _CONNECTORS:
-                break
-            if not is_prefix:
-                break
-        if best is None and "-" in text[start:end]:
+            last_end = token.end()
+            if named and found_spec is not None:
+                found = mention_of(text, start, last_end, found_spec)
+                if found_spec[3]:
+                    villages.append((found, c, False))
+                else:
+                    best = (found, last_end, False)
+        if best is None and "-" in first:
             # "Russian-made", "Kabul-based": the part before the hyphen may be the place.
-            cut = start + text[start:end].index("-")
+            cut = start + first.index("-")
             found = lookup.find(text, start, cut, name_key(text[start:cut]))
             kinds = self.gazetteer.kinds
             # a name only villages bear is not taken from a compound
             if found is not None and (
                 found.demonym or any(kinds[e] != "village" for e in found.entries)
             ):
-                best = (found, i + 1)
+                best = (found, end, True)
         if best is not None:
-            best = self._with_unit_word(text, tokens, *best)
+            best = self._with_unit_word(text, *best)
         return best
 
     def _with_unit_word(
-        self, text: str, tokens: list[tuple[int, int]], mention: Mention, next_i: int
-    ) -> tuple[Mention, int]:
+        self, text: str, mention: Mention, consumed: int, single: bool
+    ) -> tuple[Mention, int, bool]:
         """ "Ayo LGA", "Ayo Township": the town stands for the unit named after it."""
         if mention.demonym:
-            return mention, next_i
+            return mention, consumed, single
         end, towns = unit_candidates(
             self.gazetteer, text, mention.name, mention.end, mention.entries
         )
         if not towns:
-            return mention, next_i
-        while next_i < len(tokens) and tokens[next_i][0] < end:
-            next_i += 1
-        return Mention(mention.start, end, text[mention.start : end], towns), next_i
+            return mention, consumed, single
+        # The unit word follows a space, so the mention now spans more than one token.
+        return Mention(mention.start, end, text[mention.start : end], towns), end, False
 
-    def _name_parts(
-        self, text: str, tokens: list[tuple[int, int]], caps: list[int]
-    ) -> frozenset[str]:
+    def _name_parts(self, text: str, caps: Capitals) -> frozenset[str]:
         """Words the text uses inside longer proper names ("John Kelly" -> Kelly, John).
 
         Once an article has said "John Kelly", a later bare "Kelly" is the person, not one of
-        the towns called Kelly. ``caps`` are the capitalised tokens' positions in ``tokens``.
+        the towns called Kelly. Two capitalised tokens one space apart are next to each other.
         """
         parts: set[str] = set()
-        for i, following in itertools.pairwise(caps):
-            if following != i + 1:
-                continue
-            (s1, e1), (s2, e2) = tokens[i], tokens[following]
-            if e1 + 1 != s2 or text[e1] != " ":
-                continue
-            first, second = text[s1:e1], text[s2:e2]
-            pair = (first, second)
-            known = self._name_pairs.get(pair)
-            if known is None:
-                if len(self._name_pairs) >= _MEMORY:
-                    self._name_pairs.clear()
-                known = self._name_pairs[pair] = self._name_pair(first, second)
-            if known:
-                parts.update(pair)
+        words, starts, ends, pairs = caps.words, caps.starts, caps.ends, self._name_pairs
+        for c in range(len(words) - 1):
+            end = ends[c]
+            if end + 1 == starts[c + 1] and text[end] == " ":
+                pair = (words[c], words[c + 1])
+                known = pairs.get(pair)
+                if known is None:
+                    if len(pairs) >= _MEMORY:
+                        pairs.clear()
+                    known = pairs[pair] = self._name_pair(*pair)
+                if known:
+                    parts.update(pair)
         return frozenset(parts)
 
     def _name_pair(self, first: str, second: str) -> bool:
         """Whether two capitalised words side by side can be a person's name (the words alone
         decide: answers are kept per pair for the process's life)."""
-        if first.casefold() in self.stopwords or second.casefold() in _ORG_WORDS:
+        if first.casefold() in self.stopwords or second.casefold() in ORG_WORDS:
             return False
         if not_a_person_pair(first, second):
             return False
@@ -348,23 +215,24 @@ class Recognizer:
     def _keep(
         self,
         text: str,
-        tokens: list[tuple[int, int]],
-        i: int,
-        next_i: int,
+        caps: Capitals,
+        c: int,
+        single: bool,
         mention: Mention,
         doc: _DocumentWords,
     ) -> bool:
-        """Precision filters for one candidate span (tokens i..next_i)."""
+        """Precision filters for one candidate span (from capitalised token c, one token long
+        or not)."""
         word = mention.name
         if name_key(word) in self.stopwords and not word.isupper():
             return False
-        if next_i - i == 1 and self._common_word(text, mention, doc):
+        if single and self._common_word(text, mention, doc):
             return False
         # "BA", "MoD", "CNN": capitals that no place name is written as (datelines aside).
         acronym = word.isupper() and len(word) <= 4 and word not in self.gazetteer.acronyms
         if acronym and mention.start > 0 and text[mention.start - 1] != "\n":
             return False
-        return not self._part_of_person_name(text, tokens, i, next_i, mention)
+        return not self._part_of_person_name(text, caps, c, mention)
 
     def _common_word(self, text: str, mention: Mention, doc: _DocumentWords) -> bool:
         """A one-word minor place that the text uses as an ordinary word or a name."""
@@ -393,34 +261,39 @@ class Recognizer:
             name_key(g.names[e]) != key and not g.names[e].isascii() for e in mention.entries
         )
 
-    def _part_of_person_name(
-        self, text: str, tokens: list[tuple[int, int]], i: int, next_i: int, mention: Mention
-    ) -> bool:
+    def _part_of_person_name(self, text: str, caps: Capitals, c: int, mention: Mention) -> bool:
         """ "John Kirby", "Kim Jong Un", "Nelson Mandela": the place name is part of a person's."""
         profile = self.lookup.profile(mention.entries)
         if profile.any_broad:
             return False
-        if i > 0 and text[tokens[i - 1][1] : tokens[i][0]] == " ":
-            previous = text[tokens[i - 1][0] : tokens[i - 1][1]]
+        # Only a capitalised neighbour one space away counts: the previous capitalised token
+        # ending right before that space, the next one starting right after it.
+        start = caps.starts[c]
+        if c > 0 and caps.ends[c - 1] + 1 == start and text[start - 1] == " ":
+            previous = caps.words[c - 1]
             folded = previous.casefold().rstrip(".")
             if (
                 previous[0].isupper()
                 and not not_a_person_pair(previous, mention.name)
                 and (
-                    folded in _PERSON_TITLES
+                    folded in PERSON_TITLES
                     or (folded not in self.stopwords and not self._is_place_word(previous))
                 )
             ):
                 return True
-        if next_i >= len(tokens) or text[mention.end : tokens[next_i][0]] != " ":
+        after = mention.end + 1
+        if text[mention.end : after] != " ":
             return False
-        following = text[tokens[next_i][0] : tokens[next_i][1]]
+        following_at = bisect.bisect_left(caps.starts, after)
+        if following_at == len(caps.starts) or caps.starts[following_at] != after:
+            return False  # no token there, or one in lower case
+        following = caps.words[following_at]
         # Only minor places or first names: "Cambridge Analytica" still names Cambridge.
         person_like = profile.all_minor_under_100k or name_key(mention.name) in self.first_names
         return (
             person_like
             and following[0].isupper()
-            and following.casefold() not in _ORG_WORDS
+            and following.casefold() not in ORG_WORDS
             and not not_a_person_pair(mention.name, following)
             and not self._is_place_word(following)
         )

@@ -6,14 +6,20 @@ elsewhere no lookup can succeed. Which words can begin a name is decided once pe
 so a batch pays for each distinct capitalised word once. The test is a superset of the lookups
 the longest match makes, so the mentions found are exactly those of trying every token.
 
-The text's lower-case words are collected by one regular-expression pass whose word boundaries
-are the recognizer's tokens (a letter run, joined by apostrophes and hyphens).
+The capitalised tokens come from one regular-expression pass that passes the rest of the text
+inside the engine (``capital_tokens``); whether the text writes a word in lower case is searched
+for when asked (``LowercaseWords``). Both answer what the full token list would (tests hold them
+equal to ``tokenize``, ``capitalised`` and ``lowercase_words``, which list every token).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Container, Iterator
+from itertools import accumulate, chain
+from operator import itemgetter
+from typing import NamedTuple
 
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
 from mapper.gazetteer import name_prefixes as prefixes_of
@@ -35,6 +41,43 @@ def lowercase_words(text: str) -> frozenset[str]:
     if text.isascii():
         return words
     return words | {w for w in _WORD_NON_ASCII.findall(text) if w[0].islower()}
+
+
+_STARTS_TOKEN = re.compile(_TOKEN_START)
+
+
+class LowercaseWords(Container[str]):
+    """``word in LowercaseWords(pattern, text)`` is ``word in lowercase_words(text)``, worked
+    out when asked: the recognizer asks about a few words of a text, so it searches for
+    them rather than collecting every word. A hit counts where ``pattern``'s token starts
+    (the boundary ``lowercase_words`` uses) and is exactly ``word``.
+    """
+
+    __slots__ = ("_known", "_pattern", "_text")
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self._pattern = pattern
+        self._text = text
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word[:1].islower():
+            return False
+        known = self._known.get(word)
+        if known is None:
+            known = self._known[word] = self._find(word)
+        return known
+
+    def _find(self, word: str) -> bool:
+        text, token, size = self._text, self._pattern, len(word)
+        at = text.find(word)
+        while at >= 0:
+            if _STARTS_TOKEN.match(text, at):
+                found = token.match(text, at)
+                if found is not None and found.end() == at + size:
+                    return True
+            at = text.find(word, at + 1)
+        return False
 
 
 def capitalised(text: str, tokens: list[tuple[int, int]]) -> list[int]:
@@ -63,6 +106,53 @@ def tokenize(
     return tokens, caps, frozenset(lower)
 
 
+class Capitals(NamedTuple):
+    """The capitalised tokens of a text, in order: their words, starts and ends."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+_NON_ASCII_UPPER = re.compile(r"(?=[^\x00-\x7f])[^\W\d_]")
+
+
+# One pattern per set of non-ASCII capitals a text uses: nearly all news uses none or one or
+# two, so a batch compiles a handful (a compile costs about as much as recognising a text).
+@functools.lru_cache(maxsize=256)
+def _capitals_pattern(token: str, upper: str) -> re.Pattern[str]:
+    """Everything up to the next capitalised token, skipped inside the engine, then that token.
+
+    An upper-case letter starts a token unless a letter, or a letter and a joiner, come right
+    before it (then it continues a word: "iPhone", "al-Assad"): the dots of "U.S." and "St."
+    end the token that holds them, which is skipped whole, so every other character passed is
+    outside a capitalised token. ``token`` is the tokenizer's pattern (it starts at a letter),
+    ``upper`` the text's upper-case letters as a character class.
+    """
+    inside_word = rf"(?<=[^\W\d_])[{upper}]|(?<=[^\W\d_]['’\-])[{upper}]"
+    return re.compile(rf"((?>(?:[^{upper}]+|{inside_word})*))((?=[{upper}]){token})?")
+
+
+def capital_tokens(pattern: re.Pattern[str], text: str) -> Capitals:
+    """The tokens of ``pattern`` in ``text`` that start with an upper-case letter: what
+    ``capitalised`` picks out of the full token list, found by one ``findall`` that passes
+    the rest of the text without a Python step per token."""
+    upper = "A-Z"
+    if not text.isascii():
+        # The text's own upper-case letters outside ASCII join the class: it is then exact
+        # for this text ("str.isupper" of a token's first letter) and mostly stays "A-Z".
+        extra = {c for c in _NON_ASCII_UPPER.findall(text) if c.isupper()}
+        if extra:
+            upper += re.escape("".join(sorted(extra)))
+    pieces = _capitals_pattern(pattern.pattern, upper).findall(text)
+    positions = list(accumulate(map(len, chain.from_iterable(pieces))))
+    words = list(map(itemgetter(1), pieces))
+    while words and not words[-1]:  # the text after the last one, and the empty match at the end
+        words.pop()
+    count = len(words)
+    return Capitals(words, positions[0 : 2 * count : 2], positions[1 : 2 * count : 2])
+
+
 def name_prefixes(gazetteer: Gazetteer) -> frozenset[str]:
     """Every proper token prefix of an indexed name or demonym ("new" of "new york")."""
     return prefixes_of(gazetteer.index, gazetteer.demonyms)
@@ -76,14 +166,10 @@ class StartWords:
         self.prefixes = prefixes
         self._known: dict[str, bool] = {}
 
-    def candidates(
-        self, text: str, tokens: list[tuple[int, int]], caps: list[int]
-    ) -> Iterator[int]:
-        """The capitalised tokens (positions in ``tokens``) at which a name can start."""
+    def candidates(self, words: list[str]) -> Iterator[int]:
+        """The positions in ``words`` (capitalised tokens) at which a name can start."""
         known = self._known
-        for i in caps:
-            start, end = tokens[i]
-            word = text[start:end]
+        for i, word in enumerate(words):
             answer = known.get(word)
             if answer is None:
                 if len(known) >= _MEMORY:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import itertools
+import random
 
 import pytest
 
 from mapper.geoparse import recognize as recognize_module
-from mapper.geoparse.recognize import Mention, Recognizer, _DocumentWords
-from mapper.geoparse.scan import StartWords, capitalised, lowercase_words
-from mapper.geoparse.settlements import supported_villages
+from mapper.geoparse.recognize import Recognizer
+from mapper.geoparse.scan import (
+    LowercaseWords,
+    StartWords,
+    capital_tokens,
+    capitalised,
+    lowercase_words,
+)
+from mapper.geoparse.wordlists import CONNECTORS, ORG_WORDS, PERSON_TITLES, SUFFIX_WORDS
+from tests.geoparse.reference_recognizer import reference_recognize
 
 # Our own sentences, written to reach every branch of the longest match: diacritics and their
 # absence, possessives, "-based", abbreviations with dots, unit words, connectors, datelines,
@@ -39,52 +46,6 @@ TEXTS = [
 ]
 
 
-def _reference(recognizer: Recognizer, text: str) -> list[Mention]:
-    """The recognizer before scan.py: the longest match tried at every token."""
-    tokens = [(m.start(), m.end()) for m in recognize_module._TOKEN.finditer(text)]
-    parts: set[str] = set()
-    for (s1, e1), (s2, e2) in itertools.pairwise(tokens):
-        if e1 + 1 != s2 or text[e1] != " ":
-            continue
-        first, second = text[s1:e1], text[s2:e2]
-        if not (first[0].isupper() and second[0].isupper()):
-            continue
-        if (
-            first.casefold() in recognizer.stopwords
-            or second.casefold() in recognize_module._ORG_WORDS
-        ):
-            continue
-        if recognizer._is_place_word(first) or recognizer._is_place_word(second):
-            continue
-        parts.update((first, second))
-    doc = _DocumentWords(
-        lowercase=frozenset(text[s:e] for s, e in tokens if text[s].islower()),
-        name_parts=frozenset(parts),
-    )
-    mentions: list[Mention] = []
-    villages: list = []
-    i = 0
-    while i < len(tokens):
-        match = recognizer._longest_match(text, tokens, i, villages)
-        if match is None:
-            i += 1
-            continue
-        mention, next_i = match
-        if recognizer._keep(text, tokens, i, next_i, mention, doc):
-            mentions.append(mention)
-        i = next_i
-    if villages:
-        mentions = supported_villages(
-            recognizer.gazetteer,
-            text,
-            mentions,
-            villages,
-            lambda m, i, next_i: recognizer._keep(text, tokens, i, next_i, m, doc),
-            Mention,
-        )
-    return mentions
-
-
 @pytest.fixture(scope="module")
 def recognizer(gazetteer) -> Recognizer:
     return Recognizer(gazetteer)
@@ -93,15 +54,15 @@ def recognizer(gazetteer) -> Recognizer:
 @pytest.mark.parametrize("text", TEXTS)
 def test_shortcuts_find_what_every_token_finds(recognizer, text):
     found = recognizer.recognize(text)
-    assert found == _reference(recognizer, text)
+    assert found == reference_recognize(recognizer, text)
     assert found  # every sentence names a place
 
 
 def test_whole_article_and_repeats(recognizer):
     article = " ".join(TEXTS)
-    assert recognizer.recognize(article) == _reference(recognizer, article)
+    assert recognizer.recognize(article) == reference_recognize(recognizer, article)
     # A word's answer is kept: the second pass over the same words finds the same.
-    assert recognizer.recognize(article) == _reference(recognizer, article)
+    assert recognizer.recognize(article) == reference_recognize(recognizer, article)
 
 
 def test_expected_mentions(recognizer):
@@ -126,6 +87,40 @@ def test_lowercase_words_are_the_lowercase_tokens(text):
     assert [tokens[i] for i in capitalised(text, tokens)] == [
         (s, e) for s, e in tokens if text[s].isupper()
     ]
+    _assert_scans_match_tokens(text)
+
+
+def _assert_scans_match_tokens(text: str) -> None:
+    """capital_tokens and LowercaseWords answer what the full token list says."""
+    tokens = [m.span() for m in recognize_module._TOKEN.finditer(text)]
+    caps = capital_tokens(recognize_module._TOKEN, text)
+    expected = [(text[s:e], s, e) for s, e in tokens if text[s].isupper()]
+    assert list(zip(caps.words, caps.starts, caps.ends, strict=True)) == expected, text
+    lower = frozenset(text[s:e] for s, e in tokens if text[s].islower())
+    asked = LowercaseWords(recognize_module._TOKEN, text)
+    # every token, every token in lower case, and pieces of tokens that are not tokens
+    queries = {text[s:e] for s, e in tokens} | {text[s:e].lower() for s, e in tokens}
+    queries |= {text[s + 1 : e] for s, e in tokens} | {text[s : e - 1] for s, e in tokens}
+    for word in sorted(queries):
+        assert (word in asked) == (word in lower), (text, word)
+
+
+# Pieces of odd text: capitals after letters and joiners, dots, digits, letters outside ASCII
+# in both cases, titlecase and caseless letters, non-letters that are upper case.
+_ODD_PIECES = [
+    "U.S.", "U.S.A", "A.B", "St.", "Mt.x", "Ft", "aB", "iPhone", "al-Assad", "x-Y", "Abu-Dhabi",
+    "O'Neil", "o’neil", "’s", "'s", "-", "--", "'", ".", " ", "  ", "\u00a0", "\n", "5", "5K",
+    "_", "x_Y", "É", "é", "École", "ÉCOLE", "İzmir", "ı", "ß", "ǅx", "Ⓐbc", "中文", "Ωmega",
+    "ωmega", "²", "Łódź", "—", "(", ")", ",", "KABUL", "Kabul", "kabul", "kabul's",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_scans_match_tokens_on_random_text(seed):
+    rng = random.Random(seed)
+    for _ in range(25):
+        text = "".join(rng.choice(_ODD_PIECES) for _ in range(rng.randint(0, 14)))
+        _assert_scans_match_tokens(text)
 
 
 def test_start_words(gazetteer, recognizer):
@@ -134,3 +129,40 @@ def test_start_words(gazetteer, recognizer):
     assert words._can_start("New")  # "New York"
     assert words._can_start("Kabul-based") and words._can_start("Krakow")
     assert not words._can_start("Xqzwv")
+
+
+_JOINS = [" ", " ", " ", ", ", ". ", ".\n", "\n", "-", "'s ", "’s ", "-based ", "\u00a0", "  "]
+_JOINS += [" (", ") ", " said ", " the ", " of ", " in ", ": ", "—", " 12 ", "'"]
+
+
+def _random_text(rng: random.Random, vocabulary: list[str]) -> str:
+    pieces = []
+    for _ in range(rng.randint(1, 40)):
+        word = rng.choice(vocabulary)
+        pieces.append(rng.choice((word, word, word.title(), word.upper(), word.lower())))
+        pieces.append(rng.choice(_JOINS))
+    return "".join(pieces[: rng.choice((-1, len(pieces)))])  # names at the text's end too
+
+
+@pytest.fixture(scope="module")
+def vocabulary(gazetteer, recognizer) -> list[str]:
+    """Place names as the gazetteer writes them (diacritics, several words), their folded
+    keys, demonyms, and the words the filters read: connectors, titles, unit and org words."""
+    rng = random.Random(14)
+    names = sorted(set(gazetteer.names))
+    words = rng.sample(names, 400) + rng.sample(sorted(gazetteer.index), 300)
+    words += rng.sample(sorted(gazetteer.demonyms), 40)
+    words += rng.sample(sorted(recognizer.first_names), 40)
+    words += rng.sample(sorted(recognizer.stopwords), 40)
+    words += sorted(CONNECTORS | PERSON_TITLES | ORG_WORDS | SUFFIX_WORDS)
+    words += ["LGA", "Township", "district", "village of", "Local Government Area", "U.S."]
+    words += ["St.", "Mt.", "Kelly", "John", "Mr", "NATO", "CNN", "KABUL", "Kabul-based", "Łódź"]
+    return words
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_texts_find_what_every_token_finds(recognizer, vocabulary, seed):
+    rng = random.Random(seed)
+    for _ in range(30):
+        text = _random_text(rng, vocabulary)
+        assert recognizer.recognize(text) == reference_recognize(recognizer, text), text
