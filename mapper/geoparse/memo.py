@@ -27,7 +27,8 @@ from mapper.geoparse.resolve import Resolver, ResolverSettings
 from mapper.models import Place, Toponym
 
 if TYPE_CHECKING:
-    from mapper.geoparse.resolve import _Choice, _Context, _Signals
+    from mapper.geoparse.resolve import _Context
+    from mapper.geoparse.scoring import Candidates, Reads, _Choice, _Signals
 
 LIMIT = 1 << 18
 
@@ -42,6 +43,8 @@ class MemoResolver(Resolver):
         self._primary: dict[tuple[int, str], bool] = {}
         self._near: dict[int, str] = {}
         self._choices: dict[_Signals, _Choice] = {}
+        self._candidate_sets: dict[tuple[str, tuple[int, ...]], Candidates] = {}
+        self._ranked: dict[tuple[_Signals, Reads], tuple[_Choice, bool]] = {}
         self._places: dict[int, Place] = {}
 
     def resolve(
@@ -50,7 +53,8 @@ class MemoResolver(Resolver):
         # The nearest named city and a mention's choice depend on this article's context.
         self._near = {}
         self._choices = {}
-        for memory in (self._priors, self._prior_reasons, self._primary, self._places):
+        memories = (self._priors, self._prior_reasons, self._primary, self._places)
+        for memory in (*memories, self._candidate_sets, self._ranked):
             if len(memory) > LIMIT:
                 memory.clear()
         return super().resolve(text, mentions, source_country=source_country)
@@ -83,6 +87,18 @@ class MemoResolver(Resolver):
         found = self._choices.get(signals)
         if found is None:
             found = self._choices[signals] = super()._decide(signals, context)
+        return found
+
+    def _candidates(self, key: str, entries: tuple[int, ...]) -> Candidates:
+        found = self._candidate_sets.get((key, entries))
+        if found is None:
+            found = self._candidate_sets[key, entries] = super()._candidates(key, entries)
+        return found
+
+    def _rank(self, signals: _Signals, reads: Reads) -> tuple[_Choice, bool]:
+        found = self._ranked.get((signals, reads))
+        if found is None:
+            found = self._ranked[signals, reads] = super()._rank(signals, reads)
         return found
 
     def _place(self, entry: int) -> Place:

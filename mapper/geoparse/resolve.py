@@ -16,6 +16,33 @@ from functools import cached_property
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
 from mapper.geoparse.namesakes import DEMONYM_WEIGHT, demonym_capital, stray_namesake
 from mapper.geoparse.recognize import Mention
+
+# The evidence weights and the scoring itself are scoring.py's; the weights stay importable
+# from here, where the geocoder and older code look for them.
+from mapper.geoparse.scoring import (  # noqa: F401
+    ABSTAIN_BELOW,
+    ABSTAIN_MARGIN,
+    ADMIN1_NAMED,
+    ADMIN_CUE,
+    ALTERNATE_NAME,
+    BROAD_NAME_DAMPING,
+    CITY_WORD,
+    CONTAINED_CUE,
+    CONTAINS_OTHER_PLACES,
+    COUNTRY_NAMED,
+    COUNTRY_NAMED_EACH,
+    COUNTRY_NAMED_MAX,
+    HINT,
+    NEAR_OTHER_PLACE,
+    SOURCE_HINT,
+    STATE_WORD,
+    Candidate,
+    Candidates,
+    Reads,
+    _Choice,
+    _Signals,
+    rank,
+)
 from mapper.models import Place, Toponym
 
 _KIND_PRIOR = {
@@ -41,27 +68,6 @@ _CITY_WORD_BEFORE = re.compile(
     r"\b(?:city|cities|town|towns)\s+(?:of\s+)?"
     r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,|and|&)\s+)*$"
 )
-# Weights of the context evidence, in the same units as the priors (log10 population).
-COUNTRY_NAMED = 2.0  # the candidate's country is named elsewhere in the article
-COUNTRY_NAMED_EACH = 0.5  # ... plus this per further mention, up to four
-ADMIN1_NAMED = 2.5  # the candidate city's state or province is named in the article
-NEAR_OTHER_PLACE = 1.5  # within 150 km of another place the article names
-CONTAINS_OTHER_PLACES = 1.5  # a division that contains other places of the article (each, up to 3)
-ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or country
-CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
-STATE_WORD = 4.0  # "Washington state": a division word follows the name
-CITY_WORD = 4.0  # "the city of Kaduna": a settlement word comes before the name
-HINT = 3.0  # the configured country or area hint: the user says where the news is
-SOURCE_HINT = 1.5  # the outlet's country, from its web address (.co.uk, .com.au, .ie ...)
-# Abstain when the best candidate is a town this small (prior) and barely ahead of the next.
-ABSTAIN_BELOW = 4.5
-ABSTAIN_MARGIN = 0.5
-ALTERNATE_NAME = -1.5  # a city matched only by one of its alternate names
-# When a mention can be a country, continent or region, context may only nudge a same-named
-# town: "China" in an article about Texas is still China.
-BROAD_NAME_DAMPING = 0.3
-
-
 _ANCHOR_MEMORY = 1 << 18
 # Up to this many named cities, _near_anchor tests each instead of walking the grid's cells.
 _DIRECT_SCAN = 24
@@ -110,25 +116,6 @@ class ResolverSettings:
     country_hint: str = ""
     min_score: float = 0.2
     bbox_hint: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
-
-
-@dataclass(slots=True)
-class _Choice:
-    entry: int | None
-    score: float
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Signals:
-    """What one mention's choice reads from the text around it (the rest is the context)."""
-
-    key: str  # the name's key
-    entries: tuple[int, ...]
-    cue: tuple[int, ...]  # entries named right after it ("Bangor, Maine")
-    contained: tuple[int, ...]  # city candidates named right before it ("Savannah, Georgia")
-    state_word: bool  # a division word follows
-    city_word: bool  # a settlement word comes before
 
 
 @dataclass
@@ -322,73 +309,69 @@ class Resolver:
         return self._decide(signals, context)
 
     def _decide(self, signals: _Signals, context: _Context) -> _Choice:
-        """The choice among a mention's entries: all it reads is ``signals`` and the context."""
-        g = self.gazetteer
-        key, entries, cue, contained = signals.key, signals.entries, signals.cue, signals.contained
-        state_word, city_word = signals.state_word, signals.city_word
-        hint = self.settings.country_hint.upper()
-        broad_name = any(g.kinds[e] in _BROAD_KINDS for e in entries)
-        scored: list[tuple[float, int, str]] = []
-        for entry in entries:
-            kind, country = g.kinds[entry], g.countries[entry]
-            evidence: list[tuple[float, str]] = []
-            if cue:
-                match = next((c for c in cue if self._inside(entry, c)), None)
-                if match is not None:
-                    evidence.append((ADMIN_CUE, f"{g.names[match]} named right after it"))
-            if contained and kind != "city":
-                inner = next((c for c in contained if self._inside(c, entry)), None)
-                if inner is not None:
-                    evidence.append((CONTAINED_CUE, f"{g.names[inner]} lies in it"))
-            if state_word and kind == "admin1":
-                evidence.append((STATE_WORD, "followed by a division word"))
-            if city_word and kind == "city":
-                evidence.append((CITY_WORD, "after a settlement word (city, town of)"))
-            count = context.country_count(country, key) if country else 0
-            if kind in ("city", "admin1") and count:
-                weight = COUNTRY_NAMED + COUNTRY_NAMED_EACH * min(count, 4)
-                evidence.append((weight, f"{country} named in the article"))
-            if kind == "city" and g.admin1s[entry] and context.admin1_count(g.admin1s[entry], key):
-                evidence.append((ADMIN1_NAMED, "its state/province named in the article"))
-            if hint and country == hint:
-                evidence.append((HINT, f"country hint {hint}"))
-            elif self._in_bbox(entry):
-                evidence.append((HINT, "inside the area hint"))
-            elif context.source_country and country == context.source_country:
-                evidence.append((SOURCE_HINT, f"the outlet is in {country}"))
-            if kind == "city":
-                near = self._near_anchor(entry, context)
-                if near:
-                    evidence.append((NEAR_OTHER_PLACE, f"near {near}"))
-            if kind == "admin1":
-                inside = self._contains_anchors(entry, context)
-                if inside:
-                    weight = CONTAINS_OTHER_PLACES * min(len(inside), 3)
-                    evidence.append((weight, f"{', '.join(inside[:2])} lie in it"))
-            boost = sum(w for w, _ in evidence)
-            if broad_name and kind == "city" and not cue:
-                boost *= BROAD_NAME_DAMPING
-            score = self.prior(entry) + boost
-            if kind == "city" and not self._primary_name(entry, key):
-                # "Victoria" is a state, a city and an old name of Hong Kong: a place's own
-                # name beats another place's former or foreign name.
-                score += ALTERNATE_NAME
-            reason = "; ".join(r for _, r in evidence) or self._prior_reason(entry)
-            scored.append((score, entry, reason))
-        if not scored:
-            return _Choice(None, 0.0, "no candidate")
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        best_score, best_entry, reason = scored[0]
-        if best_score < self.settings.min_score:
-            return _Choice(None, best_score, "too uncertain")
-        if self._coin_toss(scored):
-            return _Choice(None, best_score, "several small places share the name; no context")
-        prior_only = reason == self._prior_reason(best_entry)
+        """The choice among a mention's entries: all it reads is ``signals`` and the context,
+        and of the context only ``_reads``' answers until a namesake abroad is considered."""
+        candidates = self._candidates(signals.key, signals.entries)
+        choice, prior_only = self._rank(signals, self._reads(candidates, signals.key, context))
         if prior_only and stray_namesake(
-            g, best_entry, best_score, key, context.located, context.located_by_key
+            self.gazetteer,
+            choice.entry,
+            choice.score,
+            signals.key,
+            context.located,
+            context.located_by_key,
         ):
-            return _Choice(None, best_score, "a small namesake abroad from the article's country")
-        return _Choice(best_entry, best_score, reason)
+            return _Choice(None, choice.score, "a small namesake abroad from the article's country")
+        return choice
+
+    def _rank(self, signals: _Signals, reads: Reads) -> tuple[_Choice, bool]:
+        """scoring.rank of the mention's candidates: a function of its arguments alone."""
+        candidates = self._candidates(signals.key, signals.entries)
+        names, min_score = self.gazetteer.names, self.settings.min_score
+        return rank(candidates, signals, reads, self._inside, names, min_score)
+
+    def _candidates(self, key: str, entries: tuple[int, ...]) -> Candidates:
+        """The facts of a name's candidates that depend on the gazetteer and settings alone."""
+        g = self.gazetteer
+        hint = self.settings.country_hint.upper()
+        items = []
+        for entry in entries:
+            country = g.countries[entry]
+            hinted: tuple[float, str] | None = None
+            if hint and country == hint:
+                hinted = (HINT, f"country hint {hint}")
+            elif self._in_bbox(entry):
+                hinted = (HINT, "inside the area hint")
+            primary = self._primary_name(entry, key)
+            reason = self._prior_reason(entry)
+            prior = self.prior(entry)
+            kind = g.kinds[entry]
+            items.append(
+                Candidate(entry, kind, country, g.admin1s[entry], prior, primary, reason, hinted)
+            )
+        broad = any(c.kind in _BROAD_KINDS for c in items)
+        return Candidates(tuple(items), broad, frozenset(c.country for c in items))
+
+    def _reads(self, candidates: Candidates, key: str, context: _Context) -> Reads:
+        """What the context says about each candidate (scoring.Read): all rank reads of it."""
+        source = context.source_country
+        reads = []
+        for c in candidates.items:
+            kind, country = c.kind, c.country
+            count = 0
+            if country and kind in ("city", "admin1"):
+                count = min(context.country_count(country, key), COUNTRY_NAMED_MAX)
+            outlet = c.hint is None and bool(source) and country == source
+            if kind == "city":
+                admin1_named = bool(c.admin1) and context.admin1_count(c.admin1, key) > 0
+                near = self._near_anchor(c.entry, context)
+                reads.append((count, admin1_named, outlet, near, ()))
+            elif kind == "admin1":
+                contains = tuple(self._contains_anchors(c.entry, context))
+                reads.append((count, False, outlet, "", contains))
+            else:
+                reads.append((count, False, outlet, "", ()))
+        return tuple(reads)
 
     def _in_bbox(self, entry: int) -> bool:
         box = self.settings.bbox_hint
@@ -400,19 +383,6 @@ class Resolver:
     def _primary_name(self, entry: int, key: str) -> bool:
         own = name_key(self.gazetteer.names[entry])
         return own == key or fold_accents(own) == fold_accents(key)
-
-    def _coin_toss(self, scored: list[tuple[float, int, str]]) -> bool:
-        """Abstain between small same-named towns when nothing in the text tells them apart."""
-        if len(scored) < 2:
-            return False
-        (best, entry, reason), (second, _, _) = scored[0], scored[1]
-        g = self.gazetteer
-        return (
-            g.kinds[entry] == "city"
-            and reason == self._prior_reason(entry)  # no context evidence at all
-            and best < ABSTAIN_BELOW
-            and best - second < ABSTAIN_MARGIN
-        )
 
     def _prior_reason(self, entry: int) -> str:
         g = self.gazetteer
