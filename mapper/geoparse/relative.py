@@ -270,6 +270,7 @@ def _point_place(base: Place, lat: float, lon: float, extent_km: float, suffix: 
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _offset(base: Place, km: float, bearing: float) -> Place:
     from geopy.distance import distance as geodesic
 
@@ -325,8 +326,10 @@ def _other_country(toponyms: list[Toponym], index: int) -> Place | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _named(place: Place, phrase: str) -> Place:
-    """Cached geometry under the text's own words ("northern Gaza")."""
+    """Cached geometry under the text's own words ("northern Gaza"): a batch names the same
+    few parts again and again, and ``dataclasses.replace`` is slow."""
     return replace(place, name=phrase)
 
 
@@ -342,15 +345,16 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
             result.append(toponym)
             continue
         low = max(0, toponym.start - _WINDOW)
+        before_cue = _cue_within(text, starts, low, toponym.start)
         if not (
-            _cue_within(text, starts, low, toponym.start)
+            before_cue
             or _cue_within(text, starts, toponym.end, min(len(text), toponym.end + _WINDOW))
         ):
             result.append(toponym)
             continue
         before = text[low : toponym.start]
         after = text[toponym.end : toponym.end + _WINDOW]
-        relative = _match(before, after, toponym, toponyms, index)
+        relative = _match(before, after, toponym, toponyms, index, before_cue=before_cue)
         result.append(replace(toponym, relative=relative) if relative else toponym)
     return result
 
@@ -383,8 +387,16 @@ def _cue_within(text: str, starts: list[int], low: int, high: int) -> bool:
 
 
 def _match(
-    before: str, after: str, toponym: Toponym, toponyms: list[Toponym], index: int
+    before: str,
+    after: str,
+    toponym: Toponym,
+    toponyms: list[Toponym],
+    index: int,
+    *,
+    before_cue: bool = True,
 ) -> Place | None:
+    """The relative place a phrase around the toponym names. ``before_cue=False`` says
+    ``before`` holds no cue word: every _BEFORE pattern needs one, so none is searched."""
     place = toponym.place
     assert place is not None
     for kind, pattern in _AFTER:
@@ -394,7 +406,7 @@ def _match(
             if kind == "own_edge":
                 return _named(_edge(place, _bearing(match.group(1)), match.group(2)), phrase)
             return _named(_border_with(place, _other_country(toponyms, index)), phrase)
-    for kind, pattern in _BEFORE:
+    for kind, pattern in _BEFORE if before_cue else ():
         match = pattern.search(before)
         if not match:
             continue

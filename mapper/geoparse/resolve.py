@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -60,8 +61,11 @@ _KIND_PRIOR = {
 # Below every town of >= 500 people (whose prior starts near 2.4): a village wins only alone.
 VILLAGE_PRIOR = 1.0
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
-_ADMIN_CUE = re.compile(r"^\s*,\s*|^\s*\(\s*")
-_STATE_WORD = re.compile(r"^\s+(state|province|region|county|oblast|governorate)\b", re.I)
+# Matched at a mention's end within a window (pattern.match(text, end, end + width)): what
+# follows the name, read without slicing the text.
+_ADMIN_CUE = re.compile(r"\s*[,(]")  # within 4 characters
+_ADMIN_ABBREVIATION = re.compile(r"\s*,\s*([A-Z][A-Za-z.]{1,6})")  # within 16
+_STATE_WORD = re.compile(r"\s+(state|province|region|county|oblast|governorate)\b", re.I)  # 16
 _COMMA = re.compile(r"\s*,\s*")
 # "the cities of X and Y", "the town of X": the cities, not the provinces of the same name.
 _CITY_WORD_BEFORE = re.compile(
@@ -80,6 +84,14 @@ _CELL = 1.5  # degrees: grid cell of the anchor index
 # article: "Lake Victoria ... Victoria", "the Seti River ... the Seti".
 _FEATURE_BEFORE = ("lake", "mount", "mt.", "river", "volcano")
 _FEATURE_AFTER = ("river", "lake", "island", "islands", "volcano", "valley", "mountains")
+# The full names _short_form can look up: the others need not be kept.
+_FEATURE_NAME = re.compile(
+    "|".join(re.escape(f"{word} ") for word in _FEATURE_BEFORE)
+    + "|.* (?:"
+    + "|".join(map(re.escape, _FEATURE_AFTER))
+    + ")\\Z",
+    re.S,
+)
 
 # GeoNames continent codes by the continent names the gazetteer holds.
 _CONTINENT_CODES = {
@@ -146,6 +158,8 @@ class _Context:
     # The same cities in the order named: (entry, cell row, cell column, lat, lon).
     city_points: list[tuple[int, int, int, float, float]] = field(default_factory=list)
     contains: dict[int, list[str]] = field(default_factory=dict)
+    # city_points by latitude, with their latitudes, once all are added (by_latitude).
+    sorted_points: tuple[list[float], list[tuple[int, int, int, float, float]]] | None = None
 
     def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
         self.anchors.append((entry, key))
@@ -158,6 +172,7 @@ class _Context:
             cell = _cell(g.lats[entry], g.lons[entry])
             self.cells[cell].append(entry)
             self.city_points.append((entry, *cell, g.lats[entry], g.lons[entry]))
+            self.sorted_points = None
             self.cities_by_country[g.countries[entry]].append(entry)
         if g.countries[entry]:
             self.countries[g.countries[entry]] += 1
@@ -165,6 +180,13 @@ class _Context:
         if g.admin1s[entry]:
             self.admin1s[g.admin1s[entry]] += 1
             self.admin1s_by_key[key][g.admin1s[entry]] += 1
+
+    def by_latitude(self) -> tuple[list[float], list[tuple[int, int, int, float, float]]]:
+        """The named cities' points sorted by latitude, and their latitudes (for bisect)."""
+        if self.sorted_points is None:
+            points = sorted(self.city_points, key=lambda point: point[3])
+            self.sorted_points = ([point[3] for point in points], points)
+        return self.sorted_points
 
     def admin1_count(self, code: str, key: str) -> int:
         """Mentions of the division by other names: a name cannot support itself (the
@@ -234,7 +256,7 @@ class Resolver:
         for index, mention in enumerate(mentions):
             key = name_key(mention.name)
             choice = _short_form(key, features) or self._choose(text, mentions, index, context)
-            if choice.entry is not None and " " in key:
+            if choice.entry is not None and _FEATURE_NAME.match(key):
                 features.setdefault(key, choice)
             place = self._place(choice.entry) if choice.entry is not None else None
             toponyms.append(
@@ -271,13 +293,13 @@ class Resolver:
     def _admin_cue(self, text: str, mentions: list[Mention], index: int) -> tuple[int, ...]:
         """Entries named right after this mention: "Bangor, Maine", "Valencia (Spain)"."""
         mention = mentions[index]
-        if not _ADMIN_CUE.match(text[mention.end : mention.end + 4]):
+        if not _ADMIN_CUE.match(text, mention.end, mention.end + 4):
             return ()
         if index + 1 < len(mentions):
             nxt = mentions[index + 1]
             if nxt.start - mention.end <= 3:
                 return tuple(e for e in nxt.entries if self.gazetteer.kinds[e] != "city")
-        match = re.match(r"\s*,\s*([A-Z][A-Za-z.]{1,6})", text[mention.end : mention.end + 16])
+        match = _ADMIN_ABBREVIATION.match(text, mention.end, mention.end + 16)
         if match:
             entry = self.gazetteer.admin1_abbreviations.get(match.group(1))
             if entry is not None:
@@ -289,7 +311,7 @@ class Resolver:
         if index == 0:
             return ()
         previous = mentions[index - 1]
-        if not _COMMA.fullmatch(text[previous.end : mentions[index].start]):
+        if not _COMMA.fullmatch(text, previous.end, mentions[index].start):
             return ()
         return tuple(e for e in previous.entries if self.gazetteer.kinds[e] == "city")
 
@@ -297,7 +319,7 @@ class Resolver:
         mention = mentions[index]
         cue = self._admin_cue(text, mentions, index)
         contained = self._contained_cue(text, mentions, index)
-        state_word = bool(_STATE_WORD.match(text[mention.end : mention.end + 16]))
+        state_word = _STATE_WORD.match(text, mention.end, mention.end + 16) is not None
         low = max(0, mention.start - 80)
         # Every match holds "cit" (city, cities) or "town": without one, no regex is needed.
         city_word = (
@@ -444,14 +466,17 @@ class Resolver:
         span = 1 + int(150 / (111.32 * _CELL * max(math.cos(math.radians(lat)), 0.05)))
         best: int | None = None
         if len(context.city_points) <= _DIRECT_SCAN:
-            # Few cities named: test each against the same cells (no dictionary walk).
-            for anchor, r, c, anchor_lat, anchor_lon in context.city_points:
+            # Few cities named: those in the band of latitudes within 150 km (beyond it the
+            # distance is surely longer), each tested against the same cells.
+            latitudes, points = context.by_latitude()
+            low = bisect_left(latitudes, lat - _MAX_DLAT)
+            high = bisect_right(latitudes, lat + _MAX_DLAT)
+            for anchor, r, c, anchor_lat, anchor_lon in points[low:high]:
                 if (
                     anchor == entry
                     or abs(r - row) > 1
                     or abs(c - col) > span
                     or (best is not None and anchor > best)
-                    or abs(anchor_lat - lat) > _MAX_DLAT  # too far north or south already
                 ):
                     continue
                 if haversine_km(lat, lon, anchor_lat, anchor_lon) < 150:
