@@ -1,18 +1,23 @@
 """The resolver with each piece of work done once: answers kept per batch, per article.
 
-``MemoResolver`` is resolve.py's ``Resolver`` with three kinds of answers remembered. The
-scoring itself is the Resolver's, unchanged, so the toponyms are identical.
+``MemoResolver`` is resolve.py's ``Resolver`` with its pure answers remembered. The scoring
+itself is the Resolver's (scoring.py), unchanged, so the toponyms are identical.
 
-- Per process (they depend on the gazetteer's data alone): an entry's prior and the reason
-  given when the prior alone decides, and whether a name is an entry's own name. Keys: the
-  entry, and (entry, name key).
-- Per process: an entry's Place (frozen, built from the gazetteer's data alone). Key: the entry.
+- Per process (they depend on the gazetteer's data and the settings alone): an entry's prior,
+  the reason given when the prior alone decides, whether a name is an entry's own name (keys:
+  the entry, or (entry, name key)), an entry's Place, and a name's candidate arrays
+  (``scoring.Candidates``, key: the name's key and its entries).
+- Per process, across articles: a mention's ranked choice (``scoring.rank``). Its key is all
+  that ``rank`` reads: the signals around the mention (``scoring._Signals``: the name's key,
+  its entries, the admin cue after it, the cities named before it, a division word after and
+  a settlement word before) and the context's answers about each candidate
+  (``scoring.Reads``: how often its country is named by other names, whether its state is,
+  whether the outlet is in its country, the named city near it, the named cities it holds).
+  A name repeated across a batch in the same setting is scored once; only those answers are
+  worked out per article. The namesake-abroad test reads the whole context and stays per call.
 - Per article (they depend on the article's context, complete before any mention is resolved):
-  the named city within 150 km of a candidate, key the entry; and a mention's choice, key
-  everything the choice reads besides that context (``resolve._Signals``: the name's key, its
-  entries, the admin cue after it, the cities named before it, a division word after and a
-  settlement word before), so a name repeated in the same setting is scored once. These
-  memories are emptied when the next article's resolution starts.
+  the named city within 150 km of a candidate, key the entry; and a mention's final choice,
+  key its signals. These memories are emptied when the next article's resolution starts.
 
 A memory that grows past ``LIMIT`` answers starts over: a batch's names are far fewer.
 """
