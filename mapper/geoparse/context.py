@@ -82,8 +82,14 @@ class _Context:
     def admin1_count(self, code: str, key: str) -> int:
         """Mentions of the division by other names: a name cannot support itself (the
         division Newport does not put the city Newport "in a state the article names")."""
-        return self.admin1s[code] - self.admin1s_by_key[key][code]
+        # .get, not the Counters' []: a missing count is the rule, and Counter.__missing__ is a
+        # Python call.
+        total = self.admin1s.get(code, 0)
+        own = self.admin1s_by_key.get(key)
+        return total - own.get(code, 0) if total and own else total
 
     def country_count(self, country: str, key: str) -> int:
         """Mentions of the country by *other* names: a name cannot support itself."""
-        return self.countries[country] - self.by_key[key][country]
+        total = self.countries.get(country, 0)
+        own = self.by_key.get(key)
+        return total - own.get(country, 0) if total and own else total

@@ -182,7 +182,7 @@ class Resolver:
         features: dict[str, _Choice] = {}  # "lake victoria" -> its choice, for "Victoria" later
         for index, mention in enumerate(mentions):
             key = name_key(mention.name)
-            choice = _short_form(key, features) or self._choose(text, mentions, index, context)
+            choice = _short_form(key, features) or self._choose(text, mentions, index, context, key)
             if choice.entry is not None and _FEATURE_NAME.match(key):
                 features.setdefault(key, choice)
             place = self._place(choice.entry) if choice.entry is not None else None
@@ -197,9 +197,10 @@ class Resolver:
                     demonym=mention.demonym,
                 )
             )
-            capital = demonym_capital(g, self._capitals, text, mention, self.prior)
-            if capital is not None:
-                toponyms.append(capital)
+            if mention.demonym:  # "the Turkish capital"
+                capital = demonym_capital(g, self._capitals, text, mention, self.prior)
+                if capital is not None:
+                    toponyms.append(capital)
         return toponyms
 
     def _place(self, entry: int) -> Place:
@@ -242,19 +243,24 @@ class Resolver:
             return ()
         return tuple(e for e in previous.entries if self.gazetteer.kinds[e] == "city")
 
-    def _choose(self, text: str, mentions: list[Mention], index: int, context: _Context) -> _Choice:
+    def _choose(
+        self, text: str, mentions: list[Mention], index: int, context: _Context, key: str
+    ) -> _Choice:
+        """The choice for ``mentions[index]``, whose name's key is ``key``."""
         mention = mentions[index]
-        cue = self._admin_cue(text, mentions, index)
-        contained = self._contained_cue(text, mentions, index)
-        state_word = _STATE_WORD.match(text, mention.end, mention.end + 16) is not None
+        end = mention.end
+        # The cues' first tests here: most mentions have neither, and a call costs.
+        cue = self._admin_cue(text, mentions, index) if _ADMIN_CUE.match(text, end, end + 4) else ()
+        contained = ()
+        if index and _COMMA.fullmatch(text, mentions[index - 1].end, mention.start):
+            contained = self._contained_cue(text, mentions, index)
+        state_word = _STATE_WORD.match(text, end, end + 16) is not None
         low = max(0, mention.start - 80)
         # Every match holds "cit" (city, cities) or "town": without one, no regex is needed.
         city_word = (
             text.find("cit", low, mention.start) >= 0 or text.find("town", low, mention.start) >= 0
         ) and _CITY_WORD_BEFORE.search(text, low, mention.start) is not None
-        signals = _Signals(
-            name_key(mention.name), mention.entries, cue, contained, state_word, city_word
-        )
+        signals = _Signals(key, mention.entries, cue, contained, state_word, city_word)
         return self._decide(signals, context)
 
     def _decide(self, signals: _Signals, context: _Context) -> _Choice:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Weights of the context evidence, in the same units as the priors (log10 population).
 COUNTRY_NAMED = 2.0  # the candidate's country is named elsewhere in the article
@@ -41,9 +42,9 @@ class _Choice:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Signals:
-    """What one mention's choice reads from the text around it (the rest is the context)."""
+class _Signals(NamedTuple):
+    """What one mention's choice reads from the text around it (the rest is the context).
+    A tuple: built for every mention and hashed as a memory's key, in C."""
 
     key: str  # the name's key
     entries: tuple[int, ...]
