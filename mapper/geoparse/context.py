@@ -54,23 +54,29 @@ class _Context:
 
     def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
         self.anchors.append((entry, key))
-        if g.countries[entry]:
+        country, admin1 = g.countries[entry], g.admin1s[entry]
+        # Counts by .get: Counter's += on a missing key goes through a Python __missing__.
+        if country:
             weight = DEMONYM_WEIGHT if demonym else 1.0  # "Turkish soldiers" say who, not where
-            self.located[g.countries[entry]] += weight
-            self.located_by_key[key][g.countries[entry]] += weight
+            located, own = self.located, self.located_by_key[key]
+            located[country] = located.get(country, 0.0) + weight
+            own[country] = own.get(country, 0.0) + weight
         if g.kinds[entry] == "city" and entry not in self.cities:
             self.cities.add(entry)
-            cell = _cell(g.lats[entry], g.lons[entry])
+            lat, lon = g.lats[entry], g.lons[entry]
+            cell = _cell(lat, lon)
             self.cells[cell].append(entry)
-            self.city_points.append((entry, *cell, g.lats[entry], g.lons[entry]))
+            self.city_points.append((entry, *cell, lat, lon))
             self.sorted_points = None
-            self.cities_by_country[g.countries[entry]].append(entry)
-        if g.countries[entry]:
-            self.countries[g.countries[entry]] += 1
-            self.by_key[key][g.countries[entry]] += 1
-        if g.admin1s[entry]:
-            self.admin1s[g.admin1s[entry]] += 1
-            self.admin1s_by_key[key][g.admin1s[entry]] += 1
+            self.cities_by_country[country].append(entry)
+        if country:
+            counts, own_counts = self.countries, self.by_key[key]
+            counts[country] = counts.get(country, 0) + 1
+            own_counts[country] = own_counts.get(country, 0) + 1
+        if admin1:
+            counts, own_counts = self.admin1s, self.admin1s_by_key[key]
+            counts[admin1] = counts.get(admin1, 0) + 1
+            own_counts[admin1] = own_counts.get(admin1, 0) + 1
 
     def by_latitude(self) -> tuple[list[float], list[tuple[int, int, int, float, float]]]:
         """The named cities' points sorted by latitude, and their latitudes (for bisect)."""

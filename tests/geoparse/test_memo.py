@@ -185,3 +185,13 @@ def test_short_forms_look_up_only_kept_full_names(key):
     fuller += [f"{key} {word}" for word in resolve_module._FEATURE_AFTER]
     assert all(resolve_module._FEATURE_NAME.match(full) for full in fuller)
     assert not resolve_module._FEATURE_NAME.match(f"new {key}")
+
+
+def test_toponym_fields_in_the_order_resolve_builds_them():
+    """resolve() builds each Toponym by position, for speed: the order must be this one."""
+    from dataclasses import fields
+
+    from mapper.models import Toponym
+
+    names = [f.name for f in fields(Toponym)][:7]
+    assert names == ["start", "end", "name", "place", "score", "reason", "demonym"]
