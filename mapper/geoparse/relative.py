@@ -118,7 +118,7 @@ def _named(place: Place, phrase: str) -> Place:
 
 def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     """Attach a relative Place to each toponym that a spatial phrase qualifies."""
-    starts = _cue_starts(text)
+    starts, ends = _cue_hits(text)
     if not starts:
         return list(toponyms)
     result = []
@@ -128,10 +128,10 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
             result.append(toponym)
             continue
         low = max(0, toponym.start - _WINDOW)
-        before_cue = _cue_within(text, starts, low, toponym.start)
+        before_cue = _cue_within(text, starts, low, toponym.start, ends)
         if not (
             before_cue
-            or _cue_within(text, starts, toponym.end, min(len(text), toponym.end + _WINDOW))
+            or _cue_within(text, starts, toponym.end, min(len(text), toponym.end + _WINDOW), ends)
         ):
             result.append(toponym)
             continue
@@ -142,27 +142,38 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
     return result
 
 
-def _cue_starts(text: str) -> list[int]:
-    """Sorted starts of every cue word in ``text`` (overlapping ones too): a superset of
-    ``_CUE.finditer``'s, found by a literal search of the lower-cased text (an IGNORECASE
-    alternation costs the regex engine a try at every character)."""
+def _cue_hits(text: str) -> tuple[list[int], list[int] | None]:
+    """Every cue word in ``text`` (overlapping ones too) as sorted starts and their ends,
+    found by a literal search of the lower-cased text (an IGNORECASE alternation costs the
+    regex engine a try at every character). In a text holding a character whose case is odd
+    the hits are ``_CUE.finditer``'s starts, without ends."""
     low = text.lower()
     if len(low) != len(text) or any(c in text for c in _CASE_ODD):
-        return [m.start() for m in _CUE.finditer(text)]
-    starts = []
+        return [m.start() for m in _CUE.finditer(text)], None
+    hits = []
     for word in _CUE_WORDS:
         i = low.find(word)
         while i >= 0:
-            starts.append(i)
+            hits.append((i, i + len(word)))
             i = low.find(word, i + 1)
-    starts.sort()
-    return starts
+    hits.sort()
+    return [start for start, _ in hits], [end for _, end in hits]
 
 
-def _cue_within(text: str, starts: list[int], low: int, high: int) -> bool:
-    """``_CUE.search(text[low:high])``: asked of the text itself only when one of the hits of
-    the whole text (``starts``, sorted) begins near enough to the window for a cue to be there.
-    """
+def _cue_within(
+    text: str, starts: list[int], low: int, high: int, ends: list[int] | None = None
+) -> bool:
+    """``_CUE.search(text[low:high])``. With ``ends``, ``starts`` and ``ends`` are every cue
+    word of the text (_cue_hits): there is a cue in the window exactly when one of them lies
+    in it. Without, ``starts`` (sorted) is a superset of the regex's hits, and the text itself
+    is searched when one begins near enough to the window for a cue to be there."""
+    if ends is not None:
+        i = bisect.bisect_left(starts, low)
+        while i < len(starts) and starts[i] < high:
+            if ends[i] <= high:
+                return True
+            i += 1
+        return False
     i = bisect.bisect_left(starts, low - _CUE_SPAN)
     if i == len(starts) or starts[i] >= high:
         return False

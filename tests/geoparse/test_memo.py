@@ -66,6 +66,16 @@ def test_cue_windows_are_the_plain_search(text):
         assert relative_module._cue_within(text, starts, low, high) == want, (low, high)
 
 
+@pytest.mark.parametrize("text", SETTINGS + ODD + TEXTS[:6] + ["Südwest SOUTHEAST sOuThErN"])
+def test_cue_windows_from_every_hit_are_the_plain_search(text):
+    """With the ends of every literal hit (_cue_hits), a window needs no regex search."""
+    starts, ends = relative_module._cue_hits(text)
+    windows = ((low, high) for low in range(len(text)) for high in range(low + 1, low + 71))
+    for low, high in windows:
+        want = relative_module._CUE.search(text[low:high]) is not None
+        assert relative_module._cue_within(text, starts, low, high, ends) == want, (low, high)
+
+
 def test_overlapping_cue_is_found():
     # "slopes" hides "south" from a scan of the whole text; the window after "slope" has it.
     text = "slopesouth"
