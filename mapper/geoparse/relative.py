@@ -128,11 +128,15 @@ def add_relative_places(text: str, toponyms: list[Toponym]) -> list[Toponym]:
             result.append(toponym)
             continue
         low = max(0, toponym.start - _WINDOW)
+        high = min(len(text), toponym.end + _WINDOW)
+        # Most toponyms have no cue word starting anywhere near: one bisect tells (the
+        # windows' own tests look no further back than _CUE_SPAN before ``low``).
+        near = bisect.bisect_left(starts, low - _CUE_SPAN)
+        if near == len(starts) or starts[near] >= high:
+            result.append(toponym)
+            continue
         before_cue = _cue_within(text, starts, low, toponym.start, ends)
-        if not (
-            before_cue
-            or _cue_within(text, starts, toponym.end, min(len(text), toponym.end + _WINDOW), ends)
-        ):
+        if not (before_cue or _cue_within(text, starts, toponym.end, high, ends)):
             result.append(toponym)
             continue
         before = text[low : toponym.start]
