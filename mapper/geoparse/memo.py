@@ -19,7 +19,8 @@ itself is the Resolver's (scoring.py), unchanged, so the toponyms are identical.
   the named city within 150 km of a candidate, key the entry; and a mention's final choice,
   key its signals. These memories are emptied when the next article's resolution starts.
 
-A memory that grows past ``LIMIT`` answers starts over: a batch's names are far fewer.
+A memory that grows past ``LIMIT`` answers (``RANKED_LIMIT`` for the ranked choices) starts
+over: a batch's names are far fewer.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from mapper.geoparse.scoring import Candidates, Reads, _Choice, _Signals
 
 LIMIT = 1 << 18
+# A ranked choice's key holds the mention's signals and a tuple per candidate, about 1.1 KB
+# with its answer on GeoWebNews: at most some 70 MB of them, for a long batch's peak memory.
+RANKED_LIMIT = 1 << 16
 
 
 class MemoResolver(Resolver):
@@ -59,9 +63,11 @@ class MemoResolver(Resolver):
         self._near = {}
         self._choices = {}
         memories = (self._priors, self._prior_reasons, self._primary, self._places)
-        for memory in (*memories, self._candidate_sets, self._ranked):
+        for memory in (*memories, self._candidate_sets):
             if len(memory) > LIMIT:
                 memory.clear()
+        if len(self._ranked) > RANKED_LIMIT:
+            self._ranked.clear()
         return super().resolve(text, mentions, source_country=source_country)
 
     def prior(self, entry: int) -> float:

@@ -205,3 +205,19 @@ def test_toponym_fields_in_the_order_resolve_builds_them():
 
     names = [f.name for f in fields(Toponym)][:7]
     assert names == ["start", "end", "name", "place", "score", "reason", "demonym"]
+
+
+def test_ranked_choices_start_over_past_their_limit(gazetteer, recognizer, monkeypatch):
+    """The cross-article memory is bounded; starting over changes no answer."""
+    from mapper.geoparse import memo as memo_module
+
+    monkeypatch.setattr(memo_module, "RANKED_LIMIT", 8)
+    plain, memo = Resolver(gazetteer), MemoResolver(gazetteer)
+    most = 0
+    for text in SETTINGS + ELSEWHERE + TEXTS:
+        mentions = recognizer.recognize(text)
+        before = len(memo._ranked)
+        assert memo.resolve(text, mentions) == plain.resolve(text, mentions)
+        assert before <= 8 or len(memo._ranked) <= len(memo._choices)
+        most = max(most, len(memo._ranked))
+    assert most > 8  # it did fill past the limit, and was emptied
