@@ -9,13 +9,41 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import cached_property
 
 from mapper.gazetteer import Gazetteer, fold_accents, haversine_km, name_key
-from mapper.geoparse.namesakes import DEMONYM_WEIGHT, demonym_capital, stray_namesake
+from mapper.geoparse.context import _CELL, _cell, _Context
+from mapper.geoparse.namesakes import demonym_capital, stray_namesake
 from mapper.geoparse.recognize import Mention
+
+# The evidence weights and the scoring itself are scoring.py's; the weights stay importable
+# from here, where the geocoder and older code look for them.
+from mapper.geoparse.scoring import (  # noqa: F401
+    ABSTAIN_BELOW,
+    ABSTAIN_MARGIN,
+    ADMIN1_NAMED,
+    ADMIN_CUE,
+    ALTERNATE_NAME,
+    BROAD_NAME_DAMPING,
+    CITY_WORD,
+    CONTAINED_CUE,
+    CONTAINS_OTHER_PLACES,
+    COUNTRY_NAMED,
+    COUNTRY_NAMED_EACH,
+    COUNTRY_NAMED_MAX,
+    HINT,
+    NEAR_OTHER_PLACE,
+    SOURCE_HINT,
+    STATE_WORD,
+    Candidate,
+    Candidates,
+    Reads,
+    _Choice,
+    _Signals,
+    rank,
+)
 from mapper.models import Place, Toponym
 
 _KIND_PRIOR = {
@@ -33,47 +61,36 @@ _KIND_PRIOR = {
 # Below every town of >= 500 people (whose prior starts near 2.4): a village wins only alone.
 VILLAGE_PRIOR = 1.0
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
-_ADMIN_CUE = re.compile(r"^\s*,\s*|^\s*\(\s*")
-_STATE_WORD = re.compile(r"^\s+(state|province|region|county|oblast|governorate)\b", re.I)
+# Matched at a mention's end within a window (pattern.match(text, end, end + width)): what
+# follows the name, read without slicing the text.
+_ADMIN_CUE = re.compile(r"\s*[,(]")  # within 4 characters
+_ADMIN_ABBREVIATION = re.compile(r"\s*,\s*([A-Z][A-Za-z.]{1,6})")  # within 16
+_STATE_WORD = re.compile(r"\s+(state|province|region|county|oblast|governorate)\b", re.I)  # 16
 _COMMA = re.compile(r"\s*,\s*")
 # "the cities of X and Y", "the town of X": the cities, not the provinces of the same name.
 _CITY_WORD_BEFORE = re.compile(
     r"\b(?:city|cities|town|towns)\s+(?:of\s+)?"
     r"(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:,|and|&)\s+)*$"
 )
-# Weights of the context evidence, in the same units as the priors (log10 population).
-COUNTRY_NAMED = 2.0  # the candidate's country is named elsewhere in the article
-COUNTRY_NAMED_EACH = 0.5  # ... plus this per further mention, up to four
-ADMIN1_NAMED = 2.5  # the candidate city's state or province is named in the article
-NEAR_OTHER_PLACE = 1.5  # within 150 km of another place the article names
-CONTAINS_OTHER_PLACES = 1.5  # a division that contains other places of the article (each, up to 3)
-ADMIN_CUE = 8.0  # "Bangor, Maine": the next mention is the candidate's state or country
-CONTAINED_CUE = 6.0  # "Savannah, Georgia": the previous mention lies in the candidate
-STATE_WORD = 4.0  # "Washington state": a division word follows the name
-CITY_WORD = 4.0  # "the city of Kaduna": a settlement word comes before the name
-HINT = 3.0  # the configured country or area hint: the user says where the news is
-SOURCE_HINT = 1.5  # the outlet's country, from its web address (.co.uk, .com.au, .ie ...)
-# Abstain when the best candidate is a town this small (prior) and barely ahead of the next.
-ABSTAIN_BELOW = 4.5
-ABSTAIN_MARGIN = 0.5
-ALTERNATE_NAME = -1.5  # a city matched only by one of its alternate names
-# When a mention can be a country, continent or region, context may only nudge a same-named
-# town: "China" in an article about Texas is still China.
-BROAD_NAME_DAMPING = 0.3
-
-
 _ANCHOR_MEMORY = 1 << 18
 # Up to this many named cities, _near_anchor tests each instead of walking the grid's cells.
 _DIRECT_SCAN = 24
 # Degrees of latitude beyond which two places are surely more than 150 km apart (a great
 # circle is at least as long as its north-south part), with a margin for rounding.
 _MAX_DLAT = 150 / 6371.0088 * 180 / math.pi + 0.001
-_CELL = 1.5  # degrees: grid cell of the anchor index
 
 # A water body or landform named once in full is what its short name means later in the
 # article: "Lake Victoria ... Victoria", "the Seti River ... the Seti".
 _FEATURE_BEFORE = ("lake", "mount", "mt.", "river", "volcano")
 _FEATURE_AFTER = ("river", "lake", "island", "islands", "volcano", "valley", "mountains")
+# The full names _short_form can look up: the others need not be kept.
+_FEATURE_NAME = re.compile(
+    "|".join(re.escape(f"{word} ") for word in _FEATURE_BEFORE)
+    + "|.* (?:"
+    + "|".join(map(re.escape, _FEATURE_AFTER))
+    + ")\\Z",
+    re.S,
+)
 
 # GeoNames continent codes by the continent names the gazetteer holds.
 _CONTINENT_CODES = {
@@ -101,92 +118,11 @@ def _short_form(key: str, features: dict[str, _Choice]) -> _Choice | None:
     return None
 
 
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return int(lat // _CELL), int(lon // _CELL)
-
-
 @dataclass(frozen=True, slots=True)
 class ResolverSettings:
     country_hint: str = ""
     min_score: float = 0.2
     bbox_hint: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
-
-
-@dataclass(slots=True)
-class _Choice:
-    entry: int | None
-    score: float
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Signals:
-    """What one mention's choice reads from the text around it (the rest is the context)."""
-
-    key: str  # the name's key
-    entries: tuple[int, ...]
-    cue: tuple[int, ...]  # entries named right after it ("Bangor, Maine")
-    contained: tuple[int, ...]  # city candidates named right before it ("Savannah, Georgia")
-    state_word: bool  # a division word follows
-    city_word: bool  # a settlement word comes before
-
-
-@dataclass
-class _Context:
-    """What the article's unambiguous mentions say about its geography."""
-
-    anchors: list[tuple[int, str]] = field(default_factory=list)  # (entry, mention key)
-    countries: Counter[str] = field(default_factory=Counter)
-    admin1s: Counter[str] = field(default_factory=Counter)
-    by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    admin1s_by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    source_country: str = ""
-    # Countries of the places named, a demonym counting half ("Turkish soldiers" in Iraq say
-    # who more than where), for telling a namesake abroad.
-    located: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    located_by_key: dict[str, dict[str, float]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(float))
-    )
-
-    # Anchor cities by 1.5-degree cell, and by country: long articles name thousands of
-    # places, and "is a named place near this candidate?" must not scan them all.
-    # Each city once, however often it is named: the scans stay proportional to the distinct
-    # places, and _contains_anchors' answer per candidate is kept (the context is complete
-    # before any mention is resolved), so a long article costs time linear in its length.
-    cells: dict[tuple[int, int], list[int]] = field(default_factory=lambda: defaultdict(list))
-    cities_by_country: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    cities: set[int] = field(default_factory=set)
-    # The same cities in the order named: (entry, cell row, cell column, lat, lon).
-    city_points: list[tuple[int, int, int, float, float]] = field(default_factory=list)
-    contains: dict[int, list[str]] = field(default_factory=dict)
-
-    def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
-        self.anchors.append((entry, key))
-        if g.countries[entry]:
-            weight = DEMONYM_WEIGHT if demonym else 1.0  # "Turkish soldiers" say who, not where
-            self.located[g.countries[entry]] += weight
-            self.located_by_key[key][g.countries[entry]] += weight
-        if g.kinds[entry] == "city" and entry not in self.cities:
-            self.cities.add(entry)
-            cell = _cell(g.lats[entry], g.lons[entry])
-            self.cells[cell].append(entry)
-            self.city_points.append((entry, *cell, g.lats[entry], g.lons[entry]))
-            self.cities_by_country[g.countries[entry]].append(entry)
-        if g.countries[entry]:
-            self.countries[g.countries[entry]] += 1
-            self.by_key[key][g.countries[entry]] += 1
-        if g.admin1s[entry]:
-            self.admin1s[g.admin1s[entry]] += 1
-            self.admin1s_by_key[key][g.admin1s[entry]] += 1
-
-    def admin1_count(self, code: str, key: str) -> int:
-        """Mentions of the division by other names: a name cannot support itself (the
-        division Newport does not put the city Newport "in a state the article names")."""
-        return self.admin1s[code] - self.admin1s_by_key[key][code]
-
-    def country_count(self, country: str, key: str) -> int:
-        """Mentions of the country by *other* names: a name cannot support itself."""
-        return self.countries[country] - self.by_key[key][country]
 
 
 class Resolver:
@@ -246,24 +182,28 @@ class Resolver:
         features: dict[str, _Choice] = {}  # "lake victoria" -> its choice, for "Victoria" later
         for index, mention in enumerate(mentions):
             key = name_key(mention.name)
-            choice = _short_form(key, features) or self._choose(text, mentions, index, context)
-            if choice.entry is not None and " " in key:
+            choice = _short_form(key, features) or self._choose(text, mentions, index, context, key)
+            if choice.entry is not None and _FEATURE_NAME.match(key):
                 features.setdefault(key, choice)
             place = self._place(choice.entry) if choice.entry is not None else None
+            # By position (start, end, name, place, score, reason, demonym): a frozen
+            # dataclass's keywords cost a batch's 40 mentions per article measurably.
+            score = round(choice.score, 3)
             toponyms.append(
                 Toponym(
-                    start=mention.start,
-                    end=mention.end,
-                    name=mention.name,
-                    place=place,
-                    score=round(choice.score, 3),
-                    reason=choice.reason,
-                    demonym=mention.demonym,
+                    mention.start,
+                    mention.end,
+                    mention.name,
+                    place,
+                    score,
+                    choice.reason,
+                    mention.demonym,
                 )
             )
-            capital = demonym_capital(g, self._capitals, text, mention, self.prior)
-            if capital is not None:
-                toponyms.append(capital)
+            if mention.demonym:  # "the Turkish capital"
+                capital = demonym_capital(g, self._capitals, text, mention, self.prior)
+                if capital is not None:
+                    toponyms.append(capital)
         return toponyms
 
     def _place(self, entry: int) -> Place:
@@ -284,13 +224,13 @@ class Resolver:
     def _admin_cue(self, text: str, mentions: list[Mention], index: int) -> tuple[int, ...]:
         """Entries named right after this mention: "Bangor, Maine", "Valencia (Spain)"."""
         mention = mentions[index]
-        if not _ADMIN_CUE.match(text[mention.end : mention.end + 4]):
+        if not _ADMIN_CUE.match(text, mention.end, mention.end + 4):
             return ()
         if index + 1 < len(mentions):
             nxt = mentions[index + 1]
             if nxt.start - mention.end <= 3:
                 return tuple(e for e in nxt.entries if self.gazetteer.kinds[e] != "city")
-        match = re.match(r"\s*,\s*([A-Z][A-Za-z.]{1,6})", text[mention.end : mention.end + 16])
+        match = _ADMIN_ABBREVIATION.match(text, mention.end, mention.end + 16)
         if match:
             entry = self.gazetteer.admin1_abbreviations.get(match.group(1))
             if entry is not None:
@@ -302,93 +242,94 @@ class Resolver:
         if index == 0:
             return ()
         previous = mentions[index - 1]
-        if not _COMMA.fullmatch(text[previous.end : mentions[index].start]):
+        if not _COMMA.fullmatch(text, previous.end, mentions[index].start):
             return ()
         return tuple(e for e in previous.entries if self.gazetteer.kinds[e] == "city")
 
-    def _choose(self, text: str, mentions: list[Mention], index: int, context: _Context) -> _Choice:
+    def _choose(
+        self, text: str, mentions: list[Mention], index: int, context: _Context, key: str
+    ) -> _Choice:
+        """The choice for ``mentions[index]``, whose name's key is ``key``."""
         mention = mentions[index]
-        cue = self._admin_cue(text, mentions, index)
-        contained = self._contained_cue(text, mentions, index)
-        state_word = bool(_STATE_WORD.match(text[mention.end : mention.end + 16]))
+        end = mention.end
+        # The cues' first tests here: most mentions have neither, and a call costs.
+        cue = self._admin_cue(text, mentions, index) if _ADMIN_CUE.match(text, end, end + 4) else ()
+        contained = ()
+        if index and _COMMA.fullmatch(text, mentions[index - 1].end, mention.start):
+            contained = self._contained_cue(text, mentions, index)
+        state_word = _STATE_WORD.match(text, end, end + 16) is not None
         low = max(0, mention.start - 80)
         # Every match holds "cit" (city, cities) or "town": without one, no regex is needed.
         city_word = (
             text.find("cit", low, mention.start) >= 0 or text.find("town", low, mention.start) >= 0
         ) and _CITY_WORD_BEFORE.search(text, low, mention.start) is not None
-        signals = _Signals(
-            name_key(mention.name), mention.entries, cue, contained, state_word, city_word
-        )
+        signals = _Signals(key, mention.entries, cue, contained, state_word, city_word)
         return self._decide(signals, context)
 
     def _decide(self, signals: _Signals, context: _Context) -> _Choice:
-        """The choice among a mention's entries: all it reads is ``signals`` and the context."""
-        g = self.gazetteer
-        key, entries, cue, contained = signals.key, signals.entries, signals.cue, signals.contained
-        state_word, city_word = signals.state_word, signals.city_word
-        hint = self.settings.country_hint.upper()
-        broad_name = any(g.kinds[e] in _BROAD_KINDS for e in entries)
-        scored: list[tuple[float, int, str]] = []
-        for entry in entries:
-            kind, country = g.kinds[entry], g.countries[entry]
-            evidence: list[tuple[float, str]] = []
-            if cue:
-                match = next((c for c in cue if self._inside(entry, c)), None)
-                if match is not None:
-                    evidence.append((ADMIN_CUE, f"{g.names[match]} named right after it"))
-            if contained and kind != "city":
-                inner = next((c for c in contained if self._inside(c, entry)), None)
-                if inner is not None:
-                    evidence.append((CONTAINED_CUE, f"{g.names[inner]} lies in it"))
-            if state_word and kind == "admin1":
-                evidence.append((STATE_WORD, "followed by a division word"))
-            if city_word and kind == "city":
-                evidence.append((CITY_WORD, "after a settlement word (city, town of)"))
-            count = context.country_count(country, key) if country else 0
-            if kind in ("city", "admin1") and count:
-                weight = COUNTRY_NAMED + COUNTRY_NAMED_EACH * min(count, 4)
-                evidence.append((weight, f"{country} named in the article"))
-            if kind == "city" and g.admin1s[entry] and context.admin1_count(g.admin1s[entry], key):
-                evidence.append((ADMIN1_NAMED, "its state/province named in the article"))
-            if hint and country == hint:
-                evidence.append((HINT, f"country hint {hint}"))
-            elif self._in_bbox(entry):
-                evidence.append((HINT, "inside the area hint"))
-            elif context.source_country and country == context.source_country:
-                evidence.append((SOURCE_HINT, f"the outlet is in {country}"))
-            if kind == "city":
-                near = self._near_anchor(entry, context)
-                if near:
-                    evidence.append((NEAR_OTHER_PLACE, f"near {near}"))
-            if kind == "admin1":
-                inside = self._contains_anchors(entry, context)
-                if inside:
-                    weight = CONTAINS_OTHER_PLACES * min(len(inside), 3)
-                    evidence.append((weight, f"{', '.join(inside[:2])} lie in it"))
-            boost = sum(w for w, _ in evidence)
-            if broad_name and kind == "city" and not cue:
-                boost *= BROAD_NAME_DAMPING
-            score = self.prior(entry) + boost
-            if kind == "city" and not self._primary_name(entry, key):
-                # "Victoria" is a state, a city and an old name of Hong Kong: a place's own
-                # name beats another place's former or foreign name.
-                score += ALTERNATE_NAME
-            reason = "; ".join(r for _, r in evidence) or self._prior_reason(entry)
-            scored.append((score, entry, reason))
-        if not scored:
-            return _Choice(None, 0.0, "no candidate")
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        best_score, best_entry, reason = scored[0]
-        if best_score < self.settings.min_score:
-            return _Choice(None, best_score, "too uncertain")
-        if self._coin_toss(scored):
-            return _Choice(None, best_score, "several small places share the name; no context")
-        prior_only = reason == self._prior_reason(best_entry)
+        """The choice among a mention's entries: all it reads is ``signals`` and the context,
+        and of the context only ``_reads``' answers until a namesake abroad is considered."""
+        candidates = self._candidates(signals.key, signals.entries)
+        choice, prior_only = self._rank(signals, self._reads(candidates, signals.key, context))
         if prior_only and stray_namesake(
-            g, best_entry, best_score, key, context.located, context.located_by_key
+            self.gazetteer,
+            choice.entry,
+            choice.score,
+            signals.key,
+            context.located,
+            context.located_by_key,
         ):
-            return _Choice(None, best_score, "a small namesake abroad from the article's country")
-        return _Choice(best_entry, best_score, reason)
+            return _Choice(None, choice.score, "a small namesake abroad from the article's country")
+        return choice
+
+    def _rank(self, signals: _Signals, reads: Reads) -> tuple[_Choice, bool]:
+        """scoring.rank of the mention's candidates: a function of its arguments alone."""
+        candidates = self._candidates(signals.key, signals.entries)
+        names, min_score = self.gazetteer.names, self.settings.min_score
+        return rank(candidates, signals, reads, self._inside, names, min_score)
+
+    def _candidates(self, key: str, entries: tuple[int, ...]) -> Candidates:
+        """The facts of a name's candidates that depend on the gazetteer and settings alone."""
+        g = self.gazetteer
+        hint = self.settings.country_hint.upper()
+        items = []
+        for entry in entries:
+            country = g.countries[entry]
+            hinted: tuple[float, str] | None = None
+            if hint and country == hint:
+                hinted = (HINT, f"country hint {hint}")
+            elif self._in_bbox(entry):
+                hinted = (HINT, "inside the area hint")
+            primary = self._primary_name(entry, key)
+            reason = self._prior_reason(entry)
+            prior = self.prior(entry)
+            kind = g.kinds[entry]
+            items.append(
+                Candidate(entry, kind, country, g.admin1s[entry], prior, primary, reason, hinted)
+            )
+        broad = any(c.kind in _BROAD_KINDS for c in items)
+        return Candidates(tuple(items), broad, frozenset(c.country for c in items))
+
+    def _reads(self, candidates: Candidates, key: str, context: _Context) -> Reads:
+        """What the context says about each candidate (scoring.Read): all rank reads of it."""
+        source = context.source_country
+        reads = []
+        for c in candidates.items:
+            kind, country = c.kind, c.country
+            count = 0
+            if country and kind in ("city", "admin1"):
+                count = min(context.country_count(country, key), COUNTRY_NAMED_MAX)
+            outlet = c.hint is None and bool(source) and country == source
+            if kind == "city":
+                admin1_named = bool(c.admin1) and context.admin1_count(c.admin1, key) > 0
+                near = self._near_anchor(c.entry, context)
+                reads.append((count, admin1_named, outlet, near, ()))
+            elif kind == "admin1":
+                contains = tuple(self._contains_anchors(c.entry, context))
+                reads.append((count, False, outlet, "", contains))
+            else:
+                reads.append((count, False, outlet, "", ()))
+        return tuple(reads)
 
     def _in_bbox(self, entry: int) -> bool:
         box = self.settings.bbox_hint
@@ -400,19 +341,6 @@ class Resolver:
     def _primary_name(self, entry: int, key: str) -> bool:
         own = name_key(self.gazetteer.names[entry])
         return own == key or fold_accents(own) == fold_accents(key)
-
-    def _coin_toss(self, scored: list[tuple[float, int, str]]) -> bool:
-        """Abstain between small same-named towns when nothing in the text tells them apart."""
-        if len(scored) < 2:
-            return False
-        (best, entry, reason), (second, _, _) = scored[0], scored[1]
-        g = self.gazetteer
-        return (
-            g.kinds[entry] == "city"
-            and reason == self._prior_reason(entry)  # no context evidence at all
-            and best < ABSTAIN_BELOW
-            and best - second < ABSTAIN_MARGIN
-        )
 
     def _prior_reason(self, entry: int) -> str:
         g = self.gazetteer
@@ -474,14 +402,17 @@ class Resolver:
         span = 1 + int(150 / (111.32 * _CELL * max(math.cos(math.radians(lat)), 0.05)))
         best: int | None = None
         if len(context.city_points) <= _DIRECT_SCAN:
-            # Few cities named: test each against the same cells (no dictionary walk).
-            for anchor, r, c, anchor_lat, anchor_lon in context.city_points:
+            # Few cities named: those in the band of latitudes within 150 km (beyond it the
+            # distance is surely longer), each tested against the same cells.
+            latitudes, points = context.by_latitude()
+            low = bisect_left(latitudes, lat - _MAX_DLAT)
+            high = bisect_right(latitudes, lat + _MAX_DLAT)
+            for anchor, r, c, anchor_lat, anchor_lon in points[low:high]:
                 if (
                     anchor == entry
                     or abs(r - row) > 1
                     or abs(c - col) > span
                     or (best is not None and anchor > best)
-                    or abs(anchor_lat - lat) > _MAX_DLAT  # too far north or south already
                 ):
                     continue
                 if haversine_km(lat, lon, anchor_lat, anchor_lon) < 150:
