@@ -239,7 +239,13 @@ def _dump_event(event: Event) -> str:
     )
 
 
-def _load_event(text: str) -> Event:
+# The roles of the locations a report is merged by (report_for, incident_from_reports).
+_MERGED_ROLES = frozenset({"event", "origin", "destination"})
+
+
+def _load_event(text: str, roles: frozenset[str] | None = None) -> Event:
+    """The stored event; with ``roles``, only its locations of those roles (a merged report
+    needs three of an article's some 40 places)."""
     data = json.loads(text)
     locations = tuple(
         EventLocation(
@@ -251,6 +257,7 @@ def _load_event(text: str) -> Event:
             reason=loc.get("reason", ""),
         )
         for loc in data.get("locations", ())
+        if roles is None or loc["role"] in roles
     )
     where = f"article {data['article_id']!r}"
     return Event(
@@ -1323,7 +1330,7 @@ def _report(
 ) -> Report | None:
     day = clean_date(day, f"article {article_id!r}")
     article = Article(article_id, "", title=title, date=day, url=url, source=source)
-    return report_for(_load_event(event_data), article, first_run)
+    return report_for(_load_event(event_data, _MERGED_ROLES), article, first_run)
 
 
 def _namespaced(article: Article, digest: str) -> Article:

@@ -9,7 +9,7 @@ import pytest
 from mapper import store as store_module
 from mapper.config import IncidentsConfig
 from mapper.incidents import Report, date_window, match, widest_reach
-from mapper.models import Place
+from mapper.models import Event, EventLocation, Facts, Place
 from mapper.store import SCHEMA_VERSION, Store
 from tests.test_store import TINGRI, add, item
 
@@ -238,3 +238,24 @@ def test_store_of_the_old_schema_merges_as_before_after_upgrading(tmp_path):
         [after] = store.incidents()
     assert after.incident_id == before.incident_id
     assert after.article_ids == ("a", "b") and after.place == TINGRI and after.facts.killed == 30
+
+
+def test_event_read_for_the_merge_keeps_only_the_places_it_merges_by():
+    places = [Place(f"test:{n}", f"P{n}", 1.0, 2.0, "city", "city", "AA") for n in range(3)]
+    event = Event(
+        "a",
+        "flood_storm",
+        Facts(killed=3),
+        event_date="2025-01-01",
+        locations=(
+            EventLocation("P0", "mentioned", places[0]),
+            EventLocation("P1", "event", places[1]),
+            EventLocation("P2", "affected", places[2]),
+            EventLocation("P0", "origin", places[0]),
+        ),
+    )
+    text = store_module._dump_event(event)
+    assert store_module._load_event(text) == event
+    merged = store_module._load_event(text, store_module._MERGED_ROLES)
+    assert [(loc.name, loc.role) for loc in merged.locations] == [("P1", "event"), ("P0", "origin")]
+    assert merged.location("event").place == places[1] and merged.facts.killed == 3
