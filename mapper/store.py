@@ -141,6 +141,23 @@ def _mentions(db: sqlite3.Connection) -> None:
     )
 
 
+@_migration("place kinds for the merge")
+def _place_kinds(db: sqlite3.Connection) -> None:
+    """Each stored place's country, kind and admin-2 unit as columns of their own.
+
+    The merge's candidate query tests them on every incident of a report's date window;
+    reading them out of the JSON there cost a parse per row. They are written with the
+    place's data (Batch.put), so they always say what the data says.
+    """
+    db.execute("ALTER TABLE places ADD COLUMN country TEXT")
+    db.execute("ALTER TABLE places ADD COLUMN kind TEXT")
+    db.execute("ALTER TABLE places ADD COLUMN admin2 TEXT")
+    db.execute(
+        "UPDATE places SET country = json_extract(data, '$.country'), "
+        "kind = json_extract(data, '$.feature_class'), admin2 = json_extract(data, '$.admin2')"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -222,7 +239,13 @@ def _dump_event(event: Event) -> str:
     )
 
 
-def _load_event(text: str) -> Event:
+# The roles of the locations a report is merged by (report_for, incident_from_reports).
+_MERGED_ROLES = frozenset({"event", "origin", "destination"})
+
+
+def _load_event(text: str, roles: frozenset[str] | None = None) -> Event:
+    """The stored event; with ``roles``, only its locations of those roles (a merged report
+    needs three of an article's some 40 places)."""
     data = json.loads(text)
     locations = tuple(
         EventLocation(
@@ -234,6 +257,7 @@ def _load_event(text: str) -> Event:
             reason=loc.get("reason", ""),
         )
         for loc in data.get("locations", ())
+        if roles is None or loc["role"] in roles
     )
     where = f"article {data['article_id']!r}"
     return Event(
@@ -925,8 +949,12 @@ class Batch:
         places = {t.place.place_id: t.place for t in doc.toponyms if t.place is not None}
         places.update({loc.place.place_id: loc.place for loc in event.locations if loc.place})
         self.db.executemany(
-            "INSERT OR REPLACE INTO places VALUES (?, ?)",
-            [(pid, _json(_dump_place(place))) for pid, place in sorted(places.items())],
+            "INSERT OR REPLACE INTO places (place_id, data, country, kind, admin2) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (pid, _json(_dump_place(p)), p.country, p.feature_class, p.admin2)
+                for pid, p in sorted(places.items())
+            ],
         )
         self.db.execute("INSERT OR IGNORE INTO temp.batch_articles VALUES (?)", (aid,))
         self.written += 1
@@ -1055,6 +1083,7 @@ class Batch:
         ``before`` gains the prior state of each stored incident a report joins.
         """
         founded: set[str] = set()
+        parsed: dict[str, Place | None] = {}
         next_seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM incidents").fetchone()[0]
         next_seq = max([next_seq, *(k.seq + 1 for k in reused.values())])
         for report in reports:
@@ -1064,32 +1093,28 @@ class Batch:
             if window is None:
                 dates, date_args = "a.first_run = ?", (report.batch,)
             else:
-                dates = "(i.date BETWEEN ? AND ? OR (i.date IS NULL AND a.first_run = ?))"
-                date_args = (*window, report.batch)
-            # The latitude test is a necessary condition of nearness (a degree of latitude is
-            # at least 111 km of great circle), the country test of containment; together they
-            # spare Python most rows.
-            place = report.place
+                # The window read off the (category, date) index, as two ranges of it: as
+                # one OR with the anchor article's run, SQLite scanned the whole category.
+                dates = (
+                    "i.rowid IN (SELECT rowid FROM incidents WHERE category = ? AND date "
+                    "BETWEEN ? AND ? UNION ALL SELECT rowid FROM incidents WHERE category = ? "
+                    "AND date IS NULL) AND (i.date IS NOT NULL OR a.first_run = ?)"
+                )
+                category = report.event.category
+                date_args = (category, *window, category, report.batch)
+            near, near_args = _candidates(
+                report.place, config.merge_distance_km * widest_reach(report)
+            )
             rows = self.db.execute(
                 "SELECT i.incident_id, i.category, i.date, i.place_id, i.lat, i.lon, "
                 "i.extent_km, p.data, a.first_run, json_extract(e.data, '$.facts.magnitude') "
                 "FROM incidents i LEFT JOIN places p ON p.place_id = i.place_id "
                 "LEFT JOIN articles a ON a.article_id = i.anchor_article_id "
                 "LEFT JOIN events e ON e.article_id = i.anchor_article_id "
-                f"WHERE i.category = ? AND {dates} "
-                "AND (i.place_id = ? OR abs(i.lat - ?) * 111.0 <= ? + max(i.extent_km, ?) "
-                "OR json_extract(p.data, '$.country') = ?) ORDER BY i.seq",
-                (
-                    report.event.category,
-                    *date_args,
-                    place.place_id,
-                    place.lat,
-                    config.merge_distance_km * widest_reach(report),
-                    place.extent_km,
-                    place.country or "",
-                ),
+                f"WHERE i.category = ? AND {dates} AND {near} ORDER BY i.seq",
+                (report.event.category, *date_args, *near_args),
             )
-            anchor = match(report, (_anchor(*row) for row in rows), config)
+            anchor = match(report, (_anchor(*row, parsed) for row in rows), config)
             joined = anchor.incident_id if anchor is not None else None
             if joined is not None and joined not in founded and joined not in before:
                 before.update(self._kept("WHERE incident_id = ?", (joined,)))
@@ -1230,6 +1255,43 @@ class _BatchContent:
         self.db.execute("INSERT OR IGNORE INTO temp.batch_content VALUES (?)", (digest,))
 
 
+def _candidates(place: Place, reach_km: float) -> tuple[str, tuple[Any, ...]]:
+    """The SQL test (and its arguments) that keeps the incidents a report at ``place`` may
+    match across ``reach_km`` (widest_reach times the merge distance).
+
+    Its first two lines are the test earlier versions made, kept so that exactly the same
+    rows can match: the same place; a latitude near enough (a degree of latitude is at least
+    111 km of great circle: a necessary condition of places_match's distance); or the same
+    country. The country line used to let through every incident of the country in the date
+    window; now it is narrowed to the rows hierarchy.place_contains can accept:
+
+    - a country, or a first-level division by its ISO code, contains anything of its country
+      (an incident at one, and any incident when the report is at one);
+    - a second-level unit contains what names it as its admin2 (either way round);
+    - any other containment lies within the outer place's extent, or 5 km for a smaller one:
+      the latitude test, with that floor, stands for them. (A division without an ISO code
+      reaches 1.5 times its extent, but every division is let through by its kind.)
+    """
+    kind = place.feature_class
+    wide = "abs(i.lat - ?) * 111.0 <= ? + max(i.extent_km, ?, 5.0)"
+    inside = [wide, "p.kind IN ('country', 'admin1')"]
+    args: list[Any] = [place.lat, reach_km, place.extent_km]
+    if place.admin2 is not None:
+        inside.append("i.place_id = ?")
+        args.append(place.admin2)
+    if kind in ("country", "admin1"):
+        inside.append("1")
+    elif kind == "admin2":
+        inside.append("p.admin2 = ?")
+        args.append(place.place_id)
+    sql = (
+        "(i.place_id = ? OR abs(i.lat - ?) * 111.0 <= ? + max(i.extent_km, ?) "
+        f"OR (p.country = ? AND ({' OR '.join(inside)})))"
+    )
+    head = (place.place_id, place.lat, reach_km, place.extent_km, place.country or "")
+    return sql, (*head, *args)
+
+
 def _anchor(
     incident_id: str,
     category: str,
@@ -1241,10 +1303,15 @@ def _anchor(
     place_data: str | None,
     batch: int | None,
     magnitude: float | None,
+    parsed: dict[str, Place | None],
 ) -> Anchor:
     # The anchor's own columns hold its point; the stored place adds the codes that tell
-    # containment (country, first-level division, kind).
-    stored = _load_place(json.loads(place_data)) if place_data else None
+    # containment (country, first-level division, kind). ``parsed`` keeps each place read
+    # (places are not written while a batch merges): a busy place is met by many reports.
+    if place_id in parsed:
+        stored = parsed[place_id]
+    else:
+        stored = parsed[place_id] = _load_place(json.loads(place_data)) if place_data else None
     if stored is not None:
         place = replace(stored, lat=lat, lon=lon, extent_km=extent)
     else:
@@ -1263,7 +1330,7 @@ def _report(
 ) -> Report | None:
     day = clean_date(day, f"article {article_id!r}")
     article = Article(article_id, "", title=title, date=day, url=url, source=source)
-    return report_for(_load_event(event_data), article, first_run)
+    return report_for(_load_event(event_data, _MERGED_ROLES), article, first_run)
 
 
 def _namespaced(article: Article, digest: str) -> Article:
