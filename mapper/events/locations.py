@@ -57,9 +57,19 @@ TRANSFER = re.compile(
 
 
 # The same patterns run on lower-cased windows (gates.py): the same matches, several times faster.
-_AFFECTED_FAST = LoweredPattern(_AFFECTED_BEFORE)
+_AFFECTED_FAST = LoweredPattern(
+    _AFFECTED_BEFORE,
+    ("neighbo", "felt", "shaking", "also", "spread", "reached", "far", "parts", "affected", "and"),
+)
 _SPEAKER_AFTER_FAST = LoweredPattern(_SPEAKER_AFTER)
-_SPEAKER_BEFORE_FAST = LoweredPattern(_SPEAKER_BEFORE)
+_SPEAKER_BEFORE_FAST = LoweredPattern(
+    _SPEAKER_BEFORE,
+    (
+        *("according", "told", "quoted", "cited", "reported", "source", "official", "spokes"),
+        *("ministry", "government", "embassy", "authorities", "announced", "said", "speaking"),
+        "briefing",
+    ),
+)
 _FROM_FAST = LoweredPattern(_FROM_BEFORE)
 _TO_FAST = LoweredPattern(_TO_BEFORE)
 _IMMEDIATE_FAST = LoweredPattern(_IMMEDIATE_PREPOSITION)

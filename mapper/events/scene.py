@@ -148,10 +148,21 @@ _TITLE_SPEAKER_AFTER = re.compile(
 
 
 # The same patterns run on lower-cased windows (gates.py): the same matches, several times faster.
-_LOCATIVE_FAST = LoweredPattern(_LOCATIVE_BEFORE)
+# A match spans two words of the preposition or verb ("attacks on"), "the" and two words of
+# the name's own phrase; the word that ends the preposition or verb is one of these.
+_LOCATIVE_LAST_WORDS = frozenset((
+    "in", "at", "near", "outside", "inside", "into", "on", "around", "throughout", "across",
+    "off", "over", "hit", "hits", "struck", "strikes", "rocked", "shook", "battered", "pounded",
+    "lashed", "flooded", "entered", "reached", "captured", "recaptured", "seized", "took",
+    "attacked", "stormed", "overran", "raided", "bombed", "shelled", "targeted", "besieged",
+    "surrounded", "of",
+))  # fmt: skip
+_LOCATIVE_FAST = LoweredPattern(_LOCATIVE_BEFORE, tail_words=5, tail_keywords=_LOCATIVE_LAST_WORDS)
 _UNIT_FAST = LoweredPattern(_UNIT_AFTER)
 _BOUND_FAST = LoweredPattern(_BOUND_AFTER)
-_HEADING_FAST = LoweredPattern(_HEADING_BEFORE)
+_HEADING_FAST = LoweredPattern(
+    _HEADING_BEFORE, ("bound", "head", "route", "sailing", "flying", "travel", "way")
+)
 
 
 def _in_title(title_words: str, topo: Toponym) -> bool:
@@ -287,13 +298,11 @@ def choose_scene(
             cand.notes = [*cand.notes, f"inside {container.name}, also named"]
     # A broad place whose own places carry scene evidence is more likely the broad scene than
     # one with none: "the US and Morocco began an exercise ... in the Moroccan region of X".
+    strong = [c for c in candidates.values() if c.best_score >= MIN_SCENE_SCORE]
     supported = [
         outer
         for outer in candidates.values()
-        if any(
-            inner.best_score >= MIN_SCENE_SCORE and contains(outer.place, inner.place)
-            for inner in candidates.values()
-        )
+        if any(contains(outer.place, inner.place) for inner in strong)
     ]
     for outer in supported:
         outer.support = W_SUPPORTED
