@@ -53,24 +53,7 @@ class LoweredPattern:
     def search(self, window: str) -> re.Match[str] | None:
         """``pattern.search(window)`` (a match of the lower-cased window when it is ASCII)."""
         if self._lowered is not None and window.isascii():
-            lowered = window.lower()
-            if self.tail_words:
-                words = lowered.rsplit(None, self.tail_words)
-                cut = len(words) > self.tail_words
-                keywords = self.tail_keywords
-                if keywords and all(
-                    w.isalpha() and w not in keywords for w in (words[1:] if cut else words)
-                ):
-                    return None
-                if cut:
-                    return self._lowered.search(lowered, lowered.find(words[1], len(words[0])))
-                return self._lowered.search(lowered)
-            if self.needles:
-                for needle in self.needles:  # (a loop: any() with a generator costs twice this)
-                    if needle in lowered:
-                        return self._lowered.search(lowered)
-                return None
-            return self._lowered.search(lowered)
+            return self.search_lowered(window.lower())
         return self.pattern.search(window)
 
     def match(self, window: str) -> re.Match[str] | None:
@@ -78,3 +61,37 @@ class LoweredPattern:
         if self._lowered is not None and window.isascii():
             return self._lowered.match(window.lower())
         return self.pattern.match(window)
+
+    @property
+    def lowers(self) -> bool:
+        """Whether ``search_lowered`` and ``match_lowered`` may be used."""
+        return self._lowered is not None
+
+    def search_lowered(self, lowered: str) -> re.Match[str] | None:
+        """``search`` of an ASCII window already lower-cased (a slice of a lower-cased ASCII
+        text: the callers lower an article once); only for a pattern that ``lowers``."""
+        pattern = self._lowered
+        assert pattern is not None
+        if self.tail_words:
+            words = lowered.rsplit(None, self.tail_words)
+            cut = len(words) > self.tail_words
+            keywords = self.tail_keywords
+            if keywords and all(
+                w.isalpha() and w not in keywords for w in (words[1:] if cut else words)
+            ):
+                return None
+            if cut:
+                return pattern.search(lowered, lowered.find(words[1], len(words[0])))
+            return pattern.search(lowered)
+        if self.needles:
+            for needle in self.needles:  # (a loop: any() with a generator costs twice this)
+                if needle in lowered:
+                    return pattern.search(lowered)
+            return None
+        return pattern.search(lowered)
+
+    def match_lowered(self, lowered: str) -> re.Match[str] | None:
+        """``match`` of an ASCII window already lower-cased (see ``search_lowered``)."""
+        pattern = self._lowered
+        assert pattern is not None
+        return pattern.match(lowered)
