@@ -204,3 +204,33 @@ def test_the_locative_search_starts_at_the_last_words() -> None:
     assert window[found.start(1) : found.end(1)] == "strikes on"
     assert scene._LOCATIVE_FAST.search("officials said the town was quiet, before ") is None
     assert scene._HEADING_FAST.search("a ship heading for the port of ") is not None
+
+
+def test_windows_of_the_lowered_text_give_the_roles_and_evidence_of_the_text() -> None:
+    """The scene and the context roles read slices of the article lower-cased once: the same
+    answers as each window lowered (or not) on its own, for a mention at every word."""
+    from mapper.events.lead import Sentences
+    from mapper.models import Toponym
+
+    from .speed_corpus import articles
+
+    checked = 0
+    for _, raw, _ in articles(12, seed=5):
+        text = raw.encode("ascii", "replace").decode()  # only ASCII texts are lowered once
+        text += (
+            " The quake was felt as far away as Dunmore. A ferry heading for the port of Kestrel"
+            " was hit off Varna-bound routes. Floods also hit Ostrel, and in Pell."
+        )
+        low = text.lower()
+        sentences = Sentences(text, 2020)
+        topos = [
+            Toponym(m.start(), m.end(), m.group()) for m in re.finditer(r"[A-Za-z][\w-]*", text)
+        ]
+        roles = [None] * len(topos)
+        for i, topo in enumerate(topos):
+            assert locations._context_role(topo, text, low) == locations._context_role(topo, text)
+            assert scene._mention_evidence(
+                i, topos, text, roles, None, sentences, False, low
+            ) == scene._mention_evidence(i, topos, text, roles, None, sentences, False)
+            checked += 1
+    assert checked > 1000
