@@ -8,6 +8,7 @@ dateline ("KABUL, Afghanistan (AP) -") says where the copy was filed. The event-
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from mapper.events.gates import LoweredPattern
@@ -26,8 +27,14 @@ _PAST = re.compile(
     r"|history|historic(?:al)?ly|anniversary|recalled|since\s+(?:1[89]|20)\d\d|former(?:ly)?)\b",
     re.IGNORECASE,
 )
+_STOP = re.compile(r"\. ")
+_LINE = re.compile(r"\n")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_PAST_FAST = LoweredPattern(_PAST)  # the same matches, on the lower-cased sentence
+# the same matches, on the lower-cased sentence
+_PAST_FAST = LoweredPattern(
+    _PAST,
+    ("last", "ago", "previous", "past", "histor", "anniversary", "recalled", "since", "former"),
+)
 
 
 def find_datelines(text: str, topos: Sequence[Toponym]) -> set[int]:
@@ -86,6 +93,7 @@ class Sentences:
         self.text = text
         self.year = article_year
         self._past: dict[int, bool] = {}
+        self._stops: tuple[list[int], list[int]] | None = None
         self.bullets = "•" in text
         # The lead: the first two real sentences, past menus, bylines, headline lines and
         # tickers of other stories. Prose lines end with a stop; page chrome does not.
@@ -107,10 +115,23 @@ class Sentences:
         return self.text.count("•", start, len(self.text) if end < 0 else end) >= 2
 
     def bounds(self, offset: int) -> tuple[int, int]:
-        text = self.text
-        start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
-        ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
-        return start, min(ends, default=len(text))
+        """The sentence around ``offset``: from past the last ". " or line break that ends
+        before it, to the first that starts at or after it (as str.rfind and str.find would
+        find them, read off the stops' offsets found once)."""
+        if self._stops is None:
+            text = self.text
+            self._stops = (
+                [m.start() for m in _STOP.finditer(text)],
+                [m.start() for m in _LINE.finditer(text)],
+            )
+        stops, lines = self._stops
+        i = bisect_left(stops, offset)  # stops[i - 1] < offset <= stops[i]
+        j = bisect_left(lines, offset)
+        # a ". " found before ``offset`` must end by it: not the one starting at offset - 1
+        k = i - 1 if i and stops[i - 1] == offset - 1 else i
+        start = max(stops[k - 1] if k else -1, lines[j - 1] if j else -1) + 1
+        ends = [x[n] for x, n in ((stops, i), (lines, j)) if n < len(x)]
+        return start, min(ends, default=len(self.text))
 
     def is_past(self, offset: int) -> bool:
         start, end = self.bounds(offset)

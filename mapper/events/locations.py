@@ -57,15 +57,37 @@ TRANSFER = re.compile(
 
 
 # The same patterns run on lower-cased windows (gates.py): the same matches, several times faster.
-_AFFECTED_FAST = LoweredPattern(_AFFECTED_BEFORE)
+_AFFECTED_FAST = LoweredPattern(
+    _AFFECTED_BEFORE,
+    ("neighbo", "felt", "shaking", "also", "spread", "reached", "far", "parts", "affected", "and"),
+)
 _SPEAKER_AFTER_FAST = LoweredPattern(_SPEAKER_AFTER)
-_SPEAKER_BEFORE_FAST = LoweredPattern(_SPEAKER_BEFORE)
+_SPEAKER_BEFORE_FAST = LoweredPattern(
+    _SPEAKER_BEFORE,
+    (
+        *("according", "told", "quoted", "cited", "reported", "source", "official", "spokes"),
+        *("ministry", "government", "embassy", "authorities", "announced", "said", "speaking"),
+        "briefing",
+    ),
+)
+_CONTEXT_LOWER = all(p.lowers for p in (_AFFECTED_FAST, _SPEAKER_AFTER_FAST, _SPEAKER_BEFORE_FAST))
 _FROM_FAST = LoweredPattern(_FROM_BEFORE)
 _TO_FAST = LoweredPattern(_TO_BEFORE)
 _IMMEDIATE_FAST = LoweredPattern(_IMMEDIATE_PREPOSITION)
 
 
-def _context_role(topo: Toponym, text: str) -> LocationRole | None:
+def _context_role(topo: Toponym, text: str, low: str | None = None) -> LocationRole | None:
+    """Affected or a speaker from the words around; ``low``: the text lower-cased once when it
+    is ASCII (its slices are then the windows lower-cased)."""
+    if low is not None:
+        before = low[max(0, topo.start - 40) : topo.start]
+        if _AFFECTED_FAST.search_lowered(before):
+            return "affected"
+        if _SPEAKER_AFTER_FAST.match_lowered(
+            low[topo.end : topo.end + 40]
+        ) or _SPEAKER_BEFORE_FAST.search_lowered(before):
+            return "mentioned"
+        return None
     before = text[max(0, topo.start - 40) : topo.start]
     after = text[topo.end : topo.end + 40]
     if _AFFECTED_FAST.search(before):
@@ -116,6 +138,7 @@ def assign_roles(
         category: the event's taxonomy id.
     """
     roles: list[LocationRole | None] = []
+    low = text.lower() if _CONTEXT_LOWER and text.isascii() else None
     for topo in toponyms:
         role: LocationRole | None = None
         if transfer:
@@ -123,7 +146,7 @@ def assign_roles(
             if verbs:
                 role = _transfer_role(topo, text, verbs)
         if role is None:
-            role = _context_role(topo, text)
+            role = _context_role(topo, text, low)
         roles.append(role)
 
     scene = choose_scene(

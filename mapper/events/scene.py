@@ -148,10 +148,23 @@ _TITLE_SPEAKER_AFTER = re.compile(
 
 
 # The same patterns run on lower-cased windows (gates.py): the same matches, several times faster.
-_LOCATIVE_FAST = LoweredPattern(_LOCATIVE_BEFORE)
+# A match spans two words of the preposition or verb ("attacks on"), "the" and two words of
+# the name's own phrase; the word that ends the preposition or verb is one of these.
+_LOCATIVE_LAST_WORDS = frozenset((
+    "in", "at", "near", "outside", "inside", "into", "on", "around", "throughout", "across",
+    "off", "over", "hit", "hits", "struck", "strikes", "rocked", "shook", "battered", "pounded",
+    "lashed", "flooded", "entered", "reached", "captured", "recaptured", "seized", "took",
+    "attacked", "stormed", "overran", "raided", "bombed", "shelled", "targeted", "besieged",
+    "surrounded", "of",
+))  # fmt: skip
+_LOCATIVE_FAST = LoweredPattern(_LOCATIVE_BEFORE, tail_words=5, tail_keywords=_LOCATIVE_LAST_WORDS)
 _UNIT_FAST = LoweredPattern(_UNIT_AFTER)
 _BOUND_FAST = LoweredPattern(_BOUND_AFTER)
-_HEADING_FAST = LoweredPattern(_HEADING_BEFORE)
+_HEADING_FAST = LoweredPattern(
+    _HEADING_BEFORE, ("bound", "head", "route", "sailing", "flying", "travel", "way")
+)
+# (all of them run on lower-cased windows, so an ASCII text is lower-cased once for them all)
+_WINDOWS_LOWER = all(p.lowers for p in (_LOCATIVE_FAST, _UNIT_FAST, _BOUND_FAST, _HEADING_FAST))
 
 
 def _in_title(title_words: str, topo: Toponym) -> bool:
@@ -175,6 +188,7 @@ def _mention_evidence(
     evidence: tuple[int, int] | None,
     sentences: Sentences,
     dateline: bool,
+    low: str | None = None,
 ) -> tuple[float, list[str]]:
     topo = topos[i]
     if dateline:
@@ -189,27 +203,42 @@ def _mention_evidence(
         notes.append("in the lead")
     if not sentences.in_ticker(topo.start):  # other stories' headlines are not early
         score += W_EARLY * max(0.0, 1.0 - topo.start / 1500)
-    before = text[max(0, topo.start - 40) : topo.start]
-    after = text[topo.end : topo.end + 30]
-    found = _LOCATIVE_FAST.search(before)
+    start, end = topo.start, topo.end
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 30]
+    # ``low``: the text lower-cased once when it is ASCII, its windows the windows lower-cased
+    low_after = low[end : end + 30] if low is not None else None
+    if low is not None:
+        found = _LOCATIVE_FAST.search_lowered(low[max(0, start - 40) : start])
+    else:
+        found = _LOCATIVE_FAST.search(before)
     # the preposition or verb as the text writes it (the fast match is of the lower case)
     locative = before[found.start(1) : found.end(1)] if found else None
     if is_offset(topo.relative):
         # The phrase, not the name it measures from, stands where the scene is said.
-        start = _phrase_start(topo, text)
+        phrase = _phrase_start(topo, text)
         score += W_OFFSET
         notes.append("a measured offset")
-        found = _LOCATIVE_BEFORE.search(text, max(0, start - 40), start) or (
-            _APPOSED_BEFORE.search(text, max(0, start - OFFSET_REACH), start)
+        found = _LOCATIVE_BEFORE.search(text, max(0, phrase - 40), phrase) or (
+            _APPOSED_BEFORE.search(text, max(0, phrase - OFFSET_REACH), phrase)
         )
         locative = found.group(1) if found else None
     if locative:
         score += W_LOCATIVE
         notes.append(f"after “{locative}”")
-    if _UNIT_FAST.match(after):
+    if low_after is not None:
+        unit = _UNIT_FAST.match_lowered(low_after)
+        heading = _BOUND_FAST.match_lowered(low_after) or _HEADING_FAST.search_lowered(
+            low[max(0, start - HEADING_REACH) : start]  # type: ignore[index]
+        )
+    else:
+        unit = _UNIT_FAST.match(after)
+        heading = _BOUND_FAST.match(after) or _HEADING_FAST.search(
+            text[max(0, start - HEADING_REACH) : start]
+        )
+    if unit:
         score += W_UNIT
-    heading = text[max(0, topo.start - HEADING_REACH) : topo.start]
-    if _BOUND_FAST.match(after) or _HEADING_FAST.search(heading):
+    if heading:
         score -= P_BOUND
         notes.append("where it was heading")
     elif _ORGANISATION_AFTER.match(after):
@@ -251,6 +280,7 @@ def choose_scene(
         category: the event's taxonomy id (diplomacy stays at country level more readily).
     """
     sentences = Sentences(text, article_year)
+    low = text.lower() if _WINDOWS_LOWER and text.isascii() else None
     title_words = title.casefold()
     candidates: dict[str, _Candidate] = {}
     # Every named place, demonyms' countries included, once each.
@@ -266,7 +296,7 @@ def choose_scene(
         cand = candidates.setdefault(place.place_id, _Candidate(place))
         cand.mentions.append(i)
         score, notes = _mention_evidence(
-            i, toponyms, text, roles, evidence, sentences, i in datelines
+            i, toponyms, text, roles, evidence, sentences, i in datelines, low
         )
         score += 0.01 * min(topo.score, 20.0)  # the resolver's confidence breaks ties
         if score > cand.best_score:
@@ -287,13 +317,11 @@ def choose_scene(
             cand.notes = [*cand.notes, f"inside {container.name}, also named"]
     # A broad place whose own places carry scene evidence is more likely the broad scene than
     # one with none: "the US and Morocco began an exercise ... in the Moroccan region of X".
+    strong = [c for c in candidates.values() if c.best_score >= MIN_SCENE_SCORE]
     supported = [
         outer
         for outer in candidates.values()
-        if any(
-            inner.best_score >= MIN_SCENE_SCORE and contains(outer.place, inner.place)
-            for inner in candidates.values()
-        )
+        if any(contains(outer.place, inner.place) for inner in strong)
     ]
     for outer in supported:
         outer.support = W_SUPPORTED

@@ -378,3 +378,18 @@ def test_long_cue_prefixes_find_what_short_ones_find() -> None:
             odd = text.replace(" ", space) if rng.random() < 0.5 else text
             scan = cues.CueIndex.normalise(f"{title}\n{odd}")
             assert long_index.find_spans(scan) == short_index.find_spans(scan)
+
+
+def test_sentence_bounds_read_off_the_stops_match_find() -> None:
+    """``Sentences.bounds`` from the stops' offsets is the rfind/find form it replaced."""
+    from mapper.events.lead import Sentences
+
+    rng = random.Random(77)
+    for _ in range(3000):
+        pieces = ("a", ".", " ", "\n", ". ", "b c", "..", ".\n")
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 40)))
+        sentences = Sentences(text, None)
+        for offset in range(len(text) + 1):
+            start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
+            ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i >= 0]
+            assert sentences.bounds(offset) == (start, min(ends, default=len(text))), text
