@@ -10,9 +10,9 @@ not change between versions of the build code that claim to build the same index
 
     python bench/bench_build.py [--runs 3] [--hash-seed 0]
 
-The order of the index's name table follows Python's set order, which depends on the string
-hash seed: the children run with PYTHONHASHSEED fixed (0 unless told), so that two builds, or
-two versions of the build, can be compared byte for byte.
+The index file stores its name table sorted, so its bytes do not depend on the string hash
+seed; the children still run with PYTHONHASHSEED fixed (0 unless told), so that a build that
+came to depend on set order again shows as a changed hash under --hash-seed.
 
 On a machine shared with other work, compare CPU seconds: wall seconds also count waiting.
 """
