@@ -25,7 +25,6 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 class _Context:
     """What the article's unambiguous mentions say about its geography."""
 
-    anchors: list[tuple[int, str]] = field(default_factory=list)  # (entry, mention key)
     countries: Counter[str] = field(default_factory=Counter)
     admin1s: Counter[str] = field(default_factory=Counter)
     by_key: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
@@ -53,7 +52,6 @@ class _Context:
     sorted_points: tuple[list[float], list[tuple[int, int, int, float, float]]] | None = None
 
     def add(self, entry: int, key: str, g: Gazetteer, *, demonym: bool = False) -> None:
-        self.anchors.append((entry, key))
         country, admin1 = g.countries[entry], g.admin1s[entry]
         # Counts by .get: Counter's += on a missing key goes through a Python __missing__.
         if country:

@@ -9,7 +9,7 @@ the longest match makes, so the mentions found are exactly those of trying every
 The capitalised tokens come from one regular-expression pass that passes the rest of the text
 inside the engine (``capital_tokens``); whether the text writes a word in lower case is searched
 for when asked (``LowercaseWords``). Both answer what the full token list would (tests hold them
-equal to ``tokenize``, ``capitalised`` and ``lowercase_words``, which list every token).
+equal to it).
 """
 
 from __future__ import annotations
@@ -24,33 +24,19 @@ from typing import NamedTuple
 from mapper.gazetteer import Gazetteer, fold_accents, name_key
 from mapper.gazetteer import name_prefixes as prefixes_of
 
-# Tokens of the recognizer's tokenizer that start with a-z, or with a letter outside ASCII: not
-# preceded by a letter, nor by a letter and a joiner (then they would continue that token).
-_TOKEN_START = r"(?<![^\W\d_])(?<![^\W\d_]['’\-])"
-_WORD_REST = r"[^\W\d_]*(?:['’\-][^\W\d_]+)*"
-_WORD_A_Z = re.compile(_TOKEN_START + r"[a-z]" + _WORD_REST)
-_WORD_NON_ASCII = re.compile(_TOKEN_START + r"(?=[^\x00-\x7f])[^\W\d_]" + _WORD_REST)
+# Where a token of the recognizer's tokenizer can start: not after a letter, nor after a letter
+# and a joiner (then it would continue that token).
+_STARTS_TOKEN = re.compile(r"(?<![^\W\d_])(?<![^\W\d_]['’\-])")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Distinct words remembered; past this the memory starts over (a batch's vocabulary is smaller).
 _MEMORY = 1 << 18
 
 
-def lowercase_words(text: str) -> frozenset[str]:
-    """The tokens of ``text`` that start with a lower-case letter."""
-    words = frozenset(_WORD_A_Z.findall(text))
-    if text.isascii():
-        return words
-    return words | {w for w in _WORD_NON_ASCII.findall(text) if w[0].islower()}
-
-
-_STARTS_TOKEN = re.compile(_TOKEN_START)
-
-
 class LowercaseWords(Container[str]):
-    """``word in LowercaseWords(pattern, text)`` is ``word in lowercase_words(text)``, worked
-    out when asked: the recognizer asks about a few words of a text, so it searches for
-    them rather than collecting every word. A hit counts where ``pattern``'s token starts
-    (the boundary ``lowercase_words`` uses) and is exactly ``word``.
+    """``word in LowercaseWords(pattern, text)``: whether ``word`` is one of ``pattern``'s tokens
+    in ``text`` and starts in lower case, worked out when asked: the recognizer asks about a
+    few words of a text, so it searches for them rather than collecting every word. A hit
+    counts where a token starts and is exactly ``word``.
     """
 
     __slots__ = ("_known", "_pattern", "_text")
@@ -78,32 +64,6 @@ class LowercaseWords(Container[str]):
                     return True
             at = text.find(word, at + 1)
         return False
-
-
-def capitalised(text: str, tokens: list[tuple[int, int]]) -> list[int]:
-    """Positions in ``tokens`` of the tokens that start with an upper-case letter."""
-    return [i for i, (start, _) in enumerate(tokens) if text[start].isupper()]
-
-
-def tokenize(
-    pattern: re.Pattern[str], text: str
-) -> tuple[list[tuple[int, int]], list[int], frozenset[str]]:
-    """The spans of ``pattern``'s tokens in ``text``, the capitalised ones' positions among
-    them and the lower-case tokens' words, in one pass: the same answers as the spans,
-    ``capitalised`` and ``lowercase_words`` (a test holds them equal).
-    """
-    tokens: list[tuple[int, int]] = []
-    caps: list[int] = []
-    lower: set[str] = set()
-    for match in pattern.finditer(text):
-        span = match.span()
-        first = text[span[0]]
-        if first.isupper():
-            caps.append(len(tokens))
-        elif first.islower():
-            lower.add(match.group())
-        tokens.append(span)
-    return tokens, caps, frozenset(lower)
 
 
 class Capitals(NamedTuple):

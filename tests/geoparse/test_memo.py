@@ -6,13 +6,11 @@ import itertools
 
 import pytest
 
-from mapper.geoparse import recognize as recognize_module
 from mapper.geoparse import relative as relative_module
 from mapper.geoparse.memo import MemoResolver
 from mapper.geoparse.recognize import Recognizer
 from mapper.geoparse.relative import add_relative_places
 from mapper.geoparse.resolve import Resolver, ResolverSettings
-from mapper.geoparse.scan import capitalised, lowercase_words, tokenize
 
 from ..events.speed_corpus import articles
 from .test_recognize_scan import TEXTS
@@ -46,14 +44,6 @@ def memo(gazetteer) -> MemoResolver:
 @pytest.fixture(scope="module")
 def recognizer(gazetteer) -> Recognizer:
     return Recognizer(gazetteer)
-
-
-@pytest.mark.parametrize("text", TEXTS + SETTINGS + ODD + ["", "x", "Éé 12 ab-Cd O'Neil's"])
-def test_tokenize_is_the_plain_scans(text):
-    tokens, caps, lower = tokenize(recognize_module._TOKEN, text)
-    assert tokens == [m.span() for m in recognize_module._TOKEN.finditer(text)]
-    assert caps == capitalised(text, tokens)
-    assert lower == lowercase_words(text)
 
 
 @pytest.mark.parametrize("text", SETTINGS + ODD + TEXTS[:6])

@@ -12,8 +12,6 @@ from mapper.geoparse.scan import (
     LowercaseWords,
     StartWords,
     capital_tokens,
-    capitalised,
-    lowercase_words,
 )
 from mapper.geoparse.wordlists import CONNECTORS, ORG_WORDS, PERSON_TITLES, SUFFIX_WORDS
 from tests.geoparse.reference_recognizer import reference_recognize
@@ -81,12 +79,6 @@ def test_expected_mentions(recognizer):
     ],
 )
 def test_lowercase_words_are_the_lowercase_tokens(text):
-    tokens = [(m.start(), m.end()) for m in recognize_module._TOKEN.finditer(text)]
-    expected = frozenset(text[s:e] for s, e in tokens if text[s].islower())
-    assert lowercase_words(text) == expected
-    assert [tokens[i] for i in capitalised(text, tokens)] == [
-        (s, e) for s, e in tokens if text[s].isupper()
-    ]
     _assert_scans_match_tokens(text)
 
 
