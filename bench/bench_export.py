@@ -23,7 +23,7 @@ from bench_map import incidents, taxonomy
 
 
 def _with_real_countries(items: list) -> list:
-    from mapper.boundaries import load_countries
+    from mapper.gazetteer.boundaries import load_countries
 
     # A country is one place, as in the gazetteer: its label point and extent.
     countries = {c.iso2: c for c in load_countries() if c.iso2}

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_speed import articles
 
 from mapper.config import Config
+from mapper.incidents.store import Batch
 from mapper.pipeline import run
-from mapper.store import Batch
 
 log = logging.getLogger("bench_merge")
 

@@ -29,9 +29,9 @@ from synthetic import TEMPLATES, synthetic_text
 from mapper.config import Config, load_config
 from mapper.events.taxonomy import load_taxonomy
 from mapper.gazetteer import Gazetteer, load_gazetteer
+from mapper.incidents.store import Store
 from mapper.models import Article, Event, EventLocation, Facts, GeoparsedArticle, Place, Toponym
 from mapper.pipeline import processing_hash, run
-from mapper.store import Store
 
 SEED = 20250107
 FIRST_DAY = date(2023, 1, 1)

@@ -33,8 +33,8 @@ from mapper.models import Article, Event, Incident, RunSummary, Toponym
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mapper.incidents.store import Store
     from mapper.pipeline import Stages
-    from mapper.store import Store
 
 # Sections whose settings change what geoparse() and extract() return.
 _GEOPARSE_SECTIONS = ("gazetteer", "geoparse", "geocoder")
@@ -253,9 +253,9 @@ def run(
     ``store={"path": ":memory:"}``, ``workers=2``.
     """
     from mapper.frames import is_frame, write_articles_jsonl
+    from mapper.incidents.store import MEMORY, Store
     from mapper.pipeline import resolve_since, store_path_for
     from mapper.pipeline import run as run_pipeline
-    from mapper.store import MEMORY, Store
 
     if isinstance(source, Config):  # mapper.run(config, inputs=[...]): the earlier form
         if config is not None:
@@ -312,8 +312,8 @@ def run(
 
 
 def _open_store(store: str | Path | Store) -> tuple[Store, bool]:
+    from mapper.incidents.store import Store
     from mapper.pipeline import STORE_FILE
-    from mapper.store import Store
 
     if isinstance(store, Store):
         return store, False

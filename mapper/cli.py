@@ -297,8 +297,8 @@ def export(
     Example:
       mapper export --format parquet --since 2025-01-01 -o incidents-2025.parquet
     """
+    from mapper.incidents.store import MEMORY
     from mapper.pipeline import export_store, store_path_for
-    from mapper.store import MEMORY
 
     config = _load(config_path, overrides)
     out_dir = output_dir or config.resolve_path(config.output_dir)
@@ -482,7 +482,7 @@ def render(
     """
     from dataclasses import replace
 
-    from mapper.render_command import render_from_geojson
+    from mapper.render.command import render_from_geojson
 
     if png_path is None and (width or height or bbox):
         raise click.UsageError("--width, --height and --bbox go with --png")

@@ -4,7 +4,7 @@
 - One placed at another area (a first-level division, a region, a part of a place) gets the
   circle of its extent, the map's own area, clipped to the land of the countries it lies in
   when that keeps most of it: "the Levant" ends at the coast, "off the coast of X" stays a
-  circle. A region of the curated table (mapper/data/regions.tsv) is clipped to its member
+  circle. A region of the curated table (mapper/gazetteer/data/regions.tsv) is clipped to its member
   countries, except seas and rivers.
 - A transfer (origin and destination both known) is the straight LineString between them.
 
@@ -97,7 +97,7 @@ def _polygons_only(geometry: BaseGeometry, min_area: float) -> BaseGeometry | No
 @functools.cache
 def _base_shape(iso2: str) -> BaseGeometry | None:
     """The country's shape simplified to BASE_TOLERANCE, topology kept: once per country."""
-    from mapper.boundaries import country_by_iso2
+    from mapper.gazetteer.boundaries import country_by_iso2
 
     country = country_by_iso2(iso2)
     if country is None:

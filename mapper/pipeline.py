@@ -36,6 +36,8 @@ from mapper.events.taxonomy import Taxonomy, load_taxonomy
 from mapper.export_columns import AREAS_FILE, TRANSFERS_FILE, UNPLACED_FILE
 from mapper.gazetteer import Gazetteer, index_path, load_gazetteer
 from mapper.geoparse import Geoparser
+from mapper.incidents.store import MEMORY, Batch, Store, Tally
+from mapper.incidents.unplaced import count_unplaced, unplaced_events
 from mapper.ingest import IngestReport, iter_articles, spooled_inputs, unique_articles
 from mapper.interrupts import RunProgress, terminate_as_interrupt
 from mapper.models import (
@@ -48,8 +50,6 @@ from mapper.models import (
     RunSummary,
     UnplacedEvent,
 )
-from mapper.store import MEMORY, Batch, Store, Tally
-from mapper.unplaced import count_unplaced, unplaced_events
 
 log = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ from mapper.engines import Engine, InProcessEngine, process_articles
 from mapper.errors import ConfigError, InputError, MapperError
 from mapper.events.taxonomy import load_taxonomy
 from mapper.geoparse import Geoparser
+from mapper.incidents.store import Store
 from mapper.ingest import IngestReport, iter_articles, read_articles, unique_articles
 from mapper.models import Article, GeoparsedArticle
 from mapper.pipeline import Stages, processing_hash, run, write_outputs
-from mapper.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "fuzz_corpus"

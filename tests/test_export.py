@@ -12,9 +12,9 @@ from mapper.attribution import DATA_SOURCES, attribution_records
 from mapper.cli import main
 from mapper.errors import MapperError
 from mapper.export import PROPERTY_ORDER, read_geojson, write_csv, write_geojson, write_parquet
+from mapper.incidents.store import Store
 from mapper.models import Facts, Incident, Place, Source
-from mapper.store import Store
-from tests.test_store import LA, add, item
+from tests.incidents.test_store import LA, add, item
 
 GAZA = Place(
     "region:gaza_strip", "Gaza", 31.416667, 34.333333, "region", "region", "PS", extent_km=20

@@ -14,12 +14,12 @@ from mapper.export import write_csv, write_geojson_export, write_parquet
 from mapper.export_columns import COLUMNS, GEOMETRY_COLUMNS, columns_markdown
 from mapper.export_geometry import area_of, circle
 from mapper.export_layers import layer_paths
+from mapper.incidents.store import Store
+from mapper.incidents.unplaced import unplaced_events, unplaced_id
 from mapper.models import Facts, Incident, Place, Source, UnplacedEvent
 from mapper.pipeline import run
-from mapper.store import Store
-from mapper.unplaced import unplaced_events, unplaced_id
+from tests.incidents.test_store import LA, add, item
 from tests.test_pipeline import config, stages, write_jsonl  # noqa: F401 (fixtures)
-from tests.test_store import LA, add, item
 
 NAMIBIA = Place("ne:NAM", "Namibia", -22.0, 17.0, "country", "country", "NA", extent_km=500)
 BAVARIA = Place("x:by", "Bavaria", 48.9, 11.4, "admin1", "admin1", "DE", extent_km=150)

@@ -75,7 +75,7 @@ SKIP = ("ingest.on_bad_record=skip",)
 
 
 def digest(tmp_path):
-    from mapper.store import Store
+    from mapper.incidents.store import Store
 
     with Store.open(tmp_path / "out" / "mapper.sqlite", create=False) as store:
         return store.digest()

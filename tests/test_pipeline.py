@@ -15,8 +15,8 @@ from mapper.cli import main
 from mapper.config import load_config
 from mapper.events.taxonomy import load_taxonomy
 from mapper.geoparse import Geoparser
+from mapper.incidents.store import Store
 from mapper.pipeline import TEST_PAUSE_ENV, Stages, run
-from mapper.store import Store
 from tests.conftest import SAMPLE_BATCH
 
 OUTPUTS = ("incidents.geojson", "incidents.csv", "incident_map.html")

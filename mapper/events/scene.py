@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from mapper.events.gates import LoweredPattern
 from mapper.events.lead import Sentences, find_datelines
-from mapper.hierarchy import contains, is_offset, measured_from
+from mapper.gazetteer.hierarchy import contains, is_offset, measured_from
 from mapper.models import LocationRole, Place, Toponym
 
 logger = logging.getLogger(__name__)

@@ -82,7 +82,7 @@ def _geometry(g: Gazetteer, entry: int, geometry: str) -> tuple[str, Any]:
 
     shape: Any = ShapelyPoint(g.lons[entry], g.lats[entry])
     if g.kinds[entry] == "country" and g.countries[entry]:
-        from mapper.boundaries import country_by_iso2
+        from mapper.gazetteer.boundaries import country_by_iso2
 
         country = country_by_iso2(g.countries[entry])
         if country is not None:

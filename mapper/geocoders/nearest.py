@@ -6,7 +6,7 @@ longitude toward the poles, wrapped across the antimeridian), reranks those few 
 haversine distance, and widens R until one lies within it: the answer is the true nearest.
 
 CountryShapes answers point-in-polygon on the Natural Earth admin-0 polygons of
-mapper.boundaries, with an STRtree over their boxes and prepared geometries.
+mapper.gazetteer.boundaries, with an STRtree over their boxes and prepared geometries.
 
 Both are built once, on first use (a few tenths of a second, plus about a second to read the
 Natural Earth shapes when nothing else in the process has).
@@ -19,8 +19,8 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from mapper.boundaries import CountryShape, load_countries
 from mapper.gazetteer import Gazetteer
+from mapper.gazetteer.boundaries import CountryShape, load_countries
 
 _EARTH_RADIUS_KM = 6371.0088  # as mapper.gazetteer.haversine_km
 _DIAMETER_KM = 2 * _EARTH_RADIUS_KM

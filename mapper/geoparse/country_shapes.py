@@ -14,9 +14,8 @@ import functools
 import logging
 from typing import TYPE_CHECKING
 
-from mapper import boundaries
-from mapper.boundaries import CountryShape, countries_meeting, country_by_iso2
-from mapper.gazetteer import default_cache_dir
+from mapper.gazetteer import boundaries, default_cache_dir
+from mapper.gazetteer.boundaries import CountryShape, countries_meeting, country_by_iso2
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry

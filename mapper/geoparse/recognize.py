@@ -50,7 +50,7 @@ class _DocumentWords:
 
 
 def _load_words(name: str) -> frozenset[str]:
-    text = (resources.files("mapper") / "data" / name).read_text(encoding="utf-8")
+    text = (resources.files("mapper.gazetteer") / "data" / name).read_text(encoding="utf-8")
     return frozenset(
         line.strip().casefold() for line in text.splitlines() if line and not line.startswith("#")
     )

@@ -13,7 +13,7 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mapper.boundaries import boxes_meet
+from mapper.gazetteer.boundaries import boxes_meet
 from mapper.geoparse.country_shapes import label_point, land_border, main_polygon
 from mapper.models import Place
 

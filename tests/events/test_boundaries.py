@@ -263,7 +263,7 @@ def test_one_country_is_read_alone_and_equals_the_full_load():
     import sys
 
     script = (
-        "import mapper.boundaries as b\n"
+        "import mapper.gazetteer.boundaries as b\n"
         "codes = ['RU', 'FR', 'CY', 'NA', 'ZZ']\n"
         "alone = [b.country_by_iso2(c) for c in codes]\n"
         "assert b.load_countries.cache_info().currsize == 0\n"

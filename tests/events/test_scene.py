@@ -11,7 +11,7 @@ import re
 import pytest
 
 from mapper.events.locations import assign_roles
-from mapper.hierarchy import contains
+from mapper.gazetteer.hierarchy import contains
 from mapper.models import Place, Toponym
 
 NORTHLAND = Place("ne:NL", "Northland", 10.0, 20.0, "country", "country", "NL", extent_km=400)

@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterator
 
 from mapper.bounds import clean_date
+from mapper.incidents.store import Store
+from mapper.incidents.store import _load_event as load_event
 from mapper.models import Event, Source, UnplacedEvent
-from mapper.store import Store
-from mapper.store import _load_event as load_event
 
 _QUERY = (
     "SELECT e.article_id, e.data, a.title, a.date, a.url, a.source, a.first_run FROM events e "

@@ -34,7 +34,7 @@ from mapper.errors import (
     WriteError,
     printable,
 )
-from mapper.incidents import (
+from mapper.incidents.merge import (
     UNDATED,
     Anchor,
     Report,

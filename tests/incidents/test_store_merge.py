@@ -6,12 +6,12 @@ import sqlite3
 
 import pytest
 
-from mapper import store as store_module
 from mapper.config import IncidentsConfig
-from mapper.incidents import Report, date_window, match, widest_reach
+from mapper.incidents import store as store_module
+from mapper.incidents.merge import Report, date_window, match, widest_reach
+from mapper.incidents.store import SCHEMA_VERSION, Store
 from mapper.models import Event, EventLocation, Facts, Place
-from mapper.store import SCHEMA_VERSION, Store
-from tests.test_store import TINGRI, add, item
+from tests.incidents.test_store import TINGRI, add, item
 
 SELECT = (
     "SELECT i.incident_id, i.category, i.date, i.place_id, i.lat, i.lon, i.extent_km, p.data, "

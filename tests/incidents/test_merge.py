@@ -1,5 +1,5 @@
 from mapper.config import IncidentsConfig
-from mapper.incidents import (
+from mapper.incidents.merge import (
     Anchor,
     anchor_for,
     build_incidents,

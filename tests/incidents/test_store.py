@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from mapper import store as store_module
 from mapper.config import IncidentsConfig
 from mapper.errors import StoreError
+from mapper.incidents import store as store_module
+from mapper.incidents.store import SCHEMA_VERSION, Store, content_hash, pending
 from mapper.models import Article, Event, EventLocation, Facts, GeoparsedArticle, Place, Toponym
-from mapper.store import SCHEMA_VERSION, Store, content_hash, pending
 
 TIBET = Place("region:tibet", "Tibet", 31.5, 88.0, "region", "region", "CN", extent_km=700)
 TINGRI = Place("geonames:1", "Tingri", 28.66, 87.12, "city", "city", "CN", extent_km=5)
@@ -228,7 +228,7 @@ def test_store_migrates_a_version_1_database(tmp_path):
     doc, event = item("a", "2025-01-07", killed=95)
     from dataclasses import asdict
 
-    from mapper.incidents import build_incidents
+    from mapper.incidents.merge import build_incidents
 
     [incident] = build_incidents([event], [doc.article], IncidentsConfig())
     data = asdict(incident)

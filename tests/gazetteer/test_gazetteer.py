@@ -160,7 +160,7 @@ def test_villages_do_not_repeat_cities(gazetteer):
 
 def test_fingerprint_covers_existing_build_modules():
     # A misspelt module would hash as missing and silently stop guarding the cache.
-    package = resources.files("mapper")
+    package = resources.files("mapper.gazetteer")
     for name in gazetteer_module._BUILD_MODULES:
         assert (package / name).is_file(), name
 
@@ -219,7 +219,7 @@ def _small_gazetteer():
 
 def test_index_file_round_trip(tmp_path):
     from mapper.gazetteer import save_gazetteer
-    from mapper.gazetteer_file import read_index
+    from mapper.gazetteer.file import read_index
 
     g = _small_gazetteer()
     path = save_gazetteer(g, tmp_path / "gazetteer-test.index")
@@ -265,7 +265,7 @@ def test_index_file_round_trip(tmp_path):
 def test_first_load_has_the_tables_a_read_has(tmp_path):
     # A first run must work on what every later run reads from the file, not on the build's.
     from mapper.gazetteer import save_and_reload
-    from mapper.gazetteer_file import read_index
+    from mapper.gazetteer.file import read_index
 
     path = tmp_path / "gazetteer-test.index"
     first = save_and_reload(_small_gazetteer(), path)
@@ -285,7 +285,7 @@ def test_first_load_has_the_tables_a_read_has(tmp_path):
 def test_damaged_index_file_is_refused(tmp_path):
     from mapper.errors import GazetteerError
     from mapper.gazetteer import save_gazetteer
-    from mapper.gazetteer_file import read_index
+    from mapper.gazetteer.file import read_index
 
     path = save_gazetteer(_small_gazetteer(), tmp_path / "gazetteer-test.index")
     data = path.read_bytes()
@@ -333,7 +333,7 @@ def test_saving_removes_older_index_files(tmp_path):
 
 
 def test_loaded_index_is_the_hashed_table(gazetteer):
-    from mapper.gazetteer_file import NameSet, NameTable
+    from mapper.gazetteer.file import NameSet, NameTable
 
     assert isinstance(gazetteer.index, NameTable) and isinstance(gazetteer.prefixes, NameSet)
     assert len(gazetteer.index) > 100_000 and "new" in gazetteer.prefixes

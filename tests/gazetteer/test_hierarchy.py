@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mapper.hierarchy import iso_admin1_parents, place_contains
+from mapper.gazetteer.hierarchy import iso_admin1_parents, place_contains
 from mapper.models import Place
 
 COUNTRY = Place("geonames:1", "Kenya", 0.5, 37.9, "country", "country", country="KE", extent_km=430)

@@ -13,8 +13,8 @@ import re
 from collections import defaultdict
 from importlib import resources
 
-from mapper.boundaries import CountryShape, load_countries
 from mapper.gazetteer import Gazetteer, haversine_km, name_key, read_json_resource, read_table
+from mapper.gazetteer.boundaries import CountryShape, load_countries
 
 log = logging.getLogger(__name__)
 

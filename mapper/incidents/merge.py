@@ -24,7 +24,7 @@ from typing import Any
 
 from mapper.config import IncidentsConfig
 from mapper.gazetteer import haversine_km
-from mapper.hierarchy import contains, measured_from, nested, specificity
+from mapper.gazetteer.hierarchy import contains, measured_from, nested, specificity
 from mapper.models import FACT_FIELDS, Article, Event, Facts, Incident, Place, Source
 
 log = logging.getLogger(__name__)

@@ -281,7 +281,7 @@ def add_small_places(
     gazetteer: Gazetteer, names: dict[int, set[str]], geonames_admin1: dict[int, str]
 ) -> None:
     """Admin-1 codes for every city, then villages and districts (after all cities are in)."""
-    from mapper.gazetteer_admin2 import add_units, names_a_unit, unit_names
+    from mapper.gazetteer.admin2 import add_units, names_a_unit, unit_names
 
     g = gazetteer
     grid = PlaceGrid(load_small_places())

@@ -35,7 +35,7 @@ from mapper.errors import InputError, printable
 from mapper.ingest import IngestReport, _clean_text, read_articles
 from mapper.models import Article
 
-CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fuzz_corpus"
 
 FUZZ = settings(
     max_examples=120,

@@ -1,0 +1,13 @@
+"""Incidents: events merged into the incidents they report, kept across runs.
+
+Takes the events of a batch (``mapper.models.Event``, with their ``Article``) and gives
+``Incident`` values. ``merge`` holds the merging rules (one event reported twice is one
+incident); ``store`` keeps articles, events and incidents in SQLite across runs and applies
+the same rules across batches; ``unplaced`` reads the events no incident holds.
+"""
+
+from __future__ import annotations
+
+from mapper.incidents.merge import build_incidents
+
+__all__ = ["build_incidents"]
