@@ -233,13 +233,18 @@ def startup(base: list[str], folder: Path, runs: int) -> dict[str, tuple[float, 
     return found
 
 
-def big_run(base: list[str], folder: Path, count: int) -> tuple[float, float]:
-    """(peak RSS in MB, CPU seconds) of `mapper run` over ``count`` synthetic articles."""
+def write_batch(path: Path, count: int) -> Path:
+    """The synthetic batch of the peak-RSS run (the same articles for the same count)."""
     rng = random.Random(SEED + 1)
-    path = folder / "big.jsonl"
     with path.open("w", encoding="utf-8") as out:
         for n in range(count):
             out.write(json.dumps(synthetic_article(rng, n)) + "\n")
+    return path
+
+
+def big_run(base: list[str], folder: Path, count: int) -> tuple[float, float]:
+    """(peak RSS in MB, CPU seconds) of `mapper run` over ``count`` synthetic articles."""
+    path = write_batch(folder / "big.jsonl", count)
     # The child's own high-water mark: on Linux ru_maxrss of a spawned child starts at the
     # parent's peak (the kernel carries the old memory map's mark across exec), and this
     # process holds far more than a run does. /proc/self/status VmHWM counts the run alone.
@@ -315,7 +320,18 @@ def main() -> int:
     parser.add_argument("--source", choices=("synthetic", "geowebnews"), default="synthetic")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--big", type=int, default=0, help="articles for the peak-RSS run")
+    parser.add_argument(
+        "--write-batch",
+        metavar="FILE",
+        type=Path,
+        help="only write the --big batch (default 10,000 articles) to FILE as JSONL and exit: "
+        "the input of the byte-identical output checks",
+    )
     args = parser.parse_args()
+    if args.write_batch:
+        write_batch(args.write_batch, args.big or 10_000)
+        print(f"{args.write_batch}: {args.big or 10_000} synthetic articles")
+        return 0
     records = articles(args.source, args.articles)
     megabytes = sum(len(r["text"].encode("utf-8")) for r in records) / 1e6
     print(
