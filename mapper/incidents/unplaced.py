@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterator
 
 from mapper.bounds import clean_date
+from mapper.incidents.codec import load_event
 from mapper.incidents.store import Store
-from mapper.incidents.store import _load_event as load_event
 from mapper.models import Event, Source, UnplacedEvent
 
 _QUERY = (

@@ -9,6 +9,8 @@ import pytest
 from mapper.config import IncidentsConfig
 from mapper.errors import StoreError
 from mapper.incidents import store as store_module
+from mapper.incidents.codec import to_json
+from mapper.incidents.schema import MIGRATIONS
 from mapper.incidents.store import SCHEMA_VERSION, Store, content_hash, pending
 from mapper.models import Article, Event, EventLocation, Facts, GeoparsedArticle, Place, Toponym
 
@@ -63,7 +65,7 @@ def store(tmp_path):
 
 
 def test_store_schema_is_migrated_and_recorded(store):
-    assert store.version == SCHEMA_VERSION == len(store_module.MIGRATIONS)
+    assert store.version == SCHEMA_VERSION == len(MIGRATIONS)
     rows = store.db.execute("SELECT version, name FROM migrations ORDER BY version").fetchall()
     assert [v for v, _ in rows] == list(range(1, SCHEMA_VERSION + 1))
     assert rows[0][1] == "initial"
@@ -259,11 +261,7 @@ def test_store_migrates_a_version_1_database(tmp_path):
         db.execute("INSERT INTO incident_reports VALUES ('a', ?)", (incident.incident_id,))
         db.execute(
             "INSERT INTO meta VALUES ('merge_settings', ?)",
-            (
-                store_module._json(
-                    {"incidents": asdict(IncidentsConfig()), "toll_policy": "latest"}
-                ),
-            ),
+            (to_json({"incidents": asdict(IncidentsConfig()), "toll_policy": "latest"}),),
         )
     db.close()
     with Store.open(path) as store:

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from mapper.config import IncidentsConfig
-from mapper.incidents import store as store_module
+from mapper.incidents.candidates import candidates_sql, stored_anchor
+from mapper.incidents.codec import MERGED_ROLES, dump_event, dump_place, load_event, to_json
 from mapper.incidents.merge import Report, date_window, match, widest_reach
 from mapper.incidents.store import SCHEMA_VERSION, Store
 from mapper.models import Event, EventLocation, Facts, Place
@@ -55,7 +56,7 @@ def broad(store, report, config):
 
 def narrow(store, report, config):
     reach = config.merge_distance_km * widest_reach(report)
-    test, args = store_module._candidates(report.place, reach)
+    test, args = candidates_sql(report.place, reach)
     return rows(store, report, config, f"AND {test} ORDER BY i.seq", args)
 
 
@@ -66,7 +67,7 @@ def report_at(place, day, category="flood_storm", magnitude=None, batch=1):
 
 def anchors(found):
     parsed = {}
-    return [store_module._anchor(*row, parsed) for row in found]
+    return [stored_anchor(*row, parsed) for row in found]
 
 
 def test_narrow_query_leaves_out_same_country_towns_far_away(store):
@@ -199,7 +200,7 @@ def old_store(path, places):
     with db:
         db.executemany(
             "INSERT INTO places VALUES (?, ?)",
-            [(p.place_id, store_module._json(store_module._dump_place(p))) for p in places],
+            [(p.place_id, to_json(dump_place(p))) for p in places],
         )
     db.close()
 
@@ -254,8 +255,8 @@ def test_event_read_for_the_merge_keeps_only_the_places_it_merges_by():
             EventLocation("P0", "origin", places[0]),
         ),
     )
-    text = store_module._dump_event(event)
-    assert store_module._load_event(text) == event
-    merged = store_module._load_event(text, store_module._MERGED_ROLES)
+    text = dump_event(event)
+    assert load_event(text) == event
+    merged = load_event(text, MERGED_ROLES)
     assert [(loc.name, loc.role) for loc in merged.locations] == [("P1", "event"), ("P0", "origin")]
     assert merged.location("event").place == places[1] and merged.facts.killed == 3
