@@ -298,7 +298,7 @@ def export(
       mapper export --format parquet --since 2025-01-01 -o incidents-2025.parquet
     """
     from mapper.incidents.store import MEMORY
-    from mapper.pipeline import export_store, store_path_for
+    from mapper.outputs import export_store, store_path_for
 
     config = _load(config_path, overrides)
     out_dir = output_dir or config.resolve_path(config.output_dir)
@@ -368,7 +368,7 @@ def geoparse(
       mapper geoparse docs.jsonl -o places.jsonl
       cat docs.jsonl | mapper geoparse - | head -1
     """
-    from mapper.pipeline import geoparse_file
+    from mapper.cli_records import geoparse_file
 
     _jsonl_command(input_path, out_path, _load(config_path, overrides), geoparse_file)
 
@@ -391,7 +391,7 @@ def extract(
       mapper extract docs.jsonl -o events.jsonl
       mapper extract - -o - < docs.jsonl
     """
-    from mapper.pipeline import extract_file
+    from mapper.cli_records import extract_file
 
     _jsonl_command(input_path, out_path, _load(config_path, overrides), extract_file)
 
