@@ -36,9 +36,9 @@ def main() -> int:
     load_gazetteer()  # make sure the index is built before timing start-up
     started = time.perf_counter()
     gazetteer = load_gazetteer()
+    from mapper.cli.records_io import geoparse_records
     from mapper.geoparse import Geoparser
     from mapper.ingest import IngestConfig, iter_articles
-    from mapper.pipeline import geoparse_records
 
     geoparser = Geoparser(gazetteer)
     geoparser.recognizer.prefixes  # noqa: B018 (built lazily: count it in start-up)

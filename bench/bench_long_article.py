@@ -58,7 +58,7 @@ def main() -> int:
 
     from mapper.config import load_config
     from mapper.models import Article
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
     stages = Stages.load(load_config(None))
     print(

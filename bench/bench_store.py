@@ -31,7 +31,8 @@ from mapper.events.taxonomy import load_taxonomy
 from mapper.gazetteer import Gazetteer, load_gazetteer
 from mapper.incidents.store import Store
 from mapper.models import Article, Event, EventLocation, Facts, GeoparsedArticle, Place, Toponym
-from mapper.pipeline import processing_hash, run
+from mapper.pipeline import run
+from mapper.stages import processing_hash
 
 SEED = 20250107
 FIRST_DAY = date(2023, 1, 1)

@@ -55,7 +55,7 @@ def scene_hits(events_file: Path) -> str:
     from mapper.config import Config
     from mapper.gazetteer import fold_accents, name_key
     from mapper.models import Article
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
     stages = Stages.load(Config())
     labelled = hits = placed = 0

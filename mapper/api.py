@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mapper.incidents.store import Store
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
 # Sections whose settings change what geoparse() and extract() return.
 _GEOPARSE_SECTIONS = ("gazetteer", "geoparse", "geocoder")
@@ -59,7 +59,7 @@ def _stage_key(config: Config, sections: Sequence[str]) -> str:
 def stages_for(config: Config) -> Stages:
     """Loaded stages for these settings: loaded once, then reused (offline geocoder only;
     a remote provider's stages hold its connection and rate limit, so they are loaded anew)."""
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
     if config.geocoder.provider != "offline":
         return Stages.load(config)
@@ -88,7 +88,7 @@ def _load_stages(config: Config, shared: Stages | None) -> Stages:
     """Stages for ``config``, sharing an already loaded gazetteer with the same index."""
     from mapper.events.taxonomy import load_taxonomy
     from mapper.geoparse import Geoparser
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
     if (
         shared is None
@@ -254,7 +254,7 @@ def run(
     """
     from mapper.frames import is_frame, write_articles_jsonl
     from mapper.incidents.store import MEMORY, Store
-    from mapper.pipeline import resolve_since, store_path_for
+    from mapper.outputs import resolve_since, store_path_for
     from mapper.pipeline import run as run_pipeline
 
     if isinstance(source, Config):  # mapper.run(config, inputs=[...]): the earlier form
@@ -313,7 +313,7 @@ def run(
 
 def _open_store(store: str | Path | Store) -> tuple[Store, bool]:
     from mapper.incidents.store import Store
-    from mapper.pipeline import STORE_FILE
+    from mapper.outputs import STORE_FILE
 
     if isinstance(store, Store):
         return store, False
@@ -335,7 +335,7 @@ def incidents_frame(
     Store. Columns and types as RunResult.to_frame().
     """
     from mapper.frames import incidents_to_frame
-    from mapper.pipeline import resolve_since
+    from mapper.outputs import resolve_since
 
     window = resolve_since(since, last_days)
     opened, owned = _open_store(store)

@@ -36,7 +36,7 @@ from mapper.models import Article, Event, Toponym
 
 if TYPE_CHECKING:
     from mapper.events.taxonomy import Taxonomy
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def worker_stages(config: Config, digest: str) -> Stages:
     with _STAGES_LOCK:
         stages = _STAGES.get(digest)
         if stages is None:
-            from mapper.pipeline import Stages, processing_hash
+            from mapper.stages import Stages, processing_hash
 
             stages = Stages.load(config)
             here = processing_hash(config, stages.taxonomy)
@@ -189,7 +189,7 @@ class InProcessEngine(Engine):
     def submit(self, articles: list[Article]) -> Future[list[Processed]]:
         if self.stages is None:
             # Loaded only when there is work: a rerun of a seen batch needs no gazetteer.
-            from mapper.pipeline import Stages
+            from mapper.stages import Stages
 
             self.stages = Stages.load(self.config, taxonomy=self.taxonomy)
         done: Future[list[Processed]] = Future()
@@ -237,7 +237,7 @@ def _context() -> multiprocessing.context.BaseContext:
     its open store, and the server has mapper imported already; spawn elsewhere."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["mapper.pipeline", "mapper.engines"])
+        context.set_forkserver_preload(["mapper.stages", "mapper.engines"])
         return context
     return multiprocessing.get_context("spawn")
 

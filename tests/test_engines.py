@@ -34,7 +34,9 @@ from mapper.geoparse import Geoparser
 from mapper.incidents.store import Store
 from mapper.ingest import IngestReport, iter_articles, read_articles, unique_articles
 from mapper.models import Article, GeoparsedArticle
-from mapper.pipeline import Stages, processing_hash, run, write_outputs
+from mapper.outputs import write_outputs
+from mapper.pipeline import run
+from mapper.stages import Stages, processing_hash
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "fuzz_corpus"
@@ -408,12 +410,12 @@ def test_streamed_file_is_never_read_whole(tmp_path, monkeypatch):
 
 
 def test_seen_ids_on_disk_drop_duplicates_as_read_articles_does(tmp_path):
-    from mapper.pipeline import _SeenIds
+    from mapper.ingest.stream import SeenIds
 
     path = CORPUS / "duplicate_ids.jsonl"
     report_a, report_b = IngestReport(), IngestReport()
     whole = read_articles([path], IngestConfig(), report_a)
-    seen = _SeenIds()
+    seen = SeenIds()
     try:
         streamed = list(
             unique_articles(iter_articles([path], IngestConfig(), report_b), report_b, seen)

@@ -47,7 +47,7 @@ def invoke(*args):
 def stages(gazetteer):
     from mapper.events.taxonomy import load_taxonomy
     from mapper.geoparse import Geoparser
-    from mapper.pipeline import Stages
+    from mapper.stages import Stages
 
     config = load_config(None)
     return Stages(gazetteer, Geoparser(gazetteer, config.geoparse), load_taxonomy(), config)

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mapper.pipeline import TEST_PAUSE_ENV
-
-PROCESS_TIMEOUT = 300  # a guard against hangs, not a speed test
+from tests.processes import PROCESS_TIMEOUT, run_stopped_mid_batch
 
 
 def mapper(*args, cwd, env=None, **kwargs):
@@ -88,27 +86,6 @@ def processes_left(sid, grace_seconds=10.0):
     return left
 
 
-def paused_run(tmp_path, *args):
-    """A `mapper run` holding the store's write lock, paused inside its batch."""
-    env = {**os.environ, TEST_PAUSE_ENV: "60"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mapper", "run", *map(str, args)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    seen = []
-    for line in proc.stderr:
-        seen.append(line)
-        if TEST_PAUSE_ENV in line:
-            return proc
-    proc.wait(timeout=PROCESS_TIMEOUT)
-    raise AssertionError("run ended before the pause: " + "".join(seen))
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list processes")
 def test_case5_and_8_held_store_readers_do_not_wait_writers_exit_3_sigterm_leaves_no_orphan(
     tmp_path,
@@ -118,16 +95,19 @@ def test_case5_and_8_held_store_readers_do_not_wait_writers_exit_3_sigterm_leave
         "run", "--input", batch(tmp_path / "b1.jsonl", 5), "--output-dir", out, cwd=tmp_path
     )
     assert first.returncode == 0, first.stderr
-    holder = paused_run(
-        tmp_path,
-        "--input",
-        batch(tmp_path / "b2.jsonl", 300, 100),
-        "--output-dir",
-        out,
-        "--workers",
-        "2",
-        "--chunk-size",
-        "100",
+    # Stopped from outside, mid-batch: the run holds the store's write lock, its workers live.
+    holder = run_stopped_mid_batch(
+        [
+            "--input",
+            batch(tmp_path / "b2.jsonl", 3000, 100),
+            "--output-dir",
+            out,
+            "--workers",
+            "2",
+            "--chunk-size",
+            "100",
+        ],
+        cwd=tmp_path,
     )
     try:
         assert len(session_processes(holder.pid)) >= 3  # the driver and its workers
@@ -139,7 +119,7 @@ def test_case5_and_8_held_store_readers_do_not_wait_writers_exit_3_sigterm_leave
         second = mapper(
             "run",
             "--input",
-            batch(tmp_path / "b3.jsonl", 2, 900),
+            batch(tmp_path / "b3.jsonl", 2, 9000),
             "--output-dir",
             out,
             "--set",
@@ -148,11 +128,11 @@ def test_case5_and_8_held_store_readers_do_not_wait_writers_exit_3_sigterm_leave
         )
         assert second.returncode == 3, second.stderr
         assert "another mapper run holds the store" in one_error_line(second.stderr)
+        holder.signal_and_continue(signal.SIGTERM)
+        rest = holder.rest()
+        code = holder.wait()
     finally:
-        holder.send_signal(signal.SIGTERM)
-        code = holder.wait(timeout=PROCESS_TIMEOUT)
-        rest = holder.stderr.read()
-        holder.stderr.close()
+        holder.close()
     assert code == 143, rest
     assert "terminated (SIGTERM); nothing of this batch was stored" in one_error_line(rest)
     assert processes_left(holder.pid) == []  # no worker, forkserver or tracker left
@@ -160,7 +140,7 @@ def test_case5_and_8_held_store_readers_do_not_wait_writers_exit_3_sigterm_leave
     assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
     rerun = mapper("run", "--input", tmp_path / "b2.jsonl", "--output-dir", out, cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
-    assert "300 new" in rerun.stdout
+    assert "3000 new" in rerun.stdout
 
 
 _WRITER = """

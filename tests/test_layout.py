@@ -21,7 +21,6 @@ LONG_MODULES: dict[str, int] = {
     "mapper/gazetteer/__init__.py": 578,
     "mapper/geoparse/resolve.py": 442,
     "mapper/ingest/__init__.py": 996,
-    "mapper/pipeline.py": 813,
 }
 
 # Still to break (issue 18): each cycle as the sorted list of its modules.
@@ -30,7 +29,9 @@ CYCLES: list[list[str]] = [
         "mapper.api",
         "mapper.engines",
         "mapper.geoparse",
+        "mapper.outputs",
         "mapper.pipeline",
+        "mapper.stages",
     ],
     [
         "mapper.export",

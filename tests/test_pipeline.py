@@ -1,10 +1,7 @@
 """Incremental runs for real: batches into one store, reruns, setting changes, a SIGKILL."""
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +13,10 @@ from mapper.config import load_config
 from mapper.events.taxonomy import load_taxonomy
 from mapper.geoparse import Geoparser
 from mapper.incidents.store import Store
-from mapper.pipeline import TEST_PAUSE_ENV, Stages, run
+from mapper.pipeline import run
+from mapper.stages import Stages
 from tests.conftest import SAMPLE_BATCH
+from tests.processes import run_stopped_mid_batch
 
 OUTPUTS = ("incidents.geojson", "incidents.csv", "incident_map.html")
 QUAKE_95 = (
@@ -192,49 +191,51 @@ def store_state(path: Path) -> tuple[str, dict[str, int]]:
         return store.digest(), store.counts()
 
 
+def filler(count: int) -> list[dict]:
+    """Short articles of one kind, enough for a run to be seen mid-batch from outside."""
+    return [
+        {
+            "id": f"filler-{i}",
+            "text": f"A wildfire burned {i % 40 + 2} homes near Lyon on Monday. Report {i}.",
+            "date": "2025-06-02",
+        }
+        for i in range(count)
+    ]
+
+
 def test_pipeline_sigkill_mid_batch_then_rerun_loses_and_duplicates_nothing(
     tmp_path, batches, config, stages
 ):
     b1, b2 = batches
+    big = write_jsonl(tmp_path / "b2_big.jsonl", filler(3000))
+    with big.open("a", encoding="utf-8") as out_file:
+        out_file.write(b2.read_text(encoding="utf-8"))
     out = tmp_path / "out"
     run(config, inputs=[b1], output_dir=out, stages=stages)
     before = store_state(out / "mapper.sqlite")
     files_before = outputs(out)
 
-    env = {**os.environ, TEST_PAUSE_ENV: "10"}
-    command = [sys.executable, "-m", "mapper", "run", "--input", str(b2), "--output-dir", str(out)]
-    proc = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    stopped = run_stopped_mid_batch(["--input", big, "--output-dir", out], cwd=tmp_path)
     try:
-        seen = []
-        while True:
-            line = proc.stderr.readline()
-            seen.append(line)
-            if TEST_PAUSE_ENV in line:
-                break
-            assert line or proc.poll() is None, "run ended before the pause: " + "".join(seen)
-        # Mid-batch: ten articles written inside the open transaction.
+        # Mid-batch, seen from outside: articles stored inside the open transaction.
+        assert 0 < stopped.done < stopped.total == 3028
         assert (out / "mapper.sqlite-wal").exists()  # WAL mode: the batch is in the log
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=30) == -signal.SIGKILL
+        assert stopped.kill() == -signal.SIGKILL
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stderr.close()
+        stopped.close()
 
     assert store_state(out / "mapper.sqlite") == before
     assert outputs(out) == files_before
-    summary = run(config, inputs=[b2], output_dir=out, stages=stages)
-    assert (summary.articles_new, summary.articles_skipped) == (28, 0)
+    summary = run(config, inputs=[big], output_dir=out, stages=stages)
+    assert (summary.articles_new, summary.articles_skipped) == (3028, 0)
 
     reference = tmp_path / "reference"
     run(config, inputs=[b1], output_dir=reference, stages=stages)
-    run(config, inputs=[b2], output_dir=reference, stages=stages)
+    run(config, inputs=[big], output_dir=reference, stages=stages)
     assert outputs(out) == outputs(reference)
     _, counts = store_state(out / "mapper.sqlite")
     assert counts == store_state(reference / "mapper.sqlite")[1]
-    assert counts["articles"] == 53 and counts["runs"] == 2
+    assert counts["articles"] == 3053 and counts["runs"] == 2
     assert not list(out.glob(".*.tmp"))
 
 

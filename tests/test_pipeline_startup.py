@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from mapper import pipeline
+from mapper import pipeline, progress, stages
 from mapper.config import load_config
 
 
@@ -24,6 +24,7 @@ def test_a_run_reads_its_taxonomy_once(tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "load_taxonomy", counted)
+    monkeypatch.setattr(stages, "load_taxonomy", counted)  # where Stages.load would read it
     batch = tmp_path / "one.jsonl"
     article = {
         "id": "a1",
@@ -38,14 +39,14 @@ def test_a_run_reads_its_taxonomy_once(tmp_path, monkeypatch):
 
 def test_no_progress_bar_without_a_terminal(monkeypatch):
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    bar = pipeline._bar("process", 3)
-    assert isinstance(bar, pipeline._NoBar)
+    bar = progress.progress_bar("process", 3)
+    assert isinstance(bar, progress.NoBar)
     with bar:
         bar.update(2)
         bar.total = 5
     assert sys.stderr.getvalue() == ""
     monkeypatch.setattr(sys, "stderr", _Terminal())
-    with pipeline._bar("process", 3) as drawn:
+    with progress.progress_bar("process", 3) as drawn:
         drawn.update(1)
     assert "process" in sys.stderr.getvalue()
 

@@ -78,7 +78,7 @@ def geoparse(
       mapper geoparse docs.jsonl -o places.jsonl
       cat docs.jsonl | mapper geoparse - | head -1
     """
-    from mapper.pipeline import geoparse_file
+    from mapper.cli.records_io import geoparse_file
 
     _jsonl_command(input_path, out_path, _load(config_path, overrides), geoparse_file)
 
@@ -101,6 +101,6 @@ def extract(
       mapper extract docs.jsonl -o events.jsonl
       mapper extract - -o - < docs.jsonl
     """
-    from mapper.pipeline import extract_file
+    from mapper.cli.records_io import extract_file
 
     _jsonl_command(input_path, out_path, _load(config_path, overrides), extract_file)

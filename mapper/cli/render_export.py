@@ -57,7 +57,7 @@ def export(
       mapper export --format parquet --since 2025-01-01 -o incidents-2025.parquet
     """
     from mapper.incidents.store import MEMORY
-    from mapper.pipeline import export_store, store_path_for
+    from mapper.outputs import export_store, store_path_for
 
     config = _load(config_path, overrides)
     out_dir = output_dir or config.resolve_path(config.output_dir)
