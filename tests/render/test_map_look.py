@@ -302,5 +302,6 @@ def test_pin_size_spans_severity(open_map, map_file):
         "Object.fromEntries([...document.querySelectorAll('.mapper-pin')].map(e =>"
         " [e.className.match(/mapper-s-(\\d)/)[1], e.getBoundingClientRect().width]))"
     )
-    assert sizes["0"] == 18 and sizes["5"] == 44, sizes
+    # Measured in layout pixels: a zoomed map may give 43.99997 for 44 (sub-pixel rounding).
+    assert round(sizes["0"], 2) == 18 and round(sizes["5"], 2) == 44, sizes
     clean(m)
