@@ -2,7 +2,5 @@
 # Set up a virtual environment with mapper, then map the bundled sample batch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+source scripts/venv.sh .
 .venv/bin/mapper run "$@"

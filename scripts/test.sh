@@ -2,7 +2,5 @@
 # Set up a virtual environment with mapper and its test extra, then run the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+source scripts/venv.sh '.[test]'
 .venv/bin/python -m pytest -q "$@"
