@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import pty
 import re
@@ -28,16 +29,36 @@ PROCESS_TIMEOUT = 300  # a guard against hangs, not a speed test
 _PROCESS_BAR = re.compile(r"process:[^\r\n|]*\|[^|]*\|\s*(\d+)/(\d+)")
 
 
+def write_batch(path: Path, count: int, start: int = 0) -> Path:
+    """A JSONL batch of ``count`` short airstrike reports with ids a{start}...: one incident."""
+    lines = (
+        json.dumps(
+            {
+                "id": f"a{i}",
+                "title": f"Report {i}",
+                "text": f"An airstrike hit Kyiv on Monday, killing {i % 50 + 1} people. Item {i}.",
+                "date": "2025-03-03",
+            }
+        )
+        for i in range(start, start + count)
+    )
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 class StoppedRun:
     """A `mapper run` process group, stopped by SIGSTOP mid-batch; its terminal output so far."""
 
-    def __init__(self, proc: subprocess.Popen, terminal: int, seen: str, done: int, total: int):
+    def __init__(self, proc: subprocess.Popen, terminal: int, done: int, total: int):
         self.proc = proc
-        self.pid = proc.pid
         self.terminal = terminal
-        self.seen = seen
-        self.done = done
+        self.done = done  # articles the bar showed processed when the run was stopped
         self.total = total
+
+    @property
+    def pid(self) -> int:
+        """The run's process id, which is also its process group's and session's."""
+        return self.proc.pid
 
     def signal_and_continue(self, signum: int) -> None:
         """Deliver ``signum`` to the run, then let its process group run again to handle it."""
@@ -109,12 +130,9 @@ def run_stopped_mid_batch(args: list[str | Path], cwd: Path, env: dict | None = 
             counts = [(int(n), int(t)) for n, t in _PROCESS_BAR.findall(seen)]
             if counts and 0 < counts[-1][0] < counts[-1][1]:
                 os.killpg(proc.pid, signal.SIGSTOP)
-                return StoppedRun(proc, terminal, seen, *counts[-1])
+                return StoppedRun(proc, terminal, *counts[-1])
     except BaseException:
-        proc.kill()
-        os.close(terminal)
+        StoppedRun(proc, terminal, 0, 0).close()
         raise
-    proc.kill()
-    proc.wait(timeout=PROCESS_TIMEOUT)
-    os.close(terminal)
+    StoppedRun(proc, terminal, 0, 0).close()  # the whole group: no worker is left behind
     raise AssertionError("the run ended before it was seen mid-batch:\n" + seen)

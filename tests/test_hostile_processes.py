@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import PROCESS_TIMEOUT, run_stopped_mid_batch
+from tests.processes import write_batch as batch
 
 
 def mapper(*args, cwd, env=None, **kwargs):
@@ -28,22 +29,6 @@ def mapper(*args, cwd, env=None, **kwargs):
         timeout=PROCESS_TIMEOUT,
         **kwargs,
     )
-
-
-def batch(path, count, start=0):
-    lines = (
-        json.dumps(
-            {
-                "id": f"a{i}",
-                "title": f"Report {i}",
-                "text": f"An airstrike hit Kyiv on Monday, killing {i % 50 + 1} people. Item {i}.",
-                "date": "2025-03-03",
-            }
-        )
-        for i in range(start, start + count)
-    )
-    path.write_text("\n".join(lines) + "\n")
-    return path
 
 
 def one_error_line(stderr):

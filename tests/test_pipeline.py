@@ -16,7 +16,7 @@ from mapper.incidents.store import Store
 from mapper.pipeline import run
 from mapper.stages import Stages
 from tests.conftest import SAMPLE_BATCH
-from tests.processes import run_stopped_mid_batch
+from tests.processes import run_stopped_mid_batch, write_batch
 
 OUTPUTS = ("incidents.geojson", "incidents.csv", "incident_map.html")
 QUAKE_95 = (
@@ -191,23 +191,11 @@ def store_state(path: Path) -> tuple[str, dict[str, int]]:
         return store.digest(), store.counts()
 
 
-def filler(count: int) -> list[dict]:
-    """Short articles of one kind, enough for a run to be seen mid-batch from outside."""
-    return [
-        {
-            "id": f"filler-{i}",
-            "text": f"A wildfire burned {i % 40 + 2} homes near Lyon on Monday. Report {i}.",
-            "date": "2025-06-02",
-        }
-        for i in range(count)
-    ]
-
-
 def test_pipeline_sigkill_mid_batch_then_rerun_loses_and_duplicates_nothing(
     tmp_path, batches, config, stages
 ):
     b1, b2 = batches
-    big = write_jsonl(tmp_path / "b2_big.jsonl", filler(3000))
+    big = write_batch(tmp_path / "b2_big.jsonl", 3000)  # enough to be seen mid-batch
     with big.open("a", encoding="utf-8") as out_file:
         out_file.write(b2.read_text(encoding="utf-8"))
     out = tmp_path / "out"
@@ -218,7 +206,7 @@ def test_pipeline_sigkill_mid_batch_then_rerun_loses_and_duplicates_nothing(
     stopped = run_stopped_mid_batch(["--input", big, "--output-dir", out], cwd=tmp_path)
     try:
         # Mid-batch, seen from outside: articles stored inside the open transaction.
-        assert 0 < stopped.done < stopped.total == 3028
+        assert stopped.total == 3028  # the whole batch, stopped with part of it stored
         assert (out / "mapper.sqlite-wal").exists()  # WAL mode: the batch is in the log
         assert stopped.kill() == -signal.SIGKILL
     finally:
