@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from mapper.errors import GazetteerError
 
 if TYPE_CHECKING:
-    from mapper.gazetteer import Gazetteer
+    from mapper.gazetteer.index import Gazetteer
 
 MAGIC = b"mapper gazetteer index\n"
 FORMAT = 1
@@ -243,7 +243,7 @@ def read_index(path: Path) -> Gazetteer:
 
 def _gazetteer(header: dict[str, Any], payload: memoryview, source: object) -> Gazetteer:
     """The gazetteer of a checked header and payload (``source`` names them in errors)."""
-    from mapper.gazetteer import Gazetteer
+    from mapper.gazetteer.index import Gazetteer
 
     views: dict[str, memoryview] = {}
     for name, (offset, length, typecode) in header["sections"].items():

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Mapping
 
-from mapper.gazetteer import admin1_chain, haversine_km
+from mapper.gazetteer.index import admin1_chain, haversine_km
 from mapper.models import Place
 
 # How far past its extent (a radius) a first-level division reaches, as the resolver reckons.

@@ -21,13 +21,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 
-from mapper.gazetteer import (
-    Gazetteer,
-    fold_accents_all,
-    haversine_km,
-    name_keys,
-    read_json_resource,
-)
+from mapper.gazetteer.index import Gazetteer, haversine_km
+from mapper.gazetteer.names import fold_accents_all, name_keys
+from mapper.gazetteer.tables import read_json_resource
 
 log = logging.getLogger(__name__)
 

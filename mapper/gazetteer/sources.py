@@ -13,8 +13,10 @@ import re
 from collections import defaultdict
 from importlib import resources
 
-from mapper.gazetteer import Gazetteer, haversine_km, name_key, read_json_resource, read_table
 from mapper.gazetteer.boundaries import CountryShape, load_countries
+from mapper.gazetteer.index import Gazetteer, haversine_km
+from mapper.gazetteer.names import name_key
+from mapper.gazetteer.tables import read_json_resource, read_table
 
 log = logging.getLogger(__name__)
 
