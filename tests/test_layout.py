@@ -19,7 +19,6 @@ LONG_MODULES: dict[str, int] = {
     "mapper/events/fact_patterns.py": 499,
     "mapper/events/facts.py": 599,
     "mapper/geoparse/resolve.py": 442,
-    "mapper/ingest/__init__.py": 996,
 }
 
 # Still to break (issue 18): each cycle as the sorted list of its modules.
