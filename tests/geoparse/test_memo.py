@@ -153,7 +153,7 @@ def test_same_name_in_different_settings(recognizer, memo):
 
 def test_near_anchor_gives_the_grid_walks_answer_when_few_cities_are_named(gazetteer) -> None:
     """Up to _DIRECT_SCAN cities are tested one by one; the answer is the grid walk's."""
-    from mapper.geoparse import resolve as resolve_module
+    from mapper.geoparse import geometry as geometry_module
     from mapper.geoparse.resolve import Resolver, _Context
 
     g = gazetteer
@@ -165,12 +165,12 @@ def test_near_anchor_gives_the_grid_walks_answer_when_few_cities_are_named(gazet
     resolver = Resolver(g)
     candidates = cities[1::7][:400]
     few = [resolver._near_anchor(e, context) for e in candidates]
-    limit = resolve_module._DIRECT_SCAN
+    limit = geometry_module._DIRECT_SCAN
     try:
-        resolve_module._DIRECT_SCAN = -1  # every context walks the grid
+        geometry_module._DIRECT_SCAN = -1  # every context walks the grid
         walked = [resolver._near_anchor(e, context) for e in candidates]
     finally:
-        resolve_module._DIRECT_SCAN = limit
+        geometry_module._DIRECT_SCAN = limit
     assert few == walked
     assert sum(bool(name) for name in few) >= 5  # the test does meet nearby cities
 
