@@ -16,13 +16,14 @@ docs/api.md has the whole API, with examples the test suite runs.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import Any
 
 from mapper.config import Config, load_config
 from mapper.errors import ConfigError, GazetteerError, GeocodingError, InputError, MapperError
 from mapper.models import Article, Event, Facts, Incident, Place, RunSummary, Toponym
-
-__version__ = "0.1.0"  # the one place the version is written (pyproject reads it)
+from mapper.version import __version__
 
 # Loaded on first use: `import mapper` stays cheap (no gazetteer, pandas or folium).
 _LAZY = {
@@ -72,3 +73,21 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class _MapperPackage(types.ModuleType):
+    """The package mapper, which makes its subpackage mapper.geoparse callable when the import
+    system binds it here: ``mapper.geoparse(text)`` is the library call (mapper/api.py), and
+    ``mapper.geoparse`` is also the geoparsing package (a submodule and a function cannot
+    otherwise share the name). Done here, by the layer above, so that the geoparse package
+    imports nothing of the API built on it."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "geoparse" and type(value) is types.ModuleType:
+            from mapper.api import GeoparsePackage
+
+            value.__class__ = GeoparsePackage
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _MapperPackage

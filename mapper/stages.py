@@ -126,7 +126,7 @@ def processing_hash(config: Config, taxonomy: Taxonomy) -> str:
     fingerprint names them: a curated alias resolves names that were left unresolved) and
     mapper's version (a new release may read articles differently).
     """
-    from mapper import __version__
+    from mapper.version import __version__
 
     trimmed = config
     for section, keys in _NOT_PER_ARTICLE.items():

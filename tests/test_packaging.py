@@ -115,7 +115,9 @@ def test_distribution_name_and_single_version_source():
     assert DIST == "incident-mapper"
     assert "version" not in PYPROJECT["project"]
     assert PYPROJECT["project"]["dynamic"] == ["version"]
-    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "mapper.__version__"}
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "mapper.version.__version__"
+    }
     assert metadata.version(DIST) == mapper.__version__
     assert PYPROJECT["project"]["scripts"] == {"mapper": "mapper.cli:main"}
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import click
 
-from mapper import __version__
 from mapper.cli import admin, records, render_export, run
 from mapper.cli.output import setup_logging as _setup_logging
+from mapper.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

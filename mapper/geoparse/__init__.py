@@ -72,16 +72,3 @@ class Geoparser:
     def parse(self, article: Article) -> GeoparsedArticle:
         toponyms = self.parse_text(article.text, url=article.url)
         return GeoparsedArticle(article=article, toponyms=tuple(toponyms))
-
-
-def _callable_package() -> None:
-    """`mapper.geoparse(text)` is the library call (mapper/api.py), and `mapper.geoparse` is
-    this package too: the package's module object is made callable."""
-    import sys
-
-    from mapper.api import GeoparsePackage
-
-    sys.modules[__name__].__class__ = GeoparsePackage
-
-
-_callable_package()
