@@ -16,10 +16,9 @@ reading GeoJSON back is mapper/export_read.py.
 from __future__ import annotations
 
 import csv
-import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,20 @@ from mapper.errors import ConfigError
 from mapper.export_columns import PROPERTY_NAMES, write_columns
 from mapper.export_layers import (
     in_id_order,
-    item_id,
     layer_paths,
     write_areas,
     write_feature_lines,
     write_transfers,
 )
 from mapper.export_read import read_geojson
-from mapper.models import Incident, Source, UnplacedEvent
-from mapper.urls import safe_url
+from mapper.export_rows import _with_unplaced, unplaced_properties
+from mapper.models import (  # the feature mapping is the Incident's own (__geo_interface__)
+    Incident,
+    UnplacedEvent,
+    _coord,
+    incident_properties,
+    to_feature,
+)
 
 __all__ = [
     "EXTENSIONS",
@@ -55,105 +59,11 @@ __all__ = [
 PROPERTY_ORDER = PROPERTY_NAMES
 
 
-def _coord(value: float) -> float:
-    return round(value, 5)
-
-
-def _reference(source: Source) -> dict[str, Any]:
-    return {
-        "article_id": source.article_id,
-        "title": source.title,
-        "url": safe_url(source.url),
-        "source": source.source,
-        "date": source.date,
-    }
-
-
-def incident_properties(incident: Incident) -> dict[str, Any]:
-    place = incident.place
-    props: dict[str, Any] = {
-        "incident_id": incident.incident_id,
-        "category": incident.category,
-        "severity": incident.severity,
-        "severity_reason": incident.severity_reason,
-        **incident.facts.as_dict(),
-        "place": place.name,
-        "place_id": place.place_id,
-        "country": place.country,
-        "precision": place.precision,
-        "feature_class": place.feature_class,
-        "extent_km": place.extent_km,
-        "place_reason": incident.place_reason,
-        "date": incident.date,
-        "first_seen": incident.first_seen,
-        "last_seen": incident.last_seen,
-        "article_ids": list(incident.article_ids),
-        "sources": len(set(incident.article_ids)),
-        "urls": sorted({url for s in incident.sources if (url := safe_url(s.url))}),
-        "references": [_reference(s) for s in incident.sources],
-        "title": incident.title,
-        "evidence": incident.evidence,
-        "origin_name": None,
-        "origin_lat": None,
-        "origin_lon": None,
-        "destination_name": None,
-        "destination_lat": None,
-        "destination_lon": None,
-        "new": incident.new,
-    }
-    for role, end in (("origin", incident.origin), ("destination", incident.destination)):
-        if end is not None:
-            props[f"{role}_name"] = end.name
-            props[f"{role}_lat"] = _coord(end.lat)
-            props[f"{role}_lon"] = _coord(end.lon)
-    return {key: props[key] for key in PROPERTY_ORDER}
-
-
-def to_feature(incident: Incident) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        "id": incident.incident_id,
-        "geometry": {
-            "type": "Point",
-            "coordinates": [_coord(incident.place.lon), _coord(incident.place.lat)],
-        },
-        "properties": incident_properties(incident),
-    }
-
-
 def to_feature_collection(incidents: Sequence[Incident]) -> dict[str, Any]:
     """incidents.geojson's content as one mapping (``__geo_interface__`` of a run's result)."""
     features = [to_feature(i) for i in in_id_order(incidents)]
     # A foreign member, which RFC 7946 (section 6.1) allows at the top level.
     return {"type": "FeatureCollection", "attribution": attribution_records(), "features": features}
-
-
-def unplaced_properties(event: UnplacedEvent) -> dict[str, Any]:
-    """An unplaced event's properties: the incidents' columns, its place ones empty."""
-    source = event.source
-    url = safe_url(source.url)
-    props: dict[str, Any] = dict.fromkeys(PROPERTY_ORDER)
-    props.update(
-        {
-            "incident_id": event.event_id,
-            "category": event.category,
-            "severity": event.severity,
-            "severity_reason": event.severity_reason,
-            **event.facts.as_dict(),
-            "place_reason": event.reason,
-            "date": event.date,
-            "first_seen": source.date,
-            "last_seen": source.date,
-            "article_ids": [source.article_id],
-            "sources": 1,
-            "urls": [url] if url else [],
-            "references": [_reference(source)],
-            "title": source.title,
-            "evidence": event.evidence,
-            "new": event.new,
-        }
-    )
-    return props
 
 
 def unplaced_feature(event: UnplacedEvent) -> dict[str, Any]:
@@ -164,14 +74,6 @@ def unplaced_feature(event: UnplacedEvent) -> dict[str, Any]:
         "geometry": None,
         "properties": unplaced_properties(event),
     }
-
-
-def _with_unplaced(
-    incidents: Iterable[Incident], unplaced: Iterable[UnplacedEvent]
-) -> Iterator[Incident | UnplacedEvent]:
-    """Incidents and unplaced events in one id order, as ``sorted([*both])`` gives it (an
-    incident before an event of the same id), without a list of both."""
-    return heapq.merge(in_id_order(incidents), in_id_order(unplaced), key=item_id)
 
 
 def write_geojson(incidents: Sequence[Incident], path: str | Path) -> Path:
@@ -247,20 +149,6 @@ def _csv_cell(value: Any) -> str:
 def write_attribution(folder: Path) -> Path:
     """``ATTRIBUTION.txt`` in ``folder``: the data sources' credits (CSV has no metadata)."""
     return write_atomic(folder / ATTRIBUTION_FILE, attribution_text())
-
-
-def rows(
-    incidents: Sequence[Incident], unplaced: Sequence[UnplacedEvent] = ()
-) -> list[tuple[float | None, float | None, dict[str, Any]]]:
-    """(lat, lon, properties) of every incident and unplaced event, by id (None: no place)."""
-    found: list[tuple[float | None, float | None, dict[str, Any]]] = []
-    for item in _with_unplaced(incidents, unplaced):
-        if isinstance(item, Incident):
-            place = item.place
-            found.append((_coord(place.lat), _coord(place.lon), incident_properties(item)))
-        else:
-            found.append((None, None, unplaced_properties(item)))
-    return found
 
 
 def write_csv(

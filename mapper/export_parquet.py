@@ -20,7 +20,9 @@ from mapper.atomic import atomic_path
 from mapper.attribution import attribution_records
 from mapper.errors import MapperError
 from mapper.export_columns import GEOMETRY_COLUMNS, parquet_kind
+from mapper.export_columns import PROPERTY_NAMES as PROPERTY_ORDER
 from mapper.export_geometry import AREA_PRECISIONS, area_of, point_of, transfer_line
+from mapper.export_rows import rows
 from mapper.models import Incident, UnplacedEvent
 
 if TYPE_CHECKING:
@@ -119,8 +121,6 @@ def write_geoparquet(
             "parquet export needs pyarrow: pip install 'incident-mapper[parquet]' "
             "(or pip install pyarrow)"
         ) from exc
-    from mapper.export import PROPERTY_ORDER, rows
-
     arrow_types = {
         "float64": pa.float64(),
         "int64": pa.int64(),
@@ -176,7 +176,7 @@ def write_geoparquet(
 def _ordered(
     incidents: Sequence[Incident], unplaced: Sequence[UnplacedEvent]
 ) -> list[Incident | UnplacedEvent]:
-    """The same order as mapper.export.rows: by id."""
+    """The same order as mapper.export_rows.rows: by id."""
     return sorted(
         [*incidents, *unplaced],
         key=lambda i: i.incident_id if isinstance(i, Incident) else i.event_id,

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from mapper.export_columns import PROPERTY_NAMES
+from mapper.urls import safe_url
+
 Precision = Literal["point", "city", "admin2", "admin1", "country", "region"]
 LocationRole = Literal["event", "origin", "destination", "affected", "mentioned"]
 
@@ -215,8 +218,6 @@ class Incident:
     @property
     def __geo_interface__(self) -> dict[str, Any]:
         """The incident as a GeoJSON Feature (as in incidents.geojson), for shapely/geopandas."""
-        from mapper.export import to_feature  # late: models is a leaf
-
         return to_feature(self)
 
 
@@ -267,3 +268,74 @@ class RunSummary:
     store: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase; not in run.json
     geocoder: dict[str, int] = field(default_factory=dict)  # remote geocoder counters, if used
+
+
+# The GeoJSON Feature of an incident: the one mapping of incidents.geojson's features and the
+# CSV's rows (mapper/export.py writes them), kept beside the Incident so that
+# __geo_interface__ needs nothing above this module.
+
+
+def _coord(value: float) -> float:
+    return round(value, 5)
+
+
+def _reference(source: Source) -> dict[str, Any]:
+    return {
+        "article_id": source.article_id,
+        "title": source.title,
+        "url": safe_url(source.url),
+        "source": source.source,
+        "date": source.date,
+    }
+
+
+def incident_properties(incident: Incident) -> dict[str, Any]:
+    place = incident.place
+    props: dict[str, Any] = {
+        "incident_id": incident.incident_id,
+        "category": incident.category,
+        "severity": incident.severity,
+        "severity_reason": incident.severity_reason,
+        **incident.facts.as_dict(),
+        "place": place.name,
+        "place_id": place.place_id,
+        "country": place.country,
+        "precision": place.precision,
+        "feature_class": place.feature_class,
+        "extent_km": place.extent_km,
+        "place_reason": incident.place_reason,
+        "date": incident.date,
+        "first_seen": incident.first_seen,
+        "last_seen": incident.last_seen,
+        "article_ids": list(incident.article_ids),
+        "sources": len(set(incident.article_ids)),
+        "urls": sorted({url for s in incident.sources if (url := safe_url(s.url))}),
+        "references": [_reference(s) for s in incident.sources],
+        "title": incident.title,
+        "evidence": incident.evidence,
+        "origin_name": None,
+        "origin_lat": None,
+        "origin_lon": None,
+        "destination_name": None,
+        "destination_lat": None,
+        "destination_lon": None,
+        "new": incident.new,
+    }
+    for role, end in (("origin", incident.origin), ("destination", incident.destination)):
+        if end is not None:
+            props[f"{role}_name"] = end.name
+            props[f"{role}_lat"] = _coord(end.lat)
+            props[f"{role}_lon"] = _coord(end.lon)
+    return {key: props[key] for key in PROPERTY_NAMES}
+
+
+def to_feature(incident: Incident) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": incident.incident_id,
+        "geometry": {
+            "type": "Point",
+            "coordinates": [_coord(incident.place.lon), _coord(incident.place.lat)],
+        },
+        "properties": incident_properties(incident),
+    }
