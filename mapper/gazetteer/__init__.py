@@ -29,6 +29,8 @@ from mapper.gazetteer.cache import (
     save_and_reload,
     save_gazetteer,
 )
+from mapper.gazetteer.geodesy import haversine_km
+from mapper.gazetteer.hierarchy import admin1_chain
 from mapper.gazetteer.index import (
     _BUILD_MODULES,
     _DATA_FILES,
@@ -36,8 +38,6 @@ from mapper.gazetteer.index import (
     _SOURCE_PACKAGES,
     INDEX_VERSION,
     Gazetteer,
-    admin1_chain,
-    haversine_km,
 )
 from mapper.gazetteer.names import (
     fold_accents,

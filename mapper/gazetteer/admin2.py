@@ -16,7 +16,8 @@ import math
 import re
 from collections import defaultdict
 
-from mapper.gazetteer.index import Gazetteer, haversine_km
+from mapper.gazetteer.geodesy import haversine_km
+from mapper.gazetteer.index import Gazetteer
 from mapper.gazetteer.names import name_key, name_keys
 
 log = logging.getLogger(__name__)

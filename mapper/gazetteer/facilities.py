@@ -18,7 +18,8 @@ import re
 from collections import defaultdict
 from importlib import resources
 
-from mapper.gazetteer.index import Gazetteer, haversine_km
+from mapper.gazetteer.geodesy import haversine_km
+from mapper.gazetteer.index import Gazetteer
 from mapper.gazetteer.names import name_key
 
 log = logging.getLogger(__name__)

@@ -15,13 +15,22 @@ import functools
 import re
 from collections.abc import Mapping
 
-from mapper.gazetteer.index import admin1_chain, haversine_km
+from mapper.gazetteer.geodesy import haversine_km
 from mapper.models import Place
 
 # How far past its extent (a radius) a first-level division reaches, as the resolver reckons.
 DIVISION_REACH = 1.5
 # Coarser places rank higher; the extent decides first, the rank breaks ties.
 _RANK = {"point": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
+
+
+def admin1_chain(code: str, parents: Mapping[str, str]) -> list[str]:
+    """A division's code and those of the divisions it is listed in, innermost first."""
+    chain: list[str] = []
+    while code and code not in chain:
+        chain.append(code)
+        code = parents.get(code, "")
+    return chain
 
 
 def distance_km(a: Place, b: Place) -> float:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from mapper.gazetteer.hierarchy import admin1_chain, place_contains
 from mapper.gazetteer.names import fold_accents, name_key, name_keys
 from mapper.models import Place, Precision
 
@@ -34,6 +34,7 @@ _BUILD_MODULES = (
     "facilities.py",
     "admin2.py",
     "file.py",
+    "geodesy.py",
 )
 
 log = logging.getLogger("mapper.gazetteer")
@@ -194,8 +195,6 @@ class Gazetteer:
 
     def contains(self, outer: int, inner: int) -> bool:
         """Whether place ``outer`` contains place ``inner`` (a place does not contain itself)."""
-        from mapper.gazetteer.hierarchy import place_contains
-
         return outer != inner and place_contains(
             self.place(outer), self.place(inner), admin1_parents=self.admin1_parents
         )
@@ -224,22 +223,3 @@ class Gazetteer:
         host = urlsplit(url).hostname or ""
         tld = "." + host.rsplit(".", 1)[-1] if "." in host else ""
         return self.country_tlds.get(tld.lower(), "")
-
-
-def admin1_chain(code: str, parents: Mapping[str, str]) -> list[str]:
-    """A division's code and those of the divisions it is listed in, innermost first."""
-    chain: list[str] = []
-    while code and code not in chain:
-        chain.append(code)
-        code = parents.get(code, "")
-    return chain
-
-
-# ---------------------------------------------------------------- cache location and loading
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))

@@ -21,7 +21,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 
-from mapper.gazetteer.index import Gazetteer, haversine_km
+from mapper.gazetteer.geodesy import haversine_km
+from mapper.gazetteer.index import Gazetteer
 from mapper.gazetteer.names import fold_accents_all, name_keys
 from mapper.gazetteer.tables import read_json_resource
 

@@ -14,7 +14,8 @@ from collections import defaultdict
 from importlib import resources
 
 from mapper.gazetteer.boundaries import CountryShape, load_countries
-from mapper.gazetteer.index import Gazetteer, haversine_km
+from mapper.gazetteer.geodesy import haversine_km
+from mapper.gazetteer.index import Gazetteer
 from mapper.gazetteer.names import name_key
 from mapper.gazetteer.tables import read_json_resource, read_table
 
