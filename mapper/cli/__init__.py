@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from mapper.cli import admin, records, render_export, run
-from mapper.cli.output import setup_logging as _setup_logging
+from mapper.cli.output import setup_logging
 from mapper.version import __version__
 
 
@@ -34,7 +34,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
     ctx.obj["quiet"] = quiet
-    _setup_logging(verbose, quiet)
+    setup_logging(verbose, quiet)
 
 
 main.add_command(run.run)

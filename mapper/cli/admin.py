@@ -8,10 +8,8 @@ from pathlib import Path
 
 import click
 
-from mapper.cli.options import config_options as _config_options
-from mapper.cli.options import load_settings as _load
-from mapper.cli.output import handle_errors as _handle_errors
-from mapper.cli.output import say as _say
+from mapper.cli.options import config_options, load_settings
+from mapper.cli.output import handle_errors, say
 from mapper.config import config_as_dict
 
 
@@ -21,8 +19,8 @@ def gazetteer() -> None:
 
 
 @gazetteer.command("build")
-@_config_options
-@_handle_errors
+@config_options
+@handle_errors
 def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> None:
     """Build the search index from the installed data packages (runs once; cached).
 
@@ -32,20 +30,20 @@ def gazetteer_build(config_path: Path | None, overrides: tuple[str, ...]) -> Non
     """
     from mapper.gazetteer import build_index, index_path, save_gazetteer
 
-    config = _load(config_path, overrides)
+    config = load_settings(config_path, overrides)
     cache = config.gazetteer.cache_dir
     path = index_path(
         config.resolve_path(cache) if cache else None, config.gazetteer.min_population
     )
     index = build_index(config.gazetteer.min_population)
     save_gazetteer(index, path)
-    _say(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
+    say(f"built {len(index):,} places, {len(index.index):,} names -> {path}")
 
 
 @gazetteer.command("info")
 @click.argument("names", nargs=-1)
-@_config_options
-@_handle_errors
+@config_options
+@handle_errors
 def gazetteer_info(
     names: tuple[str, ...], config_path: Path | None, overrides: tuple[str, ...]
 ) -> None:
@@ -58,7 +56,7 @@ def gazetteer_info(
     from mapper.attribution import DATA_SOURCES
     from mapper.gazetteer import load_gazetteer
 
-    config = _load(config_path, overrides)
+    config = load_settings(config_path, overrides)
     cache = config.gazetteer.cache_dir
     index = load_gazetteer(
         config.resolve_path(cache) if cache else None,
@@ -86,12 +84,12 @@ def config_group() -> None:
 
 
 @config_group.command("show")
-@_config_options
-@_handle_errors
+@config_options
+@handle_errors
 def config_show(config_path: Path | None, overrides: tuple[str, ...]) -> None:
     """Print the effective settings (defaults, config file, MAPPER_* environment variables and
     --set overrides) as JSON; API keys are shown as "***"."""
     from mapper.config_env import redacted
 
-    config = _load(config_path, overrides)
+    config = load_settings(config_path, overrides)
     click.echo(json.dumps(redacted(config_as_dict(config)), indent=2, sort_keys=True))

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from mapper.cli.output import output_options as _output_options
+from mapper.cli.output import output_options
 from mapper.config import Config, load_config
 
 DEFAULT_CONFIG = "config.yaml"
@@ -33,7 +33,7 @@ def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help=f"Settings file (default: ./{DEFAULT_CONFIG} when it exists, else built-in defaults).",
     )(func)
-    return _output_options(func)
+    return output_options(func)
 
 
 def load_settings(config_path: Path | None, overrides: tuple[str, ...]) -> Config:

@@ -11,10 +11,8 @@ from typing import Any
 
 import click
 
-from mapper.cli.options import config_options as _config_options
-from mapper.cli.options import load_settings as _load
-from mapper.cli.output import handle_errors as _handle_errors
-from mapper.cli.output import say as _say
+from mapper.cli.options import config_options, load_settings
+from mapper.cli.output import handle_errors, say
 from mapper.config import Config
 
 # `-` as a file name: standard input, or standard output for -o.
@@ -57,13 +55,13 @@ def _jsonl_command(
         buffer = io.StringIO()
         count = write(readable, buffer, config)
     write_atomic(out_path, buffer.getvalue())
-    _say(f"wrote {count} lines to {out_path}", err=True)
+    say(f"wrote {count} lines to {out_path}", err=True)
 
 
 @click.command()
 @_jsonl_io
-@_config_options
-@_handle_errors
+@config_options
+@handle_errors
 def geoparse(
     input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]
 ) -> None:
@@ -80,13 +78,13 @@ def geoparse(
     """
     from mapper.cli.records_io import geoparse_file
 
-    _jsonl_command(input_path, out_path, _load(config_path, overrides), geoparse_file)
+    _jsonl_command(input_path, out_path, load_settings(config_path, overrides), geoparse_file)
 
 
 @click.command()
 @_jsonl_io
-@_config_options
-@_handle_errors
+@config_options
+@handle_errors
 def extract(
     input_path: Path, out_path: Path | None, config_path: Path | None, overrides: tuple[str, ...]
 ) -> None:
@@ -103,4 +101,4 @@ def extract(
     """
     from mapper.cli.records_io import extract_file
 
-    _jsonl_command(input_path, out_path, _load(config_path, overrides), extract_file)
+    _jsonl_command(input_path, out_path, load_settings(config_path, overrides), extract_file)

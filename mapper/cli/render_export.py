@@ -7,11 +7,8 @@ from pathlib import Path
 
 import click
 
-from mapper.cli.options import config_options as _config_options
-from mapper.cli.options import load_settings as _load
-from mapper.cli.options import window_options as _window_options
-from mapper.cli.output import handle_errors as _handle_errors
-from mapper.cli.output import say as _say
+from mapper.cli.options import config_options, load_settings, window_options
+from mapper.cli.output import handle_errors, say
 from mapper.errors import InputError
 
 
@@ -38,9 +35,9 @@ from mapper.errors import InputError
     default=None,
     help="The output directory whose store (mapper.sqlite) to read (default: output/).",
 )
-@_window_options
-@_config_options
-@_handle_errors
+@window_options
+@config_options
+@handle_errors
 def export(
     fmt: str,
     out_path: Path | None,
@@ -59,7 +56,7 @@ def export(
     from mapper.incidents.store import MEMORY
     from mapper.outputs import export_store, store_path_for
 
-    config = _load(config_path, overrides)
+    config = load_settings(config_path, overrides)
     out_dir = output_dir or config.resolve_path(config.output_dir)
     store = store_path_for(config, out_dir)
     if store != MEMORY and not Path(store).exists():  # a user error (exit 2), not a failure
@@ -67,7 +64,7 @@ def export(
     path, count = export_store(
         config, fmt, out_path, output_dir=output_dir, since=since, last_days=last_days
     )
-    _say(f"wrote {count} incidents to {path}", err=True)
+    say(f"wrote {count} incidents to {path}", err=True)
 
 
 def _bbox_option(
@@ -131,8 +128,8 @@ def _bbox_option(
     help="The output directory whose incidents.geojson to read and where to write the map "
     "(default: output_dir, output/).",
 )
-@_config_options
-@_handle_errors
+@config_options
+@handle_errors
 def render(
     input_path: Path | None,
     out_path: Path | None,
@@ -160,7 +157,7 @@ def render(
 
     if png_path is None and (width or height or bbox):
         raise click.UsageError("--width, --height and --bbox go with --png")
-    config = _load(config_path, overrides)
+    config = load_settings(config_path, overrides)
     if output_dir is not None:  # as given: relative to the current directory
         config = replace(config, output_dir=str(output_dir.absolute()))
     for path in render_from_geojson(
@@ -173,4 +170,4 @@ def render(
         png_size=(width, height),
         bbox=bbox,
     ):
-        _say(f"wrote {path}")
+        say(f"wrote {path}")

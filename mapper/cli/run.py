@@ -8,11 +8,8 @@ from pathlib import Path
 
 import click
 
-from mapper.cli.options import config_options as _config_options
-from mapper.cli.options import load_settings as _load
-from mapper.cli.options import window_options as _window_options
-from mapper.cli.output import handle_errors as _handle_errors
-from mapper.cli.output import quiet as _quiet
+from mapper.cli.options import config_options, load_settings, window_options
+from mapper.cli.output import handle_errors, quiet
 from mapper.models import RunSummary
 
 
@@ -50,7 +47,7 @@ def _echo_run_summary(summary: RunSummary) -> None:
 
 
 @click.command()
-@_config_options
+@config_options
 @click.option(
     "--input",
     "inputs",
@@ -72,7 +69,7 @@ def _echo_run_summary(summary: RunSummary) -> None:
     help="Where to write incident_map.html, incidents.geojson, incidents.csv, run.json and "
     "the store mapper.sqlite (default: output/).",
 )
-@_window_options
+@window_options
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -108,7 +105,7 @@ def _echo_run_summary(summary: RunSummary) -> None:
     is_flag=True,
     help="Print the summary as JSON on stdout (what run.json holds), even with -q.",
 )
-@_handle_errors
+@handle_errors
 def run(
     config_path: Path | None,
     overrides: tuple[str, ...],
@@ -162,7 +159,7 @@ def run(
     )
     if input_format is not None:
         overrides += (f"ingest.input_format={input_format}",)
-    config = _load(config_path, overrides)
+    config = load_settings(config_path, overrides)
     summary = run_pipeline(
         config,
         inputs=list(inputs) or None,
@@ -173,5 +170,5 @@ def run(
     if as_json:
         report = Path(summary.outputs["report"]).read_text(encoding="utf-8")
         click.echo(report, nl=False)
-    elif not _quiet():
+    elif not quiet():
         _echo_run_summary(summary)
