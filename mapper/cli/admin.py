@@ -89,7 +89,7 @@ def config_group() -> None:
 def config_show(config_path: Path | None, overrides: tuple[str, ...]) -> None:
     """Print the effective settings (defaults, config file, MAPPER_* environment variables and
     --set overrides) as JSON; API keys are shown as "***"."""
-    from mapper.config_env import redacted
+    from mapper.config.env import redacted
 
     config = load_settings(config_path, overrides)
     click.echo(json.dumps(redacted(config_as_dict(config)), indent=2, sort_keys=True))

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from mapper.config_env import ENV_GEOCODER_API_KEY, tile_key_variable
+from mapper.config.env import ENV_GEOCODER_API_KEY, tile_key_variable
 
 DOCS = [
     {"id": "k1", "text": "Flooding cut roads between Nairobi and Mombasa on Monday."},

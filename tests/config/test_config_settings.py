@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mapper.config import Config, load_config, rebuild
-from mapper.config_env import (
+from mapper.config.env import (
     ENV_GEOCODER_API_KEY,
     fill_from_environment,
     redacted,
