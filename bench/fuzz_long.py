@@ -1,6 +1,6 @@
 """The long fuzz run: the CI properties with many more examples, and the real input sizes.
 
-Part 1 runs every property of tests/test_fuzz_ingest.py, tests/test_fuzz_extract.py and
+Part 1 runs every property of tests/test_fuzz_ingest.py, tests/events/test_fuzz_extract.py and
 tests/test_config_errors.py for --examples cases each (random, unlike CI's fixed cases) and
 counts the cases tried, the crashes (an exception other than the documented InputError or
 ConfigError) and the property failures (a wrong outcome, e.g. a wrong line number).
@@ -57,8 +57,8 @@ def properties() -> list[tuple[str, dict[str, Any], Callable[..., None]]]:
     from mapper.gazetteer import load_gazetteer
     from mapper.geoparse import Geoparser
     from tests import test_config_errors as cfg
-    from tests import test_fuzz_extract as ex
     from tests import test_fuzz_ingest as ing
+    from tests.events import test_fuzz_extract as ex
 
     geoparser = Geoparser(load_gazetteer())
     suffixes = st.sampled_from([".jsonl", ".json", ".csv", ".txt", ".md"])
