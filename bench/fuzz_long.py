@@ -1,9 +1,10 @@
 """The long fuzz run: the CI properties with many more examples, and the real input sizes.
 
-Part 1 runs every property of tests/test_fuzz_ingest.py, tests/test_fuzz_extract.py and
-tests/test_config_errors.py for --examples cases each (random, unlike CI's fixed cases) and
-counts the cases tried, the crashes (an exception other than the documented InputError or
-ConfigError) and the property failures (a wrong outcome, e.g. a wrong line number).
+Part 1 runs every property of tests/ingest/test_fuzz_ingest.py, tests/events/test_fuzz_extract.py
+and tests/config/test_config_errors.py for --examples cases each (random, unlike CI's fixed
+cases) and counts the cases tried, the crashes (an exception other than the documented
+InputError or ConfigError) and the property failures (a wrong outcome, e.g. a wrong line
+number).
 
 Part 2 runs the sizes of issue 8, each in its own process so its peak memory is its own:
 a 10 MB JSONL line, a 50 MB article, a file over ingest.max_file_bytes, a batch over
@@ -56,9 +57,9 @@ def properties() -> list[tuple[str, dict[str, Any], Callable[..., None]]]:
 
     from mapper.gazetteer import load_gazetteer
     from mapper.geoparse import Geoparser
-    from tests import test_config_errors as cfg
-    from tests import test_fuzz_extract as ex
-    from tests import test_fuzz_ingest as ing
+    from tests.config import test_config_errors as cfg
+    from tests.events import test_fuzz_extract as ex
+    from tests.ingest import test_fuzz_ingest as ing
 
     geoparser = Geoparser(load_gazetteer())
     suffixes = st.sampled_from([".jsonl", ".json", ".csv", ".txt", ".md"])

@@ -1,65 +1,41 @@
 """Facts from an article's title and text -> Facts (killed, injured, ..., magnitude, area burned).
 
-Rules (``fact_patterns``) propose candidates; ``_choose`` keeps one per fact: an explicit coding
-note first, then the latest cumulative toll ("death toll rose to"), else the lead's figure. Counts
-joined in one clause are summed ("3 soldiers and 2 civilians were killed" -> 5); separate reports
-are not. Hedged or background figures ("may have", "since 2019") count only when nothing else does.
-Unknown stays None; an explicit "no casualties" gives 0.
+Rules (``fact_patterns``) propose candidates; ``_choose`` (in ``fact_choice``) keeps one per fact:
+an explicit coding note first, then the latest cumulative toll ("death toll rose to"), else the
+lead's figure. Counts joined in one clause are summed ("3 soldiers and 2 civilians were killed"
+-> 5); separate reports are not. Hedged or background figures ("may have", "since 2019") count
+only when nothing else does. Unknown stays None; an explicit "no casualties" gives 0.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from operator import itemgetter
 
 import ahocorasick_rs
 
 from mapper.events import fact_patterns as fp
 from mapper.events import literals
 from mapper.events.cues import literal_prefixes
-from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, is_vague, parse_number
-from mapper.events.text import mask_non_counts, sentence_spans
+from mapper.events.fact_choice import Candidate, _choose, _round_half_up, _sum_numbers
+from mapper.events.fact_measures import _ZERO_STARTS, _area_burned, _magnitude, _match_at
+from mapper.events.fact_scan import (
+    _CASE_ODD,
+    _SUBJECT_RULES,
+    KEYWORD_REACH,
+    KEYWORD_TAIL,
+    MAX_SENTENCE,
+    MAX_START_LITERALS,
+    _anchored,
+    _find_all,
+    _sentences_with,
+)
+from mapper.events.numbers import NUMBER_LOW_RE, NUMBER_RE, parse_number
+from mapper.events.text import mask_non_counts
 from mapper.models import COUNT_FACTS, Facts
 
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|to|or|and)\s*$", re.IGNORECASE)
-# Counts are of people: a number whose noun is a place, a building, a case of disease or an animal
-# ("evacuated seven villages", "550 suspected cases and nine deaths") is not summed into a toll.
-_NOT_PEOPLE = re.compile(
-    r"\s*(?:[a-z-]+\s+)?(?:villages?|towns?|cities|districts?|provinces?|regions?|areas?"
-    r"|neighbou?rhoods?|communities|settlements?|camps?|houses?|homes?|buildings?|structures?"
-    r"|schools?|hospitals?|shops?|cases?|infections?|vehicles?|cars?|trucks?|boats?|ships?"
-    r"|vessels?|flights?|planes?|family|cattle|livestock|animals?|cows?|sheep|goats?|dogs?|birds?"
-    r"|hectares?|acres?|tons?|tonnes?|times|percent)\b",
-    re.IGNORECASE,
-)
-# Longer "sentences" are tables or run-on lists; their tail carries no readable fact.
-MAX_SENTENCE = 1000
-# A keyword-anchored rule's match starts at most this far before its keyword ("a 23-year-old
-# local shopkeeper was later shot dead": the subject phrase, then the auxiliaries).
-KEYWORD_REACH = 160
-KEYWORD_TAIL = 40  # and ends at most this far after the keyword's start ("the death of a ")
-MAGNITUDE_LEAD = 400  # characters read whole for "M 6.1 - 10 km SW of ..."
-MAGNITUDE_REACH = 120  # characters either side of a quake word read for its magnitude
 _COUNT_FIELDS = COUNT_FACTS
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A value a rule found, with what the chooser needs to rank it."""
-
-    field: str
-    value: float
-    in_title: bool
-    start: int
-    sentence: tuple[int, int]
-    weak: bool = False  # hedged ("may have") or background ("since March")
-    vague: bool = False  # "dozens", "several"
-    cumulative: bool = False  # "death toll rose to", "so far"
-    coded: bool = False  # analyst's note: "fatalities coded as 6"
-    background: bool = False  # the weak reason is background, not a hedge
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,35 +43,6 @@ class FactResult:
     facts: Facts
     evidence: tuple[int, int] | None  # span of the sentence that reports the main fact (body)
     candidates: tuple[Candidate, ...]
-
-
-def _sum_numbers(span: str, between: bool = False) -> tuple[float | None, bool]:
-    """Sum the numbers in a list span, reading ranges ("25 to 35", "between 20 and 30") as their
-    lower bound; ``between`` says the span follows a "between" outside it."""
-    total = 0.0
-    vague = True
-    found = False
-    prev_end = None
-    low = span.lower()
-    in_between = between or low.lstrip().startswith("between") or " between " in low
-    for match in NUMBER_RE.finditer(span):
-        if prev_end is not None and _RANGE_JOIN.match(span[prev_end : match.start()]):
-            joiner = span[prev_end : match.start()].strip().lower()
-            if joiner != "and" or in_between:
-                prev_end = match.end()
-                continue
-        value = parse_number(match.group(0))
-        prev_end = match.end()
-        if value is None or _NOT_PEOPLE.match(span, match.end()):
-            continue
-        found = True
-        total += value
-        vague = vague and is_vague(match.group(0))
-    return (total if found else None), vague
-
-
-def _round_half_up(value: float) -> int:
-    return math.floor(value + 0.5)
 
 
 class FactExtractor:
@@ -420,180 +367,3 @@ class FactExtractor:
         if any(h in low for h in fp.AREA_HINTS):
             values["area_burned_ha"] = _area_burned(text, low if exact else None)
         return FactResult(Facts(**values), evidence, tuple(cands))
-
-
-_CASE_ODD = "\u0130\u0131\u017f\u212a"
-_ZERO_STARTS = ("no", "without")
-
-
-def _match_at(
-    pattern: re.Pattern[str] | fp.LazyPattern,
-    text: str,
-    starts: tuple[str, ...],
-    endpos: int | None = None,
-) -> bool:
-    """``pattern.search(text, 0, endpos) is not None`` for a pattern whose every match opens
-    with ``\\b`` and one of the literals ``starts`` (each beginning with a word character)."""
-    stop = len(text) if endpos is None else min(endpos, len(text))
-    for literal in starts:
-        i = text.find(literal, 0, stop)
-        while i >= 0:
-            if (i == 0 or not ((c := text[i - 1]).isalnum() or c == "_")) and pattern.match(
-                text, i, stop
-            ):
-                return True
-            i = text.find(literal, i + 1, stop)
-    return False
-
-
-MAX_START_LITERALS = 16
-
-
-def _anchored(
-    rule: fp.FactRule,
-    sent: str,
-    low: str,
-    starts: tuple[str, ...],
-    found_at: dict[str, list[int]] | None = None,
-) -> list[tuple[fp.FactRule, re.Match[str]]]:
-    """``rule.regex.finditer(sent)``, trying the regex only where one of ``starts`` occurs in
-    ``low`` (the sentence lower-cased, same length). ``found_at`` keeps each literal's places
-    in this sentence for the next rule."""
-    positions: set[int] = set()
-    if found_at is None:
-        found_at = {}
-    for literal in starts:
-        places = found_at.get(literal)
-        if places is None:
-            places = found_at[literal] = _find_all(low, literal)
-        positions.update(places)
-    out = []
-    end = -1
-    for start in sorted(positions):
-        if start >= end and (m := rule.regex.match(sent, start)) is not None:
-            out.append((rule, m))
-            end = m.end()
-    return out
-
-
-_SUBJECT_RULES = {f: fp.FactRule(f, fp.SUBJECT) for f in fp.SUBJECT_FIELDS}
-
-
-def _find_all(text: str, literal: str) -> list[int]:
-    out = []
-    i = text.find(literal)
-    while i >= 0:
-        out.append(i)
-        i = text.find(literal, i + 1)
-    return out
-
-
-def _sentences_with(
-    text: str, hits: list[tuple[int, int, int]], literals: list[str], is_verb: list[bool]
-) -> list[tuple[tuple[int, int], set[str], list[tuple[int, int]]]]:
-    """The sentences holding a trigger stem, each with the set of literals found in it and the
-    (literal, start) of its subject verbs' literals in start order."""
-    hits = sorted(hits, key=_START)
-    starts = [h[1] for h in hits]
-    out = []
-    i = 0
-    for a, b in sentence_spans(text):
-        i = bisect_left(starts, a, i)
-        j = bisect_left(starts, b, i)
-        if i == j:
-            continue
-        seg = hits[i:j]
-        present = {literals[k] for k, _, _ in seg}
-        if not present.isdisjoint(_TRIGGERS):
-            out.append(((a, b), present, [(k, s) for k, s, _ in seg if is_verb[k]]))
-        i = j
-    return out
-
-
-_START = itemgetter(1)
-_TRIGGERS = frozenset(fp.TRIGGERS)
-
-
-def _choose(cands: list[Candidate]) -> Candidate | None:
-    """Pick the value to report among one field's candidates (see the module docstring)."""
-    if not cands:
-        return None
-    coded = [c for c in cands if c.coded]
-    if coded:
-        return coded[-1]
-    for in_title, weak in ((False, False), (True, False), (False, True), (True, True)):
-        group = [c for c in cands if c.in_title == in_title and c.weak == weak]
-        if not group:
-            continue
-        exact = [c for c in group if not c.vague]
-        cumulative = [c for c in exact if c.cumulative]
-        if cumulative:
-            return max(cumulative, key=lambda c: c.value)
-        if group[0].vague and exact:
-            return exact[0]
-        if group[0].vague and not in_title:
-            # "dozens killed" then "as many as 80 feared dead": the hedged count is the figure.
-            later = [
-                c
-                for c in cands
-                if c.weak and not c.background and not c.vague and c.value >= group[0].value
-            ]
-            if later:
-                return later[0]
-        return group[0]
-    return None
-
-
-def _magnitude(text: str) -> float | None:
-    """The first magnitude in ``text``. A magnitude is written next to a quake word or "M", so
-    only the lead (where an alert's "M 6.1 -" stands) and windows around those words are read."""
-    low = text.lower()
-    windows = [(0, min(len(text), MAGNITUDE_LEAD))]
-    for hint in fp.MAGNITUDE_HINTS:
-        i = low.find(hint)
-        while i >= 0:
-            windows.append((max(0, i - MAGNITUDE_REACH), i + len(hint) + MAGNITUDE_REACH))
-            i = low.find(hint, i + 1)
-    windows.sort()
-    best: tuple[int, float] | None = None
-    done = -1
-    for start, stop in windows:
-        if stop <= done:
-            continue
-        for cut in fp.MAGNITUDE.finditer(text, max(start, done), stop):
-            m = fp.MAGNITUDE.match(text, cut.start()) or cut  # not cut short by the window
-            value = float(next(g for g in m.groups() if g))
-            if 1.0 <= value < 10.0 and (best is None or m.start() < best[0]):
-                best = (m.start(), value)
-                break
-        done = stop
-        if best is not None and best[0] < done:
-            break
-    return best[1] if best else None
-
-
-def _area_burned(text: str, low: str | None = None) -> float | None:
-    """The first burned area in ``text``. ``low``, the text lower-cased (same length, no
-    characters that fold oddly), is read with the case-sensitive patterns if given."""
-    read, context, area = (
-        (low, fp.AREA_CONTEXT_LOW, fp.AREA_LOW)
-        if low is not None
-        else (text, fp.AREA_CONTEXT, fp.AREA)
-    )
-    for a, b in sentence_spans(text):  # split the text itself: a capital can end a sentence
-        sent = read[a:b]
-        if not context.search(sent):
-            continue
-        for m in area.finditer(sent):
-            value = parse_number(m.group("n"))
-            if value is None:
-                continue
-            unit = m.group("u").lower()
-            if unit.startswith("acre"):
-                value *= fp.HA_PER_UNIT["acres"]
-            elif "mi" in unit:
-                value *= fp.HA_PER_UNIT["mi"]
-            elif "k" in unit:
-                value *= fp.HA_PER_UNIT["km"]
-            return round(value, 1)
-    return None

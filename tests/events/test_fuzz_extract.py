@@ -29,7 +29,7 @@ from mapper.geoparse import Geoparser
 from mapper.ingest import _clean_text
 from mapper.models import Article, GeoparsedArticle
 
-CORPUS = Path(__file__).resolve().parent / "fuzz_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fuzz_corpus"
 TAXONOMY = load_taxonomy("default")
 # One config object: extractors are cached by the identity of their taxonomy and config.
 EVENTS = EventsConfig()
