@@ -60,6 +60,11 @@ _KIND_PRIOR = {
 }
 # Below every town of >= 500 people (whose prior starts near 2.4): a village wins only alone.
 VILLAGE_PRIOR = 1.0
+# A first-level division whose listed towns hold fewer people than this is a parish or
+# municipality (of a small island state, most often): a bare name means a large town
+# elsewhere ("Portland", "Charlotte") before it. It ranks as a district does. Divisions with
+# no listed town at all are left at the division's prior: their towns may be coded otherwise.
+SMALL_DIVISION_PEOPLE = 50_000
 _BROAD_KINDS = frozenset({"country", "continent", "region"})
 # Matched at a mention's end within a window (pattern.match(text, end, end + width)): what
 # follows the name, read without slicing the text.
@@ -118,6 +123,10 @@ class Resolver(PlaceGeometry):
         kind = g.kinds[entry]
         if kind == "village":
             return VILLAGE_PRIOR
+        if kind == "admin1" and 0 < self._division_people.get(g.admin1s[entry], 0) < (
+            SMALL_DIVISION_PEOPLE
+        ):
+            return _KIND_PRIOR["admin2"]
         if kind != "city":
             return _KIND_PRIOR[kind]
         # Population on a log scale plus how widely the name is known (alternate names);
@@ -126,6 +135,17 @@ class Resolver(PlaceGeometry):
         if entry in g.capitals:
             score += 1.5 if g.populations[entry] >= 100_000 else 0.5
         return score
+
+    @cached_property
+    def _division_people(self) -> dict[str, int]:
+        """ISO 3166-2 code -> the people of the towns listed in it (one pass, on first use)."""
+        g = self.gazetteer
+        people: dict[str, int] = {}
+        for entry, kind in enumerate(g.kinds):
+            code = g.admin1s[entry]
+            if kind == "city" and code:
+                people[code] = people.get(code, 0) + g.populations[entry]
+        return people
 
     def _context(self, mentions: list[Mention]) -> _Context:
         g = self.gazetteer
