@@ -37,8 +37,9 @@ def main() -> int:
     started = time.perf_counter()
     gazetteer = load_gazetteer()
     from mapper.cli.records_io import geoparse_records
+    from mapper.config import IngestConfig
     from mapper.geoparse import Geoparser
-    from mapper.ingest import IngestConfig, iter_articles
+    from mapper.ingest import iter_articles
 
     geoparser = Geoparser(gazetteer)
     geoparser.recognizer.prefixes  # noqa: B018 (built lazily: count it in start-up)

@@ -268,7 +268,8 @@ def rows(records: list[dict[str, Any]], repeat: int, folder: Path) -> Iterator[t
     from mapper.config import Config
     from mapper.geoparse.relative import add_relative_places
     from mapper.ingest import iter_articles
-    from mapper.stages import Stages, run
+    from mapper.pipeline import run
+    from mapper.stages import Stages
 
     config = Config()
     stages = Stages.load(config)

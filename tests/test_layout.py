@@ -132,3 +132,25 @@ def test_cycles_finds_a_ring_and_ignores_a_chain():
     ring = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(ring) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_benchmarks_and_scripts_import_what_mapper_has():
+    # Regression: a layout change moved names that bench/bench_speed.py (mapper.stages.run) and
+    # bench/bench_geoparse.py (mapper.ingest.IngestConfig) imported inside functions, which no
+    # test ran, so the benchmarks broke unseen.
+    import importlib
+
+    missing = []
+    for folder in ("bench", "scripts"):
+        for path in sorted((PACKAGE.parent / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
+                    continue
+                if node.module.split(".")[0] != "mapper":
+                    continue
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    name = f"{node.module}.{alias.name}"
+                    if not hasattr(module, alias.name) and name not in _modules():
+                        missing.append(f"{path.name}: {name}")
+    assert missing == []
