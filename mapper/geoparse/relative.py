@@ -34,7 +34,8 @@ _BEFORE = [
     (
         "offset",
         re.compile(
-            r"(\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|nautical\s+miles?"
+            # "1,200 km" (thousands) or "2.5 km" / "2,5 km" (a decimal point or comma)
+            r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|nautical\s+miles?"
             r"|nm|miles|mile|mi)\s+"
             # a conversion in brackets: "10 kilometres (6 miles) east of"
             + r"(?:\([^()]{1,20}\)\s+)?"
@@ -90,6 +91,17 @@ _CASE_ODD = "\u0130\u0131\u017f\u212a"
 def _bearing(word: str) -> float:
     """Compass word -> bearing; the patterns capture it without "-ern" ("north" of "northern")."""
     return float(BEARINGS[word.lower()])
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def _number(text: str) -> float:
+    """A distance as written: commas between groups of three digits separate thousands
+    ("1,200"), a lone comma before one or two digits is a decimal comma ("2,5")."""
+    if _THOUSANDS.fullmatch(text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
 
 
 def _other_country(toponyms: list[Toponym], index: int) -> Place | None:
@@ -211,7 +223,7 @@ def _match(
         phrase = f"{match.group(0)}{toponym.name}".strip()
         if kind == "offset":
             unit = " ".join(match.group(2).lower().split())
-            km = float(match.group(1).replace(",", ".")) * _UNITS[unit]
+            km = _number(match.group(1)) * _UNITS[unit]
             return _named(_offset(place, km, _bearing(match.group(3))), phrase)
         if kind == "edge_of":
             return _named(_edge(place, _bearing(match.group(1)), match.group(2)), phrase)

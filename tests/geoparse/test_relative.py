@@ -15,6 +15,15 @@ CASES = [
     ),
     ("Strikes hit northern Gaza overnight.", "northern Gaza", 31.53, 34.47, 15),
     ("A blast hit a village 50 km south of Kyiv.", "50 km south of Kyiv", 50.0, 30.52, 10),
+    # Regression: the comma of "1,200" was read as a decimal comma (1.2 km).
+    (
+        "A tanker was boarded 1,200 km east of Mombasa.",
+        "1,200 km east of Mombasa",
+        -4.05,
+        50.5,
+        30,
+    ),
+    ("A shell landed 2,5 km north of Kyiv.", "2,5 km north of Kyiv", 50.477, 30.52, 2),
     ("A village 30 miles east of Denver flooded.", "30 miles east of Denver", 39.74, -104.42, 15),
     (
         "Russia massed troops near the border with Ukraine.",
