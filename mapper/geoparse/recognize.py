@@ -39,6 +39,9 @@ _MEMORY = 1 << 18
 _TOKEN = re.compile(r"(?=[^\W\d_])(?:(?:[A-Z]\.){2,}|(?:St|Mt|Ft)\.|[^\W\d_]+(?:['’\-][^\W\d_]+)*)")
 
 _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|wrote|argued|claimed)\b")
+# "Police in Goma said", "the mayor of Mosul said": after these words the name before "said"
+# is where the speakers are, not a speaker. Matched against the few characters before it.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|of|outside|inside|across|around)\s+\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +254,10 @@ class Recognizer:
             or word.lower() in doc.lowercase  # the text uses it as a common word
             or (word.isupper() and len(word) <= 4)  # acronyms: NATO, CNN, ...
             or (word in doc.name_parts and minor)  # "John Kelly ... Kelly said"
-            or _SPEECH_AFTER.match(text, mention.end) is not None
+            or (
+                _SPEECH_AFTER.match(text, mention.end) is not None
+                and _PLACE_BEFORE.search(text, max(0, mention.start - 12), mention.start) is None
+            )
         )
 
     def _folded_only(self, mention: Mention) -> bool:

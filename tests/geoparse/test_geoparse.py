@@ -68,6 +68,24 @@ def test_geoparse_rejects_false_hits(geoparser, text, not_places):
     assert not names & not_places
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Firefighters in Sydney said the blaze was contained.", "Sydney", "AU"),
+        ("The governor of Mosul said the bridge would reopen.", "Mosul", "IQ"),
+        ("Nurses from Goma told reporters the ward was full.", "Goma", "CD"),
+    ],
+)
+def test_geoparse_a_town_before_said_is_a_place_after_in_of_or_from(geoparser, text, name, country):
+    # Regression: "X said" made every one-word town a speaker, even "officials in X said".
+    toponyms = {t.name: t for t in geoparser.parse_text(text)}
+    assert name in toponyms and toponyms[name].place.country == country
+
+
+def test_geoparse_a_name_alone_before_said_is_still_a_speaker(geoparser):
+    assert "Sydney" not in {t.name for t in geoparser.parse_text("Sydney said she would stay.")}
+
+
 def test_geoparse_spans_match_text(geoparser):
     text = "Russia's army shelled Kharkiv; the U.S. and the UK condemned it."
     toponyms = geoparser.parse_text(text)
