@@ -140,6 +140,7 @@ def test_benchmarks_and_scripts_import_what_mapper_has():
     # test ran, so the benchmarks broke unseen.
     import importlib
 
+    modules = _modules()
     missing = []
     for folder in ("bench", "scripts"):
         for path in sorted((PACKAGE.parent / folder).glob("*.py")):
@@ -151,6 +152,6 @@ def test_benchmarks_and_scripts_import_what_mapper_has():
                 module = importlib.import_module(node.module)
                 for alias in node.names:
                     name = f"{node.module}.{alias.name}"
-                    if not hasattr(module, alias.name) and name not in _modules():
+                    if not hasattr(module, alias.name) and name not in modules:
                         missing.append(f"{path.name}: {name}")
     assert missing == []

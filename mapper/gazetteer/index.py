@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -198,6 +199,15 @@ class Gazetteer:
         return outer != inner and place_contains(
             self.place(outer), self.place(inner), admin1_parents=self.admin1_parents
         )
+
+    @cached_property
+    def division_people(self) -> dict[str, int]:
+        """ISO 3166-2 code -> the people of the towns listed in it (summed once, on first use)."""
+        people: dict[str, int] = {}
+        for kind, code, population in zip(self.kinds, self.admin1s, self.populations, strict=True):
+            if kind == "city" and code:
+                people[code] = people.get(code, 0) + population
+        return people
 
     def largest_cities(self) -> dict[str, int]:
         """Name key -> the most populous city of that name (for tables that name a city)."""

@@ -28,6 +28,8 @@ _EDGE = r"(border|borders|frontier|coast|coastline|edge|flank|outskirts|part|par
 _UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
           "miles": 1.609344, "mile": 1.609344, "mi": 1.609344,
           "nautical miles": 1.852, "nautical mile": 1.852, "nm": 1.852}  # fmt: skip
+# "1,200 km": commas between groups of three digits separate thousands (see _number).
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 # Patterns that end right before the toponym ...
 _BEFORE = [
@@ -35,7 +37,8 @@ _BEFORE = [
         "offset",
         re.compile(
             # "1,200 km" (thousands) or "2.5 km" / "2,5 km" (a decimal point or comma)
-            r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)\s*(km|kilometres|kilometers|kilometre|kilometer|nautical\s+miles?"
+            rf"({_THOUSANDS.pattern}|\d+(?:[.,]\d+)?)\s*"
+            r"(km|kilometres|kilometers|kilometre|kilometer|nautical\s+miles?"
             r"|nm|miles|mile|mi)\s+"
             # a conversion in brackets: "10 kilometres (6 miles) east of"
             + r"(?:\([^()]{1,20}\)\s+)?"
@@ -91,9 +94,6 @@ _CASE_ODD = "\u0130\u0131\u017f\u212a"
 def _bearing(word: str) -> float:
     """Compass word -> bearing; the patterns capture it without "-ern" ("north" of "northern")."""
     return float(BEARINGS[word.lower()])
-
-
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _number(text: str) -> float:

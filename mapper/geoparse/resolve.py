@@ -123,7 +123,7 @@ class Resolver(PlaceGeometry):
         kind = g.kinds[entry]
         if kind == "village":
             return VILLAGE_PRIOR
-        if kind == "admin1" and 0 < self._division_people.get(g.admin1s[entry], 0) < (
+        if kind == "admin1" and 0 < g.division_people.get(g.admin1s[entry], 0) < (
             SMALL_DIVISION_PEOPLE
         ):
             return _KIND_PRIOR["admin2"]
@@ -135,17 +135,6 @@ class Resolver(PlaceGeometry):
         if entry in g.capitals:
             score += 1.5 if g.populations[entry] >= 100_000 else 0.5
         return score
-
-    @cached_property
-    def _division_people(self) -> dict[str, int]:
-        """ISO 3166-2 code -> the people of the towns listed in it (one pass, on first use)."""
-        g = self.gazetteer
-        people: dict[str, int] = {}
-        for entry, kind in enumerate(g.kinds):
-            code = g.admin1s[entry]
-            if kind == "city" and code:
-                people[code] = people.get(code, 0) + g.populations[entry]
-        return people
 
     def _context(self, mentions: list[Mention]) -> _Context:
         g = self.gazetteer

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mapper.geoparse.resolve import SMALL_DIVISION_PEOPLE
+from mapper.geoparse.resolve import _KIND_PRIOR, SMALL_DIVISION_PEOPLE
 
 
 def place_of(geoparser, text: str, name: str):
@@ -36,5 +36,5 @@ def test_priors_a_populous_division_keeps_the_divisions_prior(geoparser):
     [victoria] = [
         e for e in g.lookup("Victoria") if g.kinds[e] == "admin1" and g.countries[e] == "AU"
     ]
-    assert resolver._division_people[g.admin1s[victoria]] > SMALL_DIVISION_PEOPLE
-    assert resolver.prior(victoria) == 6.5
+    assert g.division_people[g.admin1s[victoria]] > SMALL_DIVISION_PEOPLE
+    assert resolver.prior(victoria) == _KIND_PRIOR["admin1"]
