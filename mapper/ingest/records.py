@@ -114,7 +114,10 @@ def normalise_date(value: Any) -> str | None:
         from dateutil import parser as date_parser  # late: only for non-ISO dates
 
         try:
-            day = date_parser.parse(text, fuzzy=False).date()
+            # What the text leaves out is January and the 1st, not today's month and day
+            # (dateutil's default): "2011-04" is the same date whichever day it is read.
+            first_of_year = datetime(date.today().year, 1, 1)
+            day = date_parser.parse(text, fuzzy=False, default=first_of_year).date()
         except (ValueError, OverflowError, TypeError) as exc:
             raise ValueError(f"date '{shown}' is not a date") from exc
     # A date the store cannot compute with (relative dates, merge windows) is a bad record.
